@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { EventDefinition } from '../shared/event';
+import { currencyCode, entityId, isoInstant, minorUnits } from '../shared/schemas';
+
+// Personal data (email, names) will be encrypted per member for crypto-shredding; the fields stay
+// strings so an encrypted form can replace them under a new schemaVersion with an upcaster.
+const personalName = z.string().min(1).max(100);
+export const memberEmail = z.email().max(254);
+
+export const memberRegisteredSchema = z.object({
+  memberId: entityId,
+  email: memberEmail,
+  firstName: personalName,
+  lastName: personalName,
+  membershipTypeId: entityId.nullable(),
+  status: z.enum(['active', 'pending']),
+});
+export const memberDetailsChangedSchema = z.object({
+  email: memberEmail.optional(),
+  firstName: personalName.optional(),
+  lastName: personalName.optional(),
+  membershipTypeId: entityId.nullable().optional(),
+});
+const withReason = z.object({ reason: z.string().min(1).max(500) });
+const empty = z.object({});
+
+export const subscriptionTermsSchema = z.object({
+  membershipTypeId: entityId,
+  interval: z.enum(['month', 'year']),
+  /** Charged once per interval. */
+  amountCents: minorUnits,
+  /** The amount normalised to one month: what MRR counts. */
+  monthlyAmountCents: minorUnits,
+  currency: currencyCode,
+  periodStart: isoInstant,
+  periodEnd: isoInstant,
+});
+export const subscriptionCancelledSchema = z.object({
+  reason: z.enum(['requested', 'period-ended', 'member-deactivated']),
+});
+
+export type SubscriptionTerms = z.infer<typeof subscriptionTermsSchema>;
+
+export type MemberEvent =
+  | { type: 'MemberRegistered'; data: z.infer<typeof memberRegisteredSchema> }
+  | { type: 'MemberDetailsChanged'; data: z.infer<typeof memberDetailsChangedSchema> }
+  | { type: 'MemberActivated'; data: Record<string, never> }
+  | { type: 'MemberSuspended'; data: { reason: string } }
+  | { type: 'MemberReactivated'; data: Record<string, never> }
+  | { type: 'MemberDeactivated'; data: { reason: string } }
+  | { type: 'SubscriptionStarted'; data: SubscriptionTerms }
+  | { type: 'SubscriptionPlanChanged'; data: SubscriptionTerms }
+  | { type: 'SubscriptionCancellationScheduled'; data: { cancelAt: string } }
+  | { type: 'SubscriptionCancelled'; data: z.infer<typeof subscriptionCancelledSchema> }
+  | { type: 'SubscriptionRenewed'; data: { periodStart: string; periodEnd: string } };
+
+export const memberEventDefinitions: Record<MemberEvent['type'], EventDefinition> = {
+  MemberRegistered: { schemaVersion: 1, schema: memberRegisteredSchema },
+  MemberDetailsChanged: { schemaVersion: 1, schema: memberDetailsChangedSchema },
+  MemberActivated: { schemaVersion: 1, schema: empty },
+  MemberSuspended: { schemaVersion: 1, schema: withReason },
+  MemberReactivated: { schemaVersion: 1, schema: empty },
+  MemberDeactivated: { schemaVersion: 1, schema: withReason },
+  SubscriptionStarted: { schemaVersion: 1, schema: subscriptionTermsSchema },
+  SubscriptionPlanChanged: { schemaVersion: 1, schema: subscriptionTermsSchema },
+  SubscriptionCancellationScheduled: { schemaVersion: 1, schema: z.object({ cancelAt: isoInstant }) },
+  SubscriptionCancelled: { schemaVersion: 1, schema: subscriptionCancelledSchema },
+  SubscriptionRenewed: {
+    schemaVersion: 1,
+    schema: z.object({ periodStart: isoInstant, periodEnd: isoInstant }),
+  },
+};

@@ -1,0 +1,54 @@
+import { assertNever } from '../shared/event';
+import type { MemberEvent, SubscriptionTerms } from './events';
+
+export type MemberStatus = 'pending' | 'active' | 'suspended' | 'inactive';
+
+export type Subscription = SubscriptionTerms & { cancelAtPeriodEnd: boolean };
+
+export type Member = {
+  memberId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  status: MemberStatus;
+  membershipTypeId: string | null;
+  subscription: Subscription | null;
+};
+
+export type MemberState = { kind: 'absent' } | ({ kind: 'registered' } & Member);
+
+export const initialMemberState: MemberState = { kind: 'absent' };
+
+/** Never throws: an event that does not apply to the state leaves it as it is. */
+export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
+  if (event.type === 'MemberRegistered') {
+    return { kind: 'registered', ...event.data, subscription: null };
+  }
+  if (state.kind === 'absent') return state;
+  switch (event.type) {
+    case 'MemberDetailsChanged':
+      return { ...state, ...withoutUndefined(event.data) };
+    case 'MemberActivated':
+    case 'MemberReactivated':
+      return { ...state, status: 'active' };
+    case 'MemberSuspended':
+      return { ...state, status: 'suspended' };
+    case 'MemberDeactivated':
+      return { ...state, status: 'inactive' };
+    case 'SubscriptionStarted':
+    case 'SubscriptionPlanChanged':
+      return { ...state, subscription: { ...event.data, cancelAtPeriodEnd: false } };
+    case 'SubscriptionCancellationScheduled':
+      return state.subscription ? { ...state, subscription: { ...state.subscription, cancelAtPeriodEnd: true } } : state;
+    case 'SubscriptionCancelled':
+      return { ...state, subscription: null };
+    case 'SubscriptionRenewed':
+      return state.subscription ? { ...state, subscription: { ...state.subscription, ...event.data } } : state;
+    default:
+      return assertNever(event);
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

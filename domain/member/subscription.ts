@@ -1,0 +1,72 @@
+import { conflict } from '../shared/domain-error';
+import { addMonthsUtc, isAtOrAfter } from '../shared/time';
+import type { MemberEvent, SubscriptionTerms } from './events';
+import { requireStatus } from './require-status';
+import type { Member } from './state';
+
+/** The membership type as the application loaded it: the price comes from there, not the caller. */
+export type PricedMembershipType = { membershipTypeId: string; monthlyPriceCents: number; currency: string };
+
+export type StartOrChangeSubscription = {
+  type: 'StartOrChangeSubscription';
+  membershipType: PricedMembershipType;
+  interval: 'month' | 'year';
+  now: string;
+};
+export type CancelSubscription = { type: 'CancelSubscription'; atPeriodEnd: boolean; now: string };
+/** Sent by the scheduler when a period ends. */
+export type RenewSubscription = { type: 'RenewSubscription'; now: string };
+
+export type SubscriptionCommand = StartOrChangeSubscription | CancelSubscription | RenewSubscription;
+
+const monthsPerInterval = { month: 1, year: 12 } as const;
+
+export function decideSubscription(command: SubscriptionCommand, member: Member): MemberEvent[] {
+  switch (command.type) {
+    case 'StartOrChangeSubscription':
+      return startOrChange(command, member);
+    case 'CancelSubscription':
+      return cancel(command, member);
+    case 'RenewSubscription':
+      return renew(command, member);
+  }
+}
+
+function startOrChange(command: StartOrChangeSubscription, member: Member): MemberEvent[] {
+  requireStatus(member, ['active'], 'member-not-active', 'Only an active member can subscribe.');
+  const { membershipType, interval, now } = command;
+  const current = member.subscription;
+  if (current && current.membershipTypeId === membershipType.membershipTypeId && current.interval === interval) {
+    return [];
+  }
+  const months = monthsPerInterval[interval];
+  const terms: SubscriptionTerms = {
+    membershipTypeId: membershipType.membershipTypeId,
+    interval,
+    amountCents: membershipType.monthlyPriceCents * months,
+    monthlyAmountCents: membershipType.monthlyPriceCents,
+    currency: membershipType.currency,
+    periodStart: now,
+    periodEnd: addMonthsUtc(now, months),
+  };
+  return [{ type: current ? 'SubscriptionPlanChanged' : 'SubscriptionStarted', data: terms }];
+}
+
+function cancel(command: CancelSubscription, member: Member): MemberEvent[] {
+  const current = member.subscription;
+  if (!current) throw conflict('no-active-subscription', 'This member has no subscription to cancel.');
+  if (!command.atPeriodEnd) return [{ type: 'SubscriptionCancelled', data: { reason: 'requested' } }];
+  if (current.cancelAtPeriodEnd) return [];
+  return [{ type: 'SubscriptionCancellationScheduled', data: { cancelAt: current.periodEnd } }];
+}
+
+function renew(command: RenewSubscription, member: Member): MemberEvent[] {
+  const current = member.subscription;
+  if (!current || !isAtOrAfter(command.now, current.periodEnd)) return [];
+  if (current.cancelAtPeriodEnd || member.status !== 'active') {
+    return [{ type: 'SubscriptionCancelled', data: { reason: 'period-ended' } }];
+  }
+  const periodStart = current.periodEnd;
+  const periodEnd = addMonthsUtc(periodStart, monthsPerInterval[current.interval]);
+  return [{ type: 'SubscriptionRenewed', data: { periodStart, periodEnd } }];
+}

@@ -1,0 +1,24 @@
+/**
+ * A business refusal. It names a stable `code` and a `kind`; the HTTP layer maps kinds to statuses
+ * in one table, so the domain never knows about HTTP.
+ */
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict';
+
+export type FieldError = { path: string; message: string };
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    readonly kind: DomainErrorKind,
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const conflict = (code: string, message: string) => new DomainError(code, 'conflict', message);
+export const notFound = (code: string, message: string) => new DomainError(code, 'not-found', message);
+export const invalid = (code: string, message: string, fieldErrors: FieldError[] = []) =>
+  new DomainError(code, 'invalid', message, fieldErrors);

@@ -1,0 +1,10 @@
+import type { Plan } from './events';
+
+/** What each plan allows. `null` means unlimited. Shown by `GET /v1/tenant` beside the usage. */
+export type PlanLimits = { members: number | null; membershipTypes: number | null; activitiesPerCall: number };
+
+export const planLimits: Record<Plan, PlanLimits> = {
+  free: { members: 250, membershipTypes: 3, activitiesPerCall: 1000 },
+  pro: { members: 10_000, membershipTypes: 25, activitiesPerCall: 1000 },
+  enterprise: { members: null, membershipTypes: null, activitiesPerCall: 1000 },
+};

@@ -1,0 +1,57 @@
+/**
+ * Runs every `*.test.ts` with uvu against real engines, and ends with the line `N passed, N failed`.
+ *
+ * PostgreSQL: `TEST_DATABASE_URL` (a server where the tests may create databases) or, by default,
+ * a throw-away embedded PostgreSQL started here and stopped at the end.
+ * Usage: npm test [-- <pattern>]
+ */
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { startEmbeddedPostgres, type RunningPostgres } from '../infra/postgres/embedded-postgres';
+import { findFreePort } from '../infra/postgres/free-port';
+
+const pattern = process.argv[2] ?? '\\.test\\.ts$';
+
+async function main() {
+  let embedded: RunningPostgres | undefined;
+  const env = { ...process.env };
+  if (!env.TEST_DATABASE_URL) {
+    const dataDirectory = `.data/test-postgres-${process.pid}`;
+    embedded = await startEmbeddedPostgres({ dataDirectory, port: await findFreePort(), persistent: false });
+    env.TEST_DATABASE_URL = embedded.url('postgres');
+    console.log('test PostgreSQL: embedded, throw-away');
+  }
+  try {
+    const { output, exitCode } = await runUvu(env);
+    const summary = summarise(output, exitCode);
+    console.log(`${summary.passed} passed, ${summary.failed} failed`);
+    process.exitCode = summary.failed > 0 || exitCode !== 0 ? 1 : 0;
+  } finally {
+    await embedded?.stop();
+    if (embedded) await rm(`.data/test-postgres-${process.pid}`, { recursive: true, force: true });
+  }
+}
+
+function runUvu(env: NodeJS.ProcessEnv): Promise<{ output: string; exitCode: number }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', '.', pattern,
+      '-i', 'node_modules', '-i', '.data'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      output += chunk.toString();
+    });
+    child.on('close', (code) => resolve({ output, exitCode: code ?? 1 }));
+  });
+}
+
+/** uvu prints `Total: N`, `Passed: N`, `Skipped: N`; a crash before the summary counts as a failure. */
+function summarise(output: string, exitCode: number) {
+  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+  const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? NaN);
+  const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? NaN);
+  if (Number.isNaN(total) || Number.isNaN(passed)) return { passed: 0, failed: Math.max(1, exitCode) };
+  return { passed, failed: total - passed };
+}
+
+await main();
