@@ -3,14 +3,15 @@
  *
  * PostgreSQL: `TEST_DATABASE_URL` (a server where the tests may create databases) or, by default,
  * a throw-away embedded PostgreSQL started here and stopped at the end.
- * Usage: npm test [-- <pattern>]
+ * Usage: npm test [-- <part of a test file's path>]
  */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { startEmbeddedPostgres, type RunningPostgres } from '../infra/postgres/embedded-postgres';
 import { findFreePort } from '../infra/postgres/free-port';
 
-const pattern = process.argv[2] ?? '\\.test\\.ts$';
+const filter = process.argv[2] ?? '';
+const pattern = `${filter}.*\\.test\\.ts$`;
 
 async function main() {
   let embedded: RunningPostgres | undefined;

@@ -1,0 +1,133 @@
+import type { Pool } from 'pg';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventEnvelope,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+} from './port';
+
+/** Positions give each append 12 bits for its events' index (see migration 001). */
+export const maxEventsPerAppend = 4096;
+
+// One statement, so one round trip and one implicit transaction: it reads the stream's head,
+// inserts only if the expectation holds, and the (stream_id, stream_revision) unique constraint
+// turns a concurrent writer's success into our failure.
+const appendSql = `
+WITH head AS (SELECT coalesce(max(stream_revision), -1) AS revision FROM events WHERE stream_id = $1)
+INSERT INTO events (position, event_id, stream_id, stream_revision, tenant_id, type, schema_version,
+                    data, metadata, occurred_at)
+SELECT (pg_current_xact_id()::text::bigint << 12) + e.ordinal - 1, e.event_id, $1,
+       head.revision + e.ordinal, e.tenant_id, e.type, e.schema_version, e.data, e.metadata, e.occurred_at
+FROM head, unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])
+       WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, occurred_at, ordinal)
+WHERE $9::int IS NULL OR head.revision = $9::int
+RETURNING position, stream_revision`;
+
+const columns = `position, event_id, stream_id, stream_revision, tenant_id, type, schema_version, data,
+  metadata, occurred_at, recorded_at`;
+
+// Everything below the oldest running transaction's id is final: committed or never will be.
+const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 12)`;
+
+export function createPostgresEventStore(pool: Pool): EventStore {
+  return {
+    async append(streamId, events, expected) {
+      if (events.length === 0) throw new Error('Nothing to append');
+      if (events.length > maxEventsPerAppend) throw new Error(`At most ${maxEventsPerAppend} events per append`);
+      const expectedRevision = expected === 'any' ? null : expected === 'no-stream' ? -1 : expected;
+      try {
+        const { rows } = await pool.query(appendSql, [streamId, ...toColumns(events), expectedRevision]);
+        if (rows.length === 0) throw await wrongRevision(pool, streamId, expected);
+        const last = rows.reduce((a, b) => (Number(b.position) > Number(a.position) ? b : a));
+        return { nextExpectedRevision: last.stream_revision, position: Number(last.position) } satisfies AppendResult;
+      } catch (error) {
+        if (isUniqueViolation(error, 'events_stream_revision_unique')) throw await wrongRevision(pool, streamId, expected);
+        throw error;
+      }
+    },
+
+    async readStream(streamId) {
+      const { rows } = await pool.query(
+        `SELECT ${columns} FROM events WHERE stream_id = $1 ORDER BY stream_revision`, [streamId]);
+      return rows.map(toEnvelope);
+    },
+
+    async readAll(afterPosition, { tenantId, limit }) {
+      const { rows } = tenantId
+        ? await pool.query(
+            `SELECT ${columns} FROM events WHERE tenant_id = $1 AND position > $2 AND position < ${watermark}
+             ORDER BY tenant_id, position LIMIT $3`, [tenantId, afterPosition, limit])
+        : await pool.query(
+            `SELECT ${columns} FROM events WHERE position > $1 AND position < ${watermark}
+             ORDER BY position LIMIT $2`, [afterPosition, limit]);
+      return rows.map(toEnvelope);
+    },
+
+    async existingStreams(streamIds) {
+      const { rows } = await pool.query(
+        'SELECT stream_id FROM events WHERE stream_id = ANY($1::text[]) AND stream_revision = 0', [streamIds]);
+      return new Set(rows.map((row) => row.stream_id as string));
+    },
+
+    async headPosition() {
+      const { rows } = await pool.query(`SELECT coalesce(max(position), 0) AS head FROM events WHERE position < ${watermark}`);
+      return Number(rows[0].head);
+    },
+  };
+}
+
+function toColumns(events: NewEvent[]) {
+  return [
+    events.map((e) => e.eventId),
+    events.map((e) => e.tenantId),
+    events.map((e) => e.type),
+    events.map((e) => e.schemaVersion),
+    events.map((e) => JSON.stringify(e.data)),
+    events.map((e) => JSON.stringify(metadataOf(e))),
+    events.map((e) => e.occurredAt),
+  ];
+}
+
+function metadataOf(event: NewEvent) {
+  const { actor, correlationId, causationId, idempotencyKey } = event;
+  return idempotencyKey === undefined ? { actor, correlationId, causationId } : { actor, correlationId, causationId, idempotencyKey };
+}
+
+type EventRow = {
+  position: string; event_id: string; stream_id: string; stream_revision: number; tenant_id: string; type: string;
+  schema_version: number; data: unknown; metadata: Pick<EventEnvelope, 'actor' | 'correlationId' | 'causationId' | 'idempotencyKey'>;
+  occurred_at: Date; recorded_at: Date;
+};
+
+export function toEnvelope(row: EventRow): EventEnvelope {
+  const { actor, correlationId, causationId, idempotencyKey } = row.metadata;
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    streamId: row.stream_id,
+    streamRevision: row.stream_revision,
+    position: Number(row.position),
+    tenantId: row.tenant_id,
+    occurredAt: row.occurred_at.toISOString(),
+    recordedAt: row.recorded_at.toISOString(),
+    actor,
+    correlationId,
+    causationId,
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    data: row.data,
+  };
+}
+
+async function wrongRevision(pool: Pool, streamId: string, expected: ExpectedRevision) {
+  const { rows } = await pool.query('SELECT max(stream_revision) AS revision FROM events WHERE stream_id = $1', [streamId]);
+  const actual = rows[0].revision === null ? 'no-stream' : Number(rows[0].revision);
+  return new WrongExpectedRevisionError(streamId, expected, actual);
+}
+
+function isUniqueViolation(error: unknown, constraint: string) {
+  return (error as { code?: string; constraint?: string }).code === '23505'
+    && (error as { constraint?: string }).constraint === constraint;
+}

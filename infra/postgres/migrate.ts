@@ -1,0 +1,40 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Pool } from 'pg';
+
+const migrationsDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+/** Any constant: serialises migrations of several processes starting at once. */
+const migrationLockKey = 7_241_001;
+
+/**
+ * Applies the numbered SQL files of `migrations/` once each, in order, each in its own transaction.
+ * `{{query_role}}` in a file is replaced by the name of the query API's role.
+ */
+export async function migrate(pool: Pool, options: { queryRole: string; queryRolePassword: string }) {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const applied = new Set((await client.query('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+    const files = (await readdir(migrationsDirectory)).filter((f) => f.endsWith('.sql')).sort();
+    for (const file of files.filter((f) => !applied.has(f))) {
+      const text = (await readFile(path.join(migrationsDirectory, file), 'utf8'))
+        .replaceAll('{{query_role}}', options.queryRole)
+        .replaceAll('{{query_role_password}}', options.queryRolePassword.replaceAll("'", "''"));
+      await client.query('BEGIN');
+      try {
+        await client.query(text);
+        await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new Error(`Migration ${file} failed: ${(error as Error).message}`);
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import type { Pool } from 'pg';
+import { migrate } from './migrate';
+import { createPool } from './pool';
+
+export type TestDatabase = { url: string; queryUrl: string; pool: Pool; drop: () => Promise<void> };
+
+export const testQueryRole = { queryRole: 'membership_query', queryRolePassword: 'membership_query' };
+
+/**
+ * A fresh, migrated database on the test server (`TEST_DATABASE_URL`, set by scripts/test.ts), so
+ * that each test file starts from nothing and files never see each other's rows.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = createPool({ connectionString: serverUrl, max: 1, applicationName: 'tests' });
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = withDatabase(serverUrl, name);
+  const pool = createPool({ connectionString: url, max: 60, applicationName: 'tests' });
+  await migrate(pool, testQueryRole);
+  const queryUrl = withCredentials(url, testQueryRole.queryRole, testQueryRole.queryRolePassword);
+  return {
+    url,
+    queryUrl,
+    pool,
+    drop: async () => {
+      await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+export function withDatabase(url: string, database: string) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export function withCredentials(url: string, user: string, password: string) {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = password;
+  return parsed.toString();
+}
