@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { installJsonBodyParser } from '../infra/http/json-body';
+import { openApiDocument } from '../infra/http/openapi';
+import { installProblemHandling } from '../infra/http/problem';
+import { installHttpMetrics } from '../infra/metrics/http-metrics';
+import { registerCommandRoute, type RouteDocument } from './command-route';
+import type { CommandApiDependencies } from './dependencies';
+import { recordActivitiesRoute } from './routes/activities/record-activities';
+import { bulkChangeStatusRoute } from './routes/members/bulk-change-status';
+import { changeMemberDetailsRoute } from './routes/members/change-member-details';
+import { memberStatusRoutes } from './routes/members/change-member-status';
+import { registerMemberRoute } from './routes/members/register-member';
+import { cancelSubscriptionRoute, startOrChangeSubscriptionRoute } from './routes/members/subscription-routes';
+import { createMembershipTypeRoute } from './routes/membership-types/create-membership-type';
+import { createTenantRoute } from './routes/tenants/create-tenant';
+import { createTenantGuard } from './tenant-guard';
+
+/** 1,000 activities fit comfortably; anything larger is refused with a 413 before parsing. */
+export const commandBodyLimit = 256 * 1024;
+
+export type CommandApiOptions = { logger: FastifyServerOptions['logger']; ready: () => Promise<void> };
+
+export function buildCommandApi(deps: CommandApiDependencies, options: CommandApiOptions) {
+  const app = Fastify({ logger: options.logger, bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
+  installProblemHandling(app);
+  installJsonBodyParser(app, commandBodyLimit);
+  installHttpMetrics(app);
+
+  const requireTenant = createTenantGuard(deps.eventStore);
+  const documents: RouteDocument[] = [];
+  const routes = [
+    createTenantRoute(deps),
+    createMembershipTypeRoute(deps, requireTenant),
+    registerMemberRoute(deps, requireTenant),
+    bulkChangeStatusRoute(deps, requireTenant),
+    changeMemberDetailsRoute(deps, requireTenant),
+    ...memberStatusRoutes(deps, requireTenant),
+    startOrChangeSubscriptionRoute(deps, requireTenant),
+    cancelSubscriptionRoute(deps, requireTenant),
+    recordActivitiesRoute(deps, requireTenant),
+  ];
+  for (const route of routes) registerCommandRoute(app, deps, documents, route as never);
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async () => {
+    await options.ready();
+    return { status: 'ready' };
+  });
+  const document = openApiDocument('Membership platform: command API', documents);
+  app.get('/docs', async () => document);
+  app.get('/docs/openapi.json', async () => document);
+  return app;
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Principal, Role } from '../infra/auth/jwt';
+import { authenticate } from '../infra/http/authenticate';
+import { DomainError } from '../domain/shared/domain-error';
+import { fieldErrorsOf, HttpProblem, problemBody, toProblem, validationProblem } from '../infra/http/problem';
+import type { CommandApiDependencies } from './dependencies';
+import type { CommandContext } from './handle-command';
+
+export type CommandInput<Body, Params> = {
+  body: Body;
+  params: Params;
+  principal: Principal;
+  context: CommandContext;
+  /** The revision named by `If-Match: "<revision>"`, if sent. */
+  ifMatch?: number;
+};
+
+export type CommandReply = { status: number; body: Record<string, unknown>; revision?: number; location?: string };
+
+export type CommandRouteSpec<Body, Params> = {
+  method: 'POST' | 'PATCH';
+  url: string;
+  summary: string;
+  roles: readonly Role[];
+  body: z.ZodType<Body>;
+  params: z.ZodType<Params>;
+  handle: (input: CommandInput<Body, Params>) => Promise<CommandReply>;
+};
+
+/** What /docs describes: filled as routes register, so the document cannot drift from the code. */
+export type RouteDocument = { method: string; url: string; summary: string; roles: readonly Role[]; body: z.ZodType; params: z.ZodType };
+
+const idempotencyKeySchema = z.string().min(1).max(255);
+
+export function registerCommandRoute<Body, Params>(
+  app: FastifyInstance,
+  deps: CommandApiDependencies,
+  documents: RouteDocument[],
+  spec: CommandRouteSpec<Body, Params>,
+) {
+  documents.push(spec);
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    handler: async (request, reply) => {
+      const principal = await authenticate(deps.tokens, request, spec.roles);
+      const params = parse(spec.params, request.params);
+      const body = parse(spec.body, request.body ?? {});
+      const ifMatch = readIfMatch(request);
+      const key = request.headers['idempotency-key'];
+      const context = contextOf(deps, request, principal, typeof key === 'string' ? key : undefined);
+      const run = () => spec.handle({ body, params, principal, context, ...(ifMatch === undefined ? {} : { ifMatch }) });
+      if (key === undefined) return send(reply, await run());
+      return runIdempotently(deps, request, reply, principal, parse(idempotencyKeySchema, key), run);
+    },
+  });
+}
+
+async function runIdempotently(
+  deps: CommandApiDependencies, request: FastifyRequest, reply: FastifyReply, principal: Principal, key: string,
+  run: () => Promise<CommandReply>,
+) {
+  const hash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? {})}`).digest('hex');
+  const reservation = await deps.idempotency.reserve(principal.tenantId, key, hash);
+  switch (reservation.outcome) {
+    case 'different-request':
+      throw new HttpProblem(422, 'idempotency-key-reused', 'Unprocessable content',
+        'This Idempotency-Key was used with a different request in the last 24 hours.');
+    case 'in-progress':
+      throw new HttpProblem(409, 'idempotency-key-in-progress', 'Conflict',
+        'A request with this Idempotency-Key is still running; retry shortly.', undefined, { 'Retry-After': '1' });
+    case 'replay': {
+      const { statusCode, body, etag } = reservation.response;
+      reply.header('Idempotent-Replayed', 'true');
+      if (etag) reply.header('ETag', etag);
+      return reply.status(statusCode).type(statusCode >= 400 ? 'application/problem+json' : 'application/json').send(body);
+    }
+    case 'reserved':
+      break;
+  }
+  let result: CommandReply;
+  try {
+    result = await run();
+  } catch (error) {
+    // Business refusals are answers too, and a retry must get the same one; anything else may heal.
+    if (error instanceof DomainError) {
+      const problem = toProblem(error);
+      await deps.idempotency.complete(principal.tenantId, key, { statusCode: problem.status, body: problemBody(problem), etag: null });
+    } else {
+      await deps.idempotency.release(principal.tenantId, key).catch(() => undefined);
+    }
+    throw error;
+  }
+  await deps.idempotency.complete(principal.tenantId, key, {
+    statusCode: result.status, body: result.body, etag: result.revision === undefined ? null : `"${result.revision}"`,
+  });
+  return send(reply, result);
+}
+
+function send(reply: FastifyReply, result: CommandReply) {
+  if (result.revision !== undefined) reply.header('ETag', `"${result.revision}"`);
+  if (result.location) reply.header('Location', result.location);
+  return reply.status(result.status).send(result.body);
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationProblem(fieldErrorsOf(parsed.error));
+  return parsed.data;
+}
+
+function readIfMatch(request: FastifyRequest): number | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(String(header));
+  if (!match) throw validationProblem([{ path: 'If-Match', message: 'expected "<revision>"' }]);
+  return Number(match[1]);
+}
+
+function contextOf(deps: CommandApiDependencies, request: FastifyRequest, principal: Principal, key?: string): CommandContext {
+  const correlation = request.headers['x-correlation-id'];
+  const correlationId = typeof correlation === 'string' && correlation.length <= 100 ? correlation : request.id;
+  return {
+    tenantId: principal.tenantId,
+    actor: { userId: principal.userId, roles: principal.roles },
+    correlationId,
+    causationId: request.id,
+    ...(key === undefined ? {} : { idempotencyKey: key }),
+    now: deps.now(),
+    newId: deps.newId,
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { activityTypeSchema, decideActivities, maxActivitiesPerCall } from '../../../domain/activity';
+import { entityId, isoInstant } from '../../../domain/shared/schemas';
+import { tenantStreamId } from '../../../infra/event-store/stream-name';
+import { HttpProblem } from '../../../infra/http/problem';
+import type { CommandRouteSpec } from '../../command-route';
+import type { CommandApiDependencies } from '../../dependencies';
+import { envelope } from '../../handle-command';
+import type { TenantGuard } from '../../tenant-guard';
+
+export const recordActivitiesBody = z.strictObject({
+  items: z.array(z.strictObject({ memberId: entityId, type: activityTypeSchema, occurredAt: isoInstant }))
+    .min(1).max(maxActivitiesPerCall),
+});
+
+/**
+ * Engagement signals. Each call becomes one new stream of ActivityRecorded events, so recording
+ * never contends with member commands. Every member must exist in the caller's tenant.
+ */
+export function recordActivitiesRoute(
+  deps: CommandApiDependencies, requireTenant: TenantGuard,
+): CommandRouteSpec<z.infer<typeof recordActivitiesBody>, object> {
+  return {
+    method: 'POST', url: '/v1/activities', summary: 'Record engagement activities (up to 1,000)',
+    roles: ['owner', 'admin', 'staff'], body: recordActivitiesBody, params: z.object({}),
+    async handle({ body, context }) {
+      await requireTenant(context.tenantId);
+      const events = decideActivities({ type: 'RecordActivities', items: body.items, now: context.now });
+      const memberStreamOf = (memberId: string) => tenantStreamId('member', context.tenantId, memberId);
+      const wanted = [...new Set(body.items.map((i) => i.memberId))];
+      const existing = await deps.eventStore.existingStreams(wanted.map(memberStreamOf));
+      const unknown = body.items.flatMap((item, index) =>
+        existing.has(memberStreamOf(item.memberId)) ? [] : [{ path: `items.${index}.memberId`, message: 'no such member' }]);
+      if (unknown.length > 0) throw new HttpProblem(404, 'member-not-found', 'Not found', 'Some members do not exist.', unknown);
+      const streamId = tenantStreamId('activity', context.tenantId, context.newId());
+      const result = await deps.eventStore.append(streamId, events.map((e) => envelope(e, context)), 'no-stream');
+      return { status: 202, body: { accepted: events.length, position: result.position } };
+    },
+  };
+}

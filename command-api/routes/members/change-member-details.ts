@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { memberEmail } from '../../../domain/member';
+import { entityId } from '../../../domain/shared/schemas';
+import type { CommandRouteSpec } from '../../command-route';
+import type { CommandApiDependencies } from '../../dependencies';
+import { handleCommand, loadState } from '../../handle-command';
+import type { TenantGuard } from '../../tenant-guard';
+import { claimValue, releaseValue } from '../../value-claims';
+import { emailClaim, loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
+
+export const memberParams = z.strictObject({ memberId: entityId });
+
+export const changeMemberDetailsBody = z.strictObject({
+  email: memberEmail.optional(),
+  firstName: z.string().trim().min(1).max(100).optional(),
+  lastName: z.string().trim().min(1).max(100).optional(),
+  membershipTypeId: entityId.nullable().optional(),
+});
+
+export function changeMemberDetailsRoute(
+  deps: CommandApiDependencies, requireTenant: TenantGuard,
+): CommandRouteSpec<z.infer<typeof changeMemberDetailsBody>, z.infer<typeof memberParams>> {
+  return {
+    method: 'PATCH', url: '/v1/members/:memberId', summary: 'Change a member’s email, name or membership type',
+    roles: ['owner', 'admin', 'staff'], body: changeMemberDetailsBody, params: memberParams,
+    async handle({ body, params, context, ifMatch }) {
+      await requireTenant(context.tenantId);
+      const store = deps.eventStore;
+      const streamId = memberStream(context.tenantId, params.memberId);
+      if (body.membershipTypeId) await loadMembershipType(store, context, body.membershipTypeId);
+      const { state } = await loadState(store, streamId, memberDecider);
+      const oldEmail = state.kind === 'registered' ? state.email : undefined;
+      const emailChanges = body.email !== undefined && oldEmail !== undefined && body.email.toLowerCase() !== oldEmail.toLowerCase();
+      if (emailChanges) await claimValue(store, emailClaim(store, context.tenantId, body.email!), params.memberId, context);
+      try {
+        const result = await handleCommand(store, streamId, memberDecider, { type: 'ChangeMemberDetails', ...body }, context, ifMatch);
+        if (emailChanges) await releaseValue(store, emailClaim(store, context.tenantId, oldEmail!).streamId, params.memberId, context);
+        return memberReply(params.memberId, result);
+      } catch (error) {
+        if (emailChanges) await releaseValue(store, emailClaim(store, context.tenantId, body.email!).streamId, params.memberId, context);
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { MemberCommand } from '../../../domain/member';
+import type { CommandRouteSpec } from '../../command-route';
+import type { CommandApiDependencies } from '../../dependencies';
+import { handleCommand, type CommandContext } from '../../handle-command';
+import type { TenantGuard } from '../../tenant-guard';
+import { memberParams } from './change-member-details';
+import { memberDecider, memberReply, memberStream } from './member-streams';
+
+const reason = z.string().trim().min(1).max(500);
+const noBody = z.strictObject({});
+const withReason = z.strictObject({ reason });
+
+export type StatusAction = 'activate' | 'suspend' | 'reactivate' | 'deactivate';
+
+/** The status machine's commands, as the routes and the bulk route both need them. */
+export function statusCommand(action: StatusAction, reasonText: string | undefined): MemberCommand {
+  switch (action) {
+    case 'activate':
+      return { type: 'ActivateMember' };
+    case 'suspend':
+      return { type: 'SuspendMember', reason: reasonText ?? 'unspecified' };
+    case 'reactivate':
+      return { type: 'ReactivateMember' };
+    case 'deactivate':
+      return { type: 'DeactivateMember', reason: reasonText ?? 'unspecified' };
+  }
+}
+
+export function changeStatus(deps: CommandApiDependencies, memberId: string, command: MemberCommand, context: CommandContext, ifMatch?: number) {
+  return handleCommand(deps.eventStore, memberStream(context.tenantId, memberId), memberDecider, command, context, ifMatch);
+}
+
+function statusRoute(
+  deps: CommandApiDependencies, requireTenant: TenantGuard, action: StatusAction, body: z.ZodType<{ reason?: string }>, summary: string,
+): CommandRouteSpec<{ reason?: string }, z.infer<typeof memberParams>> {
+  return {
+    method: 'POST', url: `/v1/members/:memberId/${action}`, summary, roles: ['owner', 'admin'], body, params: memberParams,
+    async handle({ body: input, params, context, ifMatch }) {
+      await requireTenant(context.tenantId);
+      const result = await changeStatus(deps, params.memberId, statusCommand(action, input.reason), context, ifMatch);
+      return memberReply(params.memberId, result);
+    },
+  };
+}
+
+export function memberStatusRoutes(deps: CommandApiDependencies, requireTenant: TenantGuard) {
+  return [
+    statusRoute(deps, requireTenant, 'activate', noBody, 'Activate a pending member'),
+    statusRoute(deps, requireTenant, 'suspend', withReason, 'Suspend an active member'),
+    statusRoute(deps, requireTenant, 'reactivate', noBody, 'Reactivate a suspended or inactive member'),
+    statusRoute(deps, requireTenant, 'deactivate', withReason, 'Deactivate an active or suspended member'),
+  ];
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { memberEmail } from '../../../domain/member';
+import { entityId } from '../../../domain/shared/schemas';
+import type { CommandRouteSpec } from '../../command-route';
+import type { CommandApiDependencies } from '../../dependencies';
+import { handleCommand } from '../../handle-command';
+import type { TenantGuard } from '../../tenant-guard';
+import { claimValue } from '../../value-claims';
+import { emailClaim, loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
+
+export const registerMemberBody = z.strictObject({
+  email: memberEmail,
+  firstName: z.string().trim().min(1).max(100),
+  lastName: z.string().trim().min(1).max(100),
+  membershipTypeId: entityId.nullable().optional(),
+  invite: z.boolean().optional(),
+});
+
+export function registerMemberRoute(
+  deps: CommandApiDependencies, requireTenant: TenantGuard,
+): CommandRouteSpec<z.infer<typeof registerMemberBody>, object> {
+  return {
+    method: 'POST', url: '/v1/members', summary: 'Register a member (active, or pending when invited)',
+    roles: ['owner', 'admin', 'staff'], body: registerMemberBody, params: z.object({}),
+    async handle({ body, context }) {
+      await requireTenant(context.tenantId);
+      const membershipTypeId = body.membershipTypeId ?? null;
+      if (membershipTypeId) await loadMembershipType(deps.eventStore, context, membershipTypeId);
+      const memberId = context.newId();
+      // The email is claimed first: if the member append then fails, the claim is stale and the
+      // next registration with that email takes it over.
+      await claimValue(deps.eventStore, emailClaim(deps.eventStore, context.tenantId, body.email), memberId, context);
+      const result = await handleCommand(deps.eventStore, memberStream(context.tenantId, memberId), memberDecider, {
+        type: 'RegisterMember', memberId, email: body.email, firstName: body.firstName, lastName: body.lastName,
+        membershipTypeId, invite: body.invite ?? false,
+      }, context);
+      return { ...memberReply(memberId, result, 201), location: `/v1/members/${memberId}` };
+    },
+  };
+}

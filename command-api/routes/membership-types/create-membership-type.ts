@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { decideMembershipType, evolveMembershipType, initialMembershipTypeState } from '../../../domain/membership-type';
+import { currencyCode, minorUnits } from '../../../domain/shared/schemas';
+import { tenantStreamId } from '../../../infra/event-store/stream-name';
+import type { CommandRouteSpec } from '../../command-route';
+import type { CommandApiDependencies } from '../../dependencies';
+import { handleCommand } from '../../handle-command';
+import type { TenantGuard } from '../../tenant-guard';
+
+export const createMembershipTypeBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  monthlyPriceCents: minorUnits,
+  currency: currencyCode,
+  features: z.array(z.string().trim().min(1).max(200)).max(100),
+});
+
+const decider = { decide: decideMembershipType, evolve: evolveMembershipType, initialState: initialMembershipTypeState };
+
+export function createMembershipTypeRoute(
+  deps: CommandApiDependencies, requireTenant: TenantGuard,
+): CommandRouteSpec<z.infer<typeof createMembershipTypeBody>, object> {
+  return {
+    method: 'POST', url: '/v1/membership-types', summary: 'Create a membership type', roles: ['owner', 'admin'],
+    body: createMembershipTypeBody, params: z.object({}),
+    async handle({ body, context }) {
+      await requireTenant(context.tenantId);
+      const membershipTypeId = context.newId();
+      const result = await handleCommand(deps.eventStore, tenantStreamId('membershiptype', context.tenantId, membershipTypeId), decider, {
+        type: 'CreateMembershipType', membershipTypeId, name: body.name, description: body.description ?? null,
+        monthlyPriceCents: body.monthlyPriceCents, currency: body.currency, features: body.features,
+      }, context);
+      return {
+        status: 201, body: { membershipTypeId, revision: result.revision, position: result.position },
+        revision: result.revision, location: `/v1/membership-types/${membershipTypeId}`,
+      };
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { decideTenant, evolveTenant, initialTenantState, planSchema } from '../../../domain/tenant';
+import { platformStreamId, tenantStreamId } from '../../../infra/event-store/stream-name';
+import type { CommandRouteSpec } from '../../command-route';
+import type { CommandApiDependencies } from '../../dependencies';
+import { handleCommand } from '../../handle-command';
+import { claimValue } from '../../value-claims';
+
+export const createTenantBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  subdomain: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i, 'letters, digits and inner dashes, at most 63'),
+  plan: planSchema,
+});
+
+const tenantDecider = { decide: decideTenant, evolve: evolveTenant, initialState: initialTenantState };
+
+/** Provisions a tenant (platform operators only). The subdomain routes the tenant, so it is unique. */
+export function createTenantRoute(deps: CommandApiDependencies): CommandRouteSpec<z.infer<typeof createTenantBody>, object> {
+  return {
+    method: 'POST', url: '/v1/tenants', summary: 'Provision a tenant', roles: ['platform'],
+    body: createTenantBody, params: z.object({}),
+    async handle({ body, context: callerContext }) {
+      const tenantId = callerContext.newId();
+      // Events of the new tenant are stamped with the new tenant's id, as every event is.
+      const context = { ...callerContext, tenantId };
+      const subdomain = body.subdomain.toLowerCase();
+      const streamId = tenantStreamId('tenant', tenantId);
+      await claimValue(deps.eventStore, {
+        streamId: platformStreamId('subdomain', subdomain),
+        value: subdomain,
+        conflictCode: 'subdomain-taken',
+        holderDoesNotUseIt: async (holderId) =>
+          (await deps.eventStore.existingStreams([tenantStreamId('tenant', holderId)])).size === 0,
+      }, tenantId, context);
+      const result = await handleCommand(deps.eventStore, streamId, tenantDecider,
+        { type: 'CreateTenant', tenantId, name: body.name, subdomain, plan: body.plan }, context);
+      return {
+        status: 201, body: { tenantId, revision: result.revision, position: result.position },
+        revision: result.revision, location: `/v1/tenant`,
+      };
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { ZodError } from 'zod';
+import { DomainError, type DomainErrorKind, type FieldError } from '../../domain/shared/domain-error';
+import { WrongExpectedRevisionError } from '../event-store/port';
+
+/** An HTTP-level refusal (auth, preconditions, idempotency...). Business refusals are DomainErrors. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+/** The one table from business error kinds to statuses (DESIGN.md §6). */
+const statusOfKind: Record<DomainErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409 };
+
+const titles: Record<number, string> = {
+  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
+  412: 'Precondition failed', 413: 'Payload too large', 415: 'Unsupported media type',
+  422: 'Unprocessable content', 429: 'Too many requests', 500: 'Internal error', 503: 'Service unavailable',
+};
+
+export function fieldErrorsOf(error: ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
+}
+
+export const validationProblem = (errors: FieldError[]) =>
+  new HttpProblem(400, 'validation-failed', 'Validation failed', 'The request does not match the schema.', errors);
+
+export function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof DomainError) {
+    const status = statusOfKind[error.kind];
+    return new HttpProblem(status, error.code, titles[status]!, error.message, error.fieldErrors.length ? error.fieldErrors : undefined);
+  }
+  if (error instanceof ZodError) return validationProblem(fieldErrorsOf(error));
+  if (error instanceof WrongExpectedRevisionError) {
+    return new HttpProblem(409, 'concurrent-modification', 'Conflict', 'Another change to this resource won; retry.');
+  }
+  const fastifyError = error as FastifyError;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpProblem(413, 'payload-too-large', titles[413]!, 'The body exceeds the size limit.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpProblem(415, 'unsupported-media-type', titles[415]!, 'Send the body as application/json.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new HttpProblem(400, 'malformed-json', titles[400]!, 'The body is not valid JSON.');
+  }
+  if (isUnavailable(error)) {
+    return new HttpProblem(503, 'dependency-unavailable', titles[503]!, 'A dependency is unavailable; nothing was changed.', undefined, { 'Retry-After': '1' });
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new HttpProblem(fastifyError.statusCode, 'bad-request', titles[fastifyError.statusCode] ?? 'Bad request', fastifyError.message);
+  }
+  return new HttpProblem(500, 'internal-error', titles[500]!, 'Something went wrong on our side.');
+}
+
+function isUnavailable(error: unknown) {
+  const code = (error as { code?: string }).code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300'].includes(code)
+    || /timeout exceeded when trying to connect|Connection terminated/i.test((error as Error).message ?? '');
+}
+
+export function problemBody(problem: HttpProblem) {
+  const { status, code, title, detail, errors } = problem;
+  return { type: `https://errors.membership.dev/${code}`, title, status, detail: detail ?? title, code, ...(errors ? { errors } : {}) };
+}
+
+export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
+  return reply.status(problem.status).headers(problem.headers).type('application/problem+json').send(problemBody(problem));
+}
+
+/** Every error of the app leaves as problem+json; 5xx details go to the log, never the client. */
+export function installProblemHandling(app: FastifyInstance) {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new HttpProblem(404, 'route-not-found', 'Not found', `No route ${request.method} ${request.url}.`)));
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Prometheus text for an app: request counts and latency sums by route and status, plus process
+ * memory. Kept to what /metrics needs today; a fuller registry can replace it behind this function.
+ */
+export function installHttpMetrics(app: FastifyInstance, extra: () => Promise<string> = async () => '') {
+  const counts = new Map<string, { count: number; seconds: number }>();
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const key = `method="${request.method}",route="${route}",status="${reply.statusCode}"`;
+    const entry = counts.get(key) ?? { count: 0, seconds: 0 };
+    entry.count += 1;
+    entry.seconds += reply.elapsedTime / 1000;
+    counts.set(key, entry);
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const lines = ['# TYPE http_requests_total counter', '# TYPE http_request_seconds_sum counter'];
+    for (const [labels, { count, seconds }] of counts) {
+      lines.push(`http_requests_total{${labels}} ${count}`, `http_request_seconds_sum{${labels}} ${seconds.toFixed(6)}`);
+    }
+    const memory = process.memoryUsage();
+    lines.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${memory.rss}`);
+    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n${await extra()}`);
+  });
+}
