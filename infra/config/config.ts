@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Development secrets: only ever used by the embedded runner, which says so loudly at start. */
+export const developmentSecrets = {
+  jwtSecret: 'development-only-jwt-secret-do-not-use-in-production',
+  queryRolePassword: 'development-only-query-password',
+};
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  /** Where the query API connects; by default DATABASE_URL with the query role's credentials. */
+  QUERY_DATABASE_URL: z.string().url().optional(),
+  QUERY_DB_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('membership_query'),
+  QUERY_DB_PASSWORD: z.string().min(8).optional(),
+  JWT_SECRET: z.string().min(32).optional(),
+  DATA_DIR: z.string().default('.data'),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  HOST: z.string().default('127.0.0.1'),
+  COMMAND_API_PORT: port.default(3000),
+  QUERY_API_PORT: port.default(3001),
+  CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema> & { jwtSecret: string; queryRolePassword: string; usesDevelopmentSecrets: boolean };
+
+/**
+ * Reads the environment once, at start. Secrets have no default, except in embedded development
+ * mode, where the caller passes `allowDevelopmentSecrets` and must warn the user.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, options: { allowDevelopmentSecrets: boolean }): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const values = parsed.data;
+  const missing = [!values.JWT_SECRET && 'JWT_SECRET', !values.QUERY_DB_PASSWORD && 'QUERY_DB_PASSWORD'].filter(Boolean);
+  if (missing.length > 0 && !options.allowDevelopmentSecrets) {
+    throw new Error(`Missing configuration: ${missing.join(', ')} (no defaults outside embedded development mode)`);
+  }
+  return {
+    ...values,
+    jwtSecret: values.JWT_SECRET ?? developmentSecrets.jwtSecret,
+    queryRolePassword: values.QUERY_DB_PASSWORD ?? developmentSecrets.queryRolePassword,
+    usesDevelopmentSecrets: missing.length > 0,
+  };
+}

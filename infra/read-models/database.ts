@@ -1,0 +1,29 @@
+import { Kysely, PostgresDialect, type ColumnType } from 'kysely';
+import type { Pool } from 'pg';
+
+/** The read-model tables as the query API sees them (see migration 002). */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type ReadModelDatabase = {
+  rm_tenants: { tenant_id: string; name: string; subdomain: string; plan: string; created_at: Timestamp; updated_at: Timestamp; revision: number };
+  rm_membership_types: {
+    tenant_id: string; membership_type_id: string; name: string; description: string | null; monthly_price_cents: number;
+    currency: string; features: string[]; created_at: Timestamp; revision: number;
+  };
+  rm_members: {
+    tenant_id: string; member_id: string; email: string; first_name: string; last_name: string; status: string;
+    membership_type_id: string | null; subscription: Record<string, unknown> | null; created_at: Timestamp;
+    updated_at: Timestamp; last_activity_at: Timestamp | null; revision: number;
+  };
+  projection_checkpoints: { projection: string; position: number; updated_at: Timestamp };
+  events: {
+    position: number; event_id: string; stream_id: string; stream_revision: number; tenant_id: string; type: string;
+    schema_version: number; data: unknown; metadata: any; occurred_at: Timestamp; recorded_at: Timestamp;
+  };
+};
+
+export function createReadModelDatabase(pool: Pool) {
+  return new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export type ReadModelDb = Kysely<ReadModelDatabase>;

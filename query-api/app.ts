@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { openApiDocument, type DocumentedRoute } from '../infra/http/openapi';
+import { installProblemHandling } from '../infra/http/problem';
+import { installHttpMetrics } from '../infra/metrics/http-metrics';
+import type { QueryApiDependencies } from './dependencies';
+import { registerQueryRoute } from './query-route';
+import { listAuditEventsRoute } from './routes/audit/list-events';
+import { exportMembersRoute } from './routes/members/export-members';
+import { getMemberRoute } from './routes/members/get-member';
+import { listMembersRoute } from './routes/members/list-members';
+import { listMembershipTypesRoute } from './routes/membership-types/list-membership-types';
+import { getTenantRoute } from './routes/tenant/get-tenant';
+
+export type QueryApiOptions = { logger: FastifyServerOptions['logger']; ready: () => Promise<void> };
+
+export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptions) {
+  const app = Fastify({ logger: options.logger, genReqId: () => randomUUID() });
+  installProblemHandling(app);
+  installHttpMetrics(app);
+  const documents: DocumentedRoute[] = [];
+  const routes = [
+    listMembersRoute(deps), exportMembersRoute(deps), getMemberRoute(deps), listMembershipTypesRoute(deps),
+    getTenantRoute(deps), listAuditEventsRoute(deps),
+  ];
+  for (const route of routes) registerQueryRoute(app, deps, documents, route as never);
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async () => {
+    await options.ready();
+    return { status: 'ready' };
+  });
+  const document = openApiDocument('Membership platform: query API', documents);
+  app.get('/docs', async () => document);
+  app.get('/docs/openapi.json', async () => document);
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import type { Principal, Role } from '../infra/auth/jwt';
+import { authenticate } from '../infra/http/authenticate';
+import type { DocumentedRoute } from '../infra/http/openapi';
+import { fieldErrorsOf, validationProblem } from '../infra/http/problem';
+import { awaitConsistency } from './consistency';
+import type { QueryApiDependencies } from './dependencies';
+
+export const readerRoles = ['owner', 'admin', 'staff', 'auditor'] as const;
+
+export type QueryRouteSpec<Query, Params> = {
+  url: string;
+  summary: string;
+  roles: readonly Role[];
+  query: z.ZodType<Query>;
+  params: z.ZodType<Params>;
+  handle: (input: { query: Query; params: Params; principal: Principal; reply: FastifyReply }) => Promise<unknown>;
+};
+
+/** A GET route: authenticate, validate, wait for X-Consistency-Position if sent, then read. */
+export function registerQueryRoute<Query, Params>(
+  app: FastifyInstance, deps: QueryApiDependencies, documents: DocumentedRoute[], spec: QueryRouteSpec<Query, Params>,
+) {
+  documents.push({ method: 'GET', ...spec });
+  app.get(spec.url, async (request, reply) => {
+    const principal = await authenticate(deps.tokens, request, spec.roles);
+    const params = parse(spec.params, request.params);
+    const query = parse(spec.query, request.query);
+    await awaitConsistency(deps.db, request, deps.consistencyTimeoutMs);
+    return spec.handle({ query, params, principal, reply });
+  });
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationProblem(fieldErrorsOf(parsed.error));
+  return parsed.data;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { QueryApiDependencies } from '../../dependencies';
+import { readerRoles, type QueryRouteSpec } from '../../query-route';
+import { withTenant } from '../../tenant-scope';
+import { countMembers, decodeCursor, memberFilterSchema, memberPage } from './member-page';
+
+export const listMembersQuery = memberFilterSchema.extend({
+  cursor: z.string().max(1000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export function listMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z.infer<typeof listMembersQuery>, object> {
+  return {
+    url: '/v1/members', summary: 'List members: filters, search, cursor pagination', roles: readerRoles,
+    query: listMembersQuery, params: z.object({}),
+    handle: ({ query, principal }) => withTenant(deps.db, principal.tenantId, async (trx) => {
+      const { cursor, limit, ...filter } = query;
+      const after = cursor ? decodeCursor(cursor, filter.sort) : null;
+      const [page, total] = await Promise.all([memberPage(trx, filter, after, limit), countMembers(trx, filter)]);
+      return { items: page.items, nextCursor: page.nextCursor, total };
+    }),
+  };
+}

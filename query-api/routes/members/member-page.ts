@@ -1,0 +1,77 @@
+import { sql, type Expression, type SqlBool, type Transaction } from 'kysely';
+import { z } from 'zod';
+import type { ReadModelDatabase } from '../../../infra/read-models/database';
+import { HttpProblem } from '../../../infra/http/problem';
+import { selectMembers, toMemberView, type MemberView } from './member-view';
+
+export const sortOrders = ['createdAt', '-createdAt', 'name', '-name', 'email', '-email'] as const;
+export type SortOrder = (typeof sortOrders)[number];
+
+export const memberFilterSchema = z.strictObject({
+  status: z.enum(['pending', 'active', 'suspended', 'inactive']).optional(),
+  membershipTypeId: z.uuid().optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  sort: z.enum(sortOrders).default('-createdAt'),
+});
+export type MemberFilter = z.infer<typeof memberFilterSchema>;
+
+/** Sort keys, each ending with the member id so that every row has a distinct position. */
+const sortKeys: Record<'createdAt' | 'name' | 'email', { columns: string[]; valuesOf: (m: MemberView) => string[] }> = {
+  createdAt: { columns: ['m.created_at', 'm.member_id'], valuesOf: (m) => [m.createdAt, m.memberId] },
+  name: { columns: ['lower(m.last_name)', 'lower(m.first_name)', 'm.member_id'],
+    valuesOf: (m) => [m.lastName.toLowerCase(), m.firstName.toLowerCase(), m.memberId] },
+  email: { columns: ['lower(m.email)', 'm.member_id'], valuesOf: (m) => [m.email.toLowerCase(), m.memberId] },
+};
+
+type Cursor = { sort: SortOrder; after: string[] };
+
+export const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
+export function decodeCursor(text: string, sort: SortOrder): Cursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString()) as Cursor;
+    if (cursor.sort === sort && Array.isArray(cursor.after) && cursor.after.every((v) => typeof v === 'string')) return cursor;
+  } catch {
+    // fall through to the refusal below
+  }
+  throw new HttpProblem(400, 'invalid-cursor', 'Bad request', 'The cursor is malformed or belongs to another sort order.');
+}
+
+/**
+ * One page of members by keyset: rows strictly after the cursor's sort key. Inserts made while a
+ * client pages never shift the rows it has not seen yet, unlike OFFSET.
+ */
+export async function memberPage(trx: Transaction<ReadModelDatabase>, filter: MemberFilter, after: Cursor | null, limit: number) {
+  const descending = filter.sort.startsWith('-');
+  const key = sortKeys[filter.sort.replace('-', '') as keyof typeof sortKeys];
+  let query = applyFilter(selectMembers(trx), filter);
+  if (after) {
+    if (after.after.length !== key.columns.length) throw new HttpProblem(400, 'invalid-cursor', 'Bad request', 'The cursor is malformed.');
+    const columns = sql.join(key.columns.map((c) => sql.raw(c)));
+    const values = sql.join(after.after.map((v) => sql`${v}`));
+    query = query.where(descending ? sql<SqlBool>`(${columns}) < (${values})` : sql<SqlBool>`(${columns}) > (${values})`);
+  }
+  for (const column of key.columns) query = query.orderBy(sql.raw(column), descending ? 'desc' : 'asc');
+  const rows = (await query.limit(limit + 1).execute()).map(toMemberView);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor = rows.length > limit && last ? encodeCursor({ sort: filter.sort, after: key.valuesOf(last) }) : null;
+  return { items, nextCursor };
+}
+
+export async function countMembers(trx: Transaction<ReadModelDatabase>, filter: MemberFilter) {
+  const row = await applyFilter(trx.selectFrom('rm_members as m').select((eb) => eb.fn.countAll<number>().as('total')), filter)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+function applyFilter<Q extends { where: (expression: Expression<SqlBool>) => Q }>(query: Q, filter: MemberFilter): Q {
+  let filtered = query;
+  if (filter.status) filtered = filtered.where(sql<SqlBool>`m.status = ${filter.status}`);
+  if (filter.membershipTypeId) filtered = filtered.where(sql<SqlBool>`m.membership_type_id = ${filter.membershipTypeId}`);
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    filtered = filtered.where(sql<SqlBool>`(m.first_name || ' ' || m.last_name || ' ' || m.email) ILIKE ${pattern}`);
+  }
+  return filtered;
+}

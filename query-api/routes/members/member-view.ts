@@ -1,0 +1,36 @@
+import type { Transaction } from 'kysely';
+import type { ReadModelDatabase } from '../../../infra/read-models/database';
+
+/** The member as the API shows it, in the list, the detail and the export alike. */
+export function selectMembers(trx: Transaction<ReadModelDatabase>) {
+  return trx.selectFrom('rm_members as m')
+    .leftJoin('rm_membership_types as t', (join) =>
+      join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.membership_type_id', '=', 'm.membership_type_id'))
+    .select(['m.member_id', 'm.email', 'm.first_name', 'm.last_name', 'm.status', 'm.membership_type_id',
+      't.name as membership_type_name', 'm.subscription', 'm.created_at', 'm.updated_at', 'm.last_activity_at', 'm.revision']);
+}
+
+type MemberRow = {
+  member_id: string; email: string; first_name: string; last_name: string; status: string; membership_type_id: string | null;
+  membership_type_name: string | null; subscription: Record<string, unknown> | null; created_at: Date; updated_at: Date;
+  last_activity_at: Date | null; revision: number;
+};
+
+export function toMemberView(row: MemberRow) {
+  return {
+    memberId: row.member_id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    status: row.status,
+    membershipTypeId: row.membership_type_id,
+    membershipTypeName: row.membership_type_name,
+    subscription: row.subscription,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    lastActivityAt: row.last_activity_at?.toISOString() ?? null,
+    revision: row.revision,
+  };
+}
+
+export type MemberView = ReturnType<typeof toMemberView>;

@@ -1,0 +1,58 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Role } from '../infra/auth/jwt';
+import { createTestDatabase, testQueryRole, type TestDatabase } from '../infra/postgres/test-database';
+import { buildEmbeddedPlatform, type EmbeddedPlatform } from '../scripts/platform/build-platform';
+
+export const testJwtSecret = 'test-secret-test-secret-test-secret-0123';
+
+export type Harness = {
+  platform: EmbeddedPlatform;
+  database: TestDatabase;
+  token: (tenantId: string, roles: Role[], userId?: string) => Promise<string>;
+  /** Provisions a tenant through the API and returns its id and an owner token. */
+  createTenant: (name?: string) => Promise<{ tenantId: string; owner: string }>;
+  command: (method: string, url: string, token: string, body?: unknown, headers?: Record<string, string>) => Promise<Reply>;
+  query: (url: string, token: string, headers?: Record<string, string>) => Promise<Reply>;
+  close: () => Promise<void>;
+};
+
+export type Reply = { status: number; body: any; headers: Record<string, unknown>; text: string };
+
+/** The whole embedded platform on a fresh database, driven through `inject` (no sockets). */
+export async function startHarness(): Promise<Harness> {
+  const database = await createTestDatabase();
+  const platform = await buildEmbeddedPlatform({
+    databaseUrl: database.url, queryDatabaseUrl: database.queryUrl, ...testQueryRole,
+    jwtSecret: testJwtSecret, consistencyTimeoutMs: 3000, logger: false,
+  });
+  const token = (tenantId: string, roles: Role[], userId = 'user-1') => platform.tokens.sign({ userId, tenantId, roles });
+  const toReply = (response: { statusCode: number; body: string; headers: Record<string, unknown> }): Reply => {
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      body = undefined;
+    }
+    return { status: response.statusCode, body, headers: response.headers, text: response.body };
+  };
+  const command: Harness['command'] = async (method, url, bearer, body, headers = {}) =>
+    toReply(await platform.commandApi.inject({
+      method: method as 'POST', url, headers: { authorization: `Bearer ${bearer}`, ...headers },
+      ...(body === undefined ? {} : { payload: body as object }),
+    }));
+  const query: Harness['query'] = async (url, bearer, headers = {}) =>
+    toReply(await platform.queryApi.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}`, ...headers } }));
+  const platformToken = await token(uuidv7(), ['platform'], 'operator');
+  const createTenant = async (name = 'Chess Club') => {
+    const reply = await command('POST', '/v1/tenants', platformToken, { name, subdomain: `t${uuidv7().slice(-12)}`, plan: 'pro' });
+    if (reply.status !== 201) throw new Error(`tenant creation failed: ${reply.text}`);
+    return { tenantId: reply.body.tenantId as string, owner: await token(reply.body.tenantId, ['owner']) };
+  };
+  return {
+    platform, database, token, createTenant, command, query,
+    close: async () => {
+      await platform.close();
+      await database.drop();
+    },
+  };
+}
