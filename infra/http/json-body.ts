@@ -3,10 +3,10 @@ import { HttpProblem } from './problem';
 
 /**
  * JSON bodies: an empty body counts as no body (commands such as /activate take none), anything
- * else must parse. Replaces Fastify's parser only to accept the empty body.
+ * else must parse. Every other media type (Fastify also parses text/plain by default) is a 415.
  */
 export function installJsonBodyParser(app: FastifyInstance, bodyLimit: number) {
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { migrate } from './migrate';
+import { withCredentials, withDatabase } from './connection-url';
 import { createPool } from './pool';
 
 export type TestDatabase = { url: string; queryUrl: string; pool: Pool; drop: () => Promise<void> };
@@ -31,17 +32,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await admin.end();
     },
   };
-}
-
-export function withDatabase(url: string, database: string) {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-export function withCredentials(url: string, user: string, password: string) {
-  const parsed = new URL(url);
-  parsed.username = user;
-  parsed.password = password;
-  return parsed.toString();
 }

