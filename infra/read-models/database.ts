@@ -15,6 +15,7 @@ export type ReadModelDatabase = {
     membership_type_id: string | null; subscription: Record<string, unknown> | null; created_at: Timestamp;
     updated_at: Timestamp; last_activity_at: Timestamp | null; revision: number;
   };
+  rm_member_counts: { tenant_id: string; status: string; members: number };
   projection_checkpoints: { projection: string; position: number; updated_at: Timestamp };
   events: {
     position: number; event_id: string; stream_id: string; stream_revision: number; tenant_id: string; type: string;

@@ -59,7 +59,14 @@ export async function memberPage(trx: Transaction<ReadModelDatabase>, filter: Me
   return { items, nextCursor };
 }
 
+/** Totals by status come from the counters kept with the rows; other filters count the matches. */
 export async function countMembers(trx: Transaction<ReadModelDatabase>, filter: MemberFilter) {
+  if (!filter.q && !filter.membershipTypeId) {
+    let counted = trx.selectFrom('rm_member_counts').select((eb) => eb.fn.sum<number>('members').as('total'));
+    if (filter.status) counted = counted.where('status', '=', filter.status);
+    const row = await counted.executeTakeFirst();
+    return Number(row?.total ?? 0);
+  }
   const row = await applyFilter(trx.selectFrom('rm_members as m').select((eb) => eb.fn.countAll<number>().as('total')), filter)
     .executeTakeFirstOrThrow();
   return Number(row.total);
