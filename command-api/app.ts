@@ -19,10 +19,13 @@ import { createTenantGuard } from './tenant-guard';
 /** 1,000 activities fit comfortably; anything larger is refused with a 413 before parsing. */
 export const commandBodyLimit = 256 * 1024;
 
-export type CommandApiOptions = { logger: FastifyServerOptions['logger']; ready: () => Promise<void> };
+export type CommandApiOptions = { logger: FastifyServerOptions['logger']; ready: () => Promise<void>;
+  /** One log line per request; off by default, it costs a measurable share of a core under load. */
+  logRequests?: boolean;
+};
 
 export function buildCommandApi(deps: CommandApiDependencies, options: CommandApiOptions) {
-  const app = Fastify({ logger: options.logger, bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
+  const app = Fastify({ logger: options.logger, disableRequestLogging: !options.logRequests, bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
   installProblemHandling(app);
   installJsonBodyParser(app, commandBodyLimit);
   installHttpMetrics(app);

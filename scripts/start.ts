@@ -32,6 +32,7 @@ const platform = await buildEmbeddedPlatform({
   jwtSecret: config.jwtSecret,
   consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
   logger: { level: config.LOG_LEVEL },
+  logRequests: config.LOG_REQUESTS,
   onProjectionError: (error) => console.error('projection failed, retrying:', error),
 });
 await platform.commandApi.listen({ host: config.HOST, port: config.COMMAND_API_PORT });

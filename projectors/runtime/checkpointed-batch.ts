@@ -1,6 +1,9 @@
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '../../infra/event-store/port';
-import type { Projection } from './projection';
+import { inlineStatements } from './inline-statements';
+import type { Projection, SqlStatement } from './projection';
+
+const statementsPerRoundTrip = 200;
 
 /**
  * Applies a batch to a projection's read model and advances its checkpoint in the same
@@ -16,10 +19,15 @@ export async function applyCheckpointedBatch(pool: Pool, projection: Projection,
       [projection.name]);
     const { rows } = await client.query('SELECT position FROM projection_checkpoints WHERE projection = $1 FOR UPDATE', [projection.name]);
     let checkpoint = Number(rows[0].position);
+    const statements: SqlStatement[] = [];
     for (const event of events) {
       if (event.position <= checkpoint) continue;
-      for (const statement of projection.project(event)) await client.query(statement.text, statement.values);
+      statements.push(...projection.project(event));
       checkpoint = event.position;
+    }
+    // Statements keep their order (a member's registration before its suspension), sent in chunks.
+    for (let start = 0; start < statements.length; start += statementsPerRoundTrip) {
+      await client.query(inlineStatements(statements.slice(start, start + statementsPerRoundTrip), (v) => client.escapeLiteral(v)));
     }
     await client.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projection = $1', [projection.name, checkpoint]);
     await client.query('COMMIT');

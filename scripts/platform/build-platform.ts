@@ -22,6 +22,7 @@ export type PlatformOptions = {
   jwtSecret: string;
   consistencyTimeoutMs: number;
   logger: FastifyServerOptions['logger'];
+  logRequests?: boolean;
   onProjectionError?: (error: unknown) => void;
 };
 
@@ -54,9 +55,9 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const commandApi = buildCommandApi({
     eventStore, tokens, idempotency: createPostgresIdempotencyStore(writePool),
     now: () => new Date().toISOString(), newId: () => uuidv7(),
-  }, { logger: options.logger, ready });
+  }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
   const db = createReadModelDatabase(queryPool);
-  const queryApi = buildQueryApi({ db, tokens, consistencyTimeoutMs: options.consistencyTimeoutMs }, { logger: options.logger, ready });
+  const queryApi = buildQueryApi({ db, tokens, consistencyTimeoutMs: options.consistencyTimeoutMs }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
 
   return {
     commandApi,

@@ -71,13 +71,20 @@ ALTER TABLE rm_members FORCE ROW LEVEL SECURITY;
 -- The event log is written by its owner; only the query role's reads (the audit route) are filtered.
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 
--- The projector writes every tenant's rows: it runs as the table owner or a superuser, and the
--- owner is let through explicitly; every other role sees the current tenant only.
-CREATE POLICY tenant_isolation ON rm_tenants
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid OR current_user = (SELECT tableowner FROM pg_tables WHERE tablename = 'rm_tenants' AND schemaname = 'public'));
-CREATE POLICY tenant_isolation ON rm_membership_types
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid OR current_user = (SELECT tableowner FROM pg_tables WHERE tablename = 'rm_membership_types' AND schemaname = 'public'));
-CREATE POLICY tenant_isolation ON rm_members
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid OR current_user = (SELECT tableowner FROM pg_tables WHERE tablename = 'rm_members' AND schemaname = 'public'));
+-- The query role sees the current tenant's rows only. The migrating role owns the tables and is
+-- the projector's role: under FORCE it needs its own policy to write every tenant's rows. Policies
+-- are per role, so the query role's plans never carry the owner's arm (and keep their indexes).
+CREATE POLICY tenant_isolation ON rm_tenants TO {{query_role}}
+  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON rm_membership_types TO {{query_role}}
+  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON rm_members TO {{query_role}}
+  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
 CREATE POLICY tenant_isolation ON events FOR SELECT TO {{query_role}}
   USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+DO $$
+BEGIN
+  EXECUTE format('CREATE POLICY projector_writes ON rm_tenants TO %I USING (true)', current_user);
+  EXECUTE format('CREATE POLICY projector_writes ON rm_membership_types TO %I USING (true)', current_user);
+  EXECUTE format('CREATE POLICY projector_writes ON rm_members TO %I USING (true)', current_user);
+END $$;

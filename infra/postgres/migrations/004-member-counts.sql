@@ -27,5 +27,6 @@ CREATE TRIGGER rm_members_count_statuses AFTER INSERT OR UPDATE OF status ON rm_
 GRANT SELECT ON rm_member_counts TO {{query_role}};
 ALTER TABLE rm_member_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rm_member_counts FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON rm_member_counts
-  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid OR current_user = (SELECT tableowner FROM pg_tables WHERE tablename = 'rm_member_counts' AND schemaname = 'public'));
+CREATE POLICY tenant_isolation ON rm_member_counts TO {{query_role}}
+  USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
+DO $$ BEGIN EXECUTE format('CREATE POLICY projector_writes ON rm_member_counts TO %I USING (true)', current_user); END $$;

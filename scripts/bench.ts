@@ -1,0 +1,75 @@
+/**
+ * `npm run bench` measures, in one run against the running platform (start it with `npm start`),
+ * and prints JSON: command throughput and latency for a create/update/suspend/reactivate mix over
+ * many tenants; beside it, the raw single-row INSERT ceiling of the same PostgreSQL at the same
+ * concurrency; member-list query throughput over a tenant of 100k members; projection lag at a
+ * fixed command rate; and the platform's resident memory.
+ *
+ * Options: --concurrency 24 --seconds 15 --tenants 20 --list-members 100000 --lag-rate 500
+ * Environment: COMMAND_API_URL, QUERY_API_URL, DATABASE_URL (default: the embedded server), JWT_SECRET.
+ */
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { createTokenService } from '../infra/auth/jwt';
+import { loadConfig } from '../infra/config/config';
+import { createPool } from '../infra/postgres/pool';
+import { measureCommandMix } from './bench/command-mix';
+import { measureListQueries } from './bench/list-queries';
+import { measureProjectionLag } from './bench/projection-lag';
+import { measureRawInsertCeiling } from './bench/raw-insert-ceiling';
+import { createBenchTenants, ensureLargeTenant } from './bench/setup';
+import { startMemorySampler } from './bench/memory';
+import { round } from './bench/stats';
+import { createJsonClient } from './load/http-client';
+
+const { values } = parseArgs({ options: {
+  concurrency: { type: 'string', default: '24' }, seconds: { type: 'string', default: '15' },
+  tenants: { type: 'string', default: '20' }, 'list-members': { type: 'string', default: '100000' },
+  'lag-rate': { type: 'string', default: '500' }, 'list-concurrency': { type: 'string', default: '16' },
+} });
+const concurrency = Number(values.concurrency);
+const durationMs = Number(values.seconds) * 1000;
+const config = loadConfig(process.env, { allowDevelopmentSecrets: true });
+const tokens = createTokenService(config.jwtSecret);
+const commandClient = createJsonClient(process.env.COMMAND_API_URL ?? `http://127.0.0.1:${config.COMMAND_API_PORT}`, 128);
+const queryClient = createJsonClient(process.env.QUERY_API_URL ?? `http://127.0.0.1:${config.QUERY_API_PORT}`, 64);
+const databaseUrl = config.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/membership`;
+const pool = createPool({ connectionString: databaseUrl, max: concurrency + 2, applicationName: 'membership-bench' });
+const run = randomUUID().slice(0, 8);
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+try {
+  const memory = startMemorySampler(commandClient);
+  log(`setting up ${values.tenants} tenants`);
+  const tenants = await createBenchTenants(commandClient, tokens, Number(values.tenants), run);
+  log(`ensuring a tenant with ${values['list-members']} members (created through the API once, then reused)`);
+  const large = await ensureLargeTenant(commandClient, queryClient, tokens, Number(values['list-members']), config.DATA_DIR, log);
+  log('raw INSERT ceiling');
+  const rawInsert = await measureRawInsertCeiling(pool, concurrency, durationMs);
+  log('command mix');
+  memory.reset();
+  const commands = await measureCommandMix(commandClient, tenants, concurrency, durationMs, run);
+  const commandPhaseRssMb = memory.maxMb();
+  log('member-list queries');
+  const listQueries = await measureListQueries(queryClient, large.token, Number(values['list-concurrency']), durationMs);
+  log(`projection lag at ${values['lag-rate']} commands/s`);
+  memory.reset();
+  const lag = await measureProjectionLag(commandClient, queryClient, pool, tenants, Number(values['lag-rate']), durationMs, run);
+  const lagPhaseRssMb = memory.maxMb();
+  memory.stop();
+  console.log(JSON.stringify({
+    machine: { cpus: (await import('node:os')).cpus().length, note: 'load generator on the same machine' },
+    commands: { ...commands, rawInsertCeiling: rawInsert, ratioToRawInsert: round(commands.commandsPerSecond / rawInsert.commitsPerSecond, 3) },
+    listQueries,
+    projectionLag: lag,
+    platformResidentMemoryMb: { commandMix: commandPhaseRssMb, atLagRate: lagPhaseRssMb },
+    targets: {
+      commands: '>= 1500/s at p99 <= 50 ms', listQueries: '>= 2000/s at p99 <= 20 ms',
+      projectionLag: 'p99 <= 200 ms at 500 commands/s', memory: '< 400 MB resident',
+    },
+  }, null, 2));
+} finally {
+  commandClient.close();
+  queryClient.close();
+  await pool.end();
+}
