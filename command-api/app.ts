@@ -30,7 +30,7 @@ export function buildCommandApi(deps: CommandApiDependencies, options: CommandAp
   installJsonBodyParser(app, commandBodyLimit);
   installHttpMetrics(app);
 
-  const requireTenant = createTenantGuard(deps.eventStore);
+  const requireTenant = createTenantGuard(deps.streams.store);
   const documents: RouteDocument[] = [];
   const routes = [
     createTenantRoute(deps),

@@ -1,10 +1,11 @@
 import type { TokenService } from '../infra/auth/jwt';
-import type { EventStore } from '../infra/event-store/port';
 import type { IdempotencyStore } from '../infra/idempotency/port';
+import type { StreamStates } from './stream-states';
 
 /** Everything the command API needs from outside, built by a composition root. */
 export type CommandApiDependencies = {
-  eventStore: EventStore;
+  /** The event store behind a cache of folded stream states (see stream-states.ts). */
+  streams: StreamStates;
   idempotency: IdempotencyStore;
   tokens: TokenService;
   /** ISO-8601 UTC now: the clock lives here, never in the domain. */

@@ -1,8 +1,9 @@
 import { eventDefinitions } from '../domain/event-definitions';
 import type { DomainEvent } from '../domain/shared/event';
-import type { Actor, EventEnvelope, EventStore, NewEvent } from '../infra/event-store/port';
+import type { Actor, NewEvent } from '../infra/event-store/port';
 import { WrongExpectedRevisionError } from '../infra/event-store/port';
 import { HttpProblem } from '../infra/http/problem';
+import type { StreamStates } from './stream-states';
 
 /** Who asked, when, and under which correlation: stamped on every event a command appends. */
 export type CommandContext = {
@@ -36,7 +37,7 @@ const attemptsWithoutIfMatch = 3;
  * expectation (a mismatch is a 412); without it, a concurrent writer's win is retried on fresh state.
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
-  store: EventStore,
+  streams: StreamStates,
   streamId: string,
   decider: Decider<Command, Event, State>,
   command: Command | ((state: State) => Command),
@@ -44,33 +45,29 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   ifMatch?: number,
 ): Promise<CommandResult<State>> {
   for (let attempt = 1; ; attempt++) {
-    const history = await store.readStream(streamId);
-    const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState);
-    const revision = history.length - 1;
-    if (ifMatch !== undefined && ifMatch !== revision) throw preconditionFailed(revision);
+    let loaded = await streams.load(streamId, decider);
+    if (ifMatch !== undefined && ifMatch !== loaded.revision) {
+      // The cache may be behind another process: only the store can say the precondition failed.
+      streams.forget(streamId);
+      loaded = await streams.load(streamId, decider);
+      if (ifMatch !== loaded.revision) throw preconditionFailed(loaded.revision);
+    }
+    const { state, revision, position } = loaded;
     const resolved = typeof command === 'function' ? (command as (s: State) => Command)(state) : command;
     const events = decider.decide(resolved, state);
-    if (events.length === 0) return { revision, position: history.at(-1)?.position ?? 0, appended: 0, state };
+    if (events.length === 0) return { revision, position, appended: 0, state };
     try {
-      const result = await store.append(streamId, events.map((e) => envelope(e, context)), revision < 0 ? 'no-stream' : revision);
+      const result = await streams.store.append(streamId, events.map((e) => envelope(e, context)), revision < 0 ? 'no-stream' : revision);
       const newState = events.reduce(decider.evolve, state);
+      streams.stored(streamId, decider, { state: newState, revision: result.nextExpectedRevision, position: result.position });
       return { revision: result.nextExpectedRevision, position: result.position, appended: events.length, state: newState };
     } catch (error) {
+      streams.forget(streamId);
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       if (ifMatch !== undefined) throw preconditionFailed(typeof error.actual === 'number' ? error.actual : -1);
       if (attempt >= attemptsWithoutIfMatch) throw error;
     }
   }
-}
-
-/** Reads a stream's state without deciding anything (for references such as a membership type). */
-export async function loadState<Event extends DomainEvent, State>(
-  store: EventStore,
-  streamId: string,
-  decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>,
-): Promise<{ state: State; history: EventEnvelope[] }> {
-  const history = await store.readStream(streamId);
-  return { state: history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState), history };
 }
 
 export function envelope(event: DomainEvent, context: CommandContext): NewEvent {

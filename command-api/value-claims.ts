@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decideClaim, evolveClaim, initialClaimState } from '../domain/claim';
-import type { EventStore } from '../infra/event-store/port';
 import { handleCommand, type CommandContext } from './handle-command';
+import type { StreamStates } from './stream-states';
 
 const claimDecider = { decide: decideClaim, evolve: evolveClaim, initialState: initialClaimState };
 /** A claim younger than this may belong to a command still running: never treat it as stale. */
@@ -18,17 +18,21 @@ export type ClaimTarget = {
 export const hashedValue = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 40);
 
 /** Reserves a unique value for `ownerId`; a 409 with the target's code when someone else holds it. */
-export async function claimValue(store: EventStore, target: ClaimTarget, ownerId: string, context: CommandContext) {
-  const history = await store.readStream(target.streamId);
-  const state = history.reduce((s, e) => evolveClaim(s, e as never), initialClaimState);
-  const lastClaim = history.findLast((e) => e.type === 'ValueClaimed');
-  const old = lastClaim !== undefined && Date.parse(context.now) - Date.parse(lastClaim.recordedAt) > staleAfterMs;
-  const holderIsStale = state.kind === 'held' && state.ownerId !== ownerId && old
-    && (await target.holderDoesNotUseIt(state.ownerId));
-  await handleCommand(store, target.streamId, claimDecider,
+export async function claimValue(streams: StreamStates, target: ClaimTarget, ownerId: string, context: CommandContext) {
+  const { state } = await streams.load(target.streamId, claimDecider);
+  const heldByOther = state.kind === 'held' && state.ownerId !== ownerId;
+  const holderIsStale = heldByOther && (await isStale(streams, target, state.ownerId, context.now));
+  await handleCommand(streams, target.streamId, claimDecider,
     { type: 'ClaimValue', ownerId, value: target.value, holderIsStale, conflictCode: target.conflictCode }, context);
 }
 
-export async function releaseValue(store: EventStore, streamId: string, ownerId: string, context: CommandContext) {
-  await handleCommand(store, streamId, claimDecider, { type: 'ReleaseValue', ownerId }, context);
+export async function releaseValue(streams: StreamStates, streamId: string, ownerId: string, context: CommandContext) {
+  await handleCommand(streams, streamId, claimDecider, { type: 'ReleaseValue', ownerId }, context);
+}
+
+async function isStale(streams: StreamStates, target: ClaimTarget, holderId: string, now: string) {
+  const history = await streams.store.readStream(target.streamId);
+  const lastClaim = history.findLast((e) => e.type === 'ValueClaimed');
+  const old = lastClaim !== undefined && Date.parse(now) - Date.parse(lastClaim.recordedAt) > staleAfterMs;
+  return old && (await target.holderDoesNotUseIt(holderId));
 }

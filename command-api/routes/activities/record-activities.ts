@@ -28,12 +28,12 @@ export function recordActivitiesRoute(
       const events = decideActivities({ type: 'RecordActivities', items: body.items, now: context.now });
       const memberStreamOf = (memberId: string) => tenantStreamId('member', context.tenantId, memberId);
       const wanted = [...new Set(body.items.map((i) => i.memberId))];
-      const existing = await deps.eventStore.existingStreams(wanted.map(memberStreamOf));
+      const existing = await deps.streams.store.existingStreams(wanted.map(memberStreamOf));
       const unknown = body.items.flatMap((item, index) =>
         existing.has(memberStreamOf(item.memberId)) ? [] : [{ path: `items.${index}.memberId`, message: 'no such member' }]);
       if (unknown.length > 0) throw new HttpProblem(404, 'member-not-found', 'Not found', 'Some members do not exist.', unknown);
       const streamId = tenantStreamId('activity', context.tenantId, context.newId());
-      const result = await deps.eventStore.append(streamId, events.map((e) => envelope(e, context)), 'no-stream');
+      const result = await deps.streams.store.append(streamId, events.map((e) => envelope(e, context)), 'no-stream');
       return { status: 202, body: { accepted: events.length, position: result.position } };
     },
   };

@@ -3,7 +3,7 @@ import { memberEmail } from '../../../domain/member';
 import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
 import type { CommandApiDependencies } from '../../dependencies';
-import { handleCommand, loadState } from '../../handle-command';
+import { handleCommand } from '../../handle-command';
 import type { TenantGuard } from '../../tenant-guard';
 import { claimValue, releaseValue } from '../../value-claims';
 import { emailClaim, loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
@@ -25,19 +25,19 @@ export function changeMemberDetailsRoute(
     roles: ['owner', 'admin', 'staff'], body: changeMemberDetailsBody, params: memberParams,
     async handle({ body, params, context, ifMatch }) {
       await requireTenant(context.tenantId);
-      const store = deps.eventStore;
+      const streams = deps.streams;
       const streamId = memberStream(context.tenantId, params.memberId);
-      if (body.membershipTypeId) await loadMembershipType(store, context, body.membershipTypeId);
-      const { state } = await loadState(store, streamId, memberDecider);
+      if (body.membershipTypeId) await loadMembershipType(streams, context, body.membershipTypeId);
+      const { state } = await streams.load(streamId, memberDecider);
       const oldEmail = state.kind === 'registered' ? state.email : undefined;
       const emailChanges = body.email !== undefined && oldEmail !== undefined && body.email.toLowerCase() !== oldEmail.toLowerCase();
-      if (emailChanges) await claimValue(store, emailClaim(store, context.tenantId, body.email!), params.memberId, context);
+      if (emailChanges) await claimValue(streams, emailClaim(streams, context.tenantId, body.email!), params.memberId, context);
       try {
-        const result = await handleCommand(store, streamId, memberDecider, { type: 'ChangeMemberDetails', ...body }, context, ifMatch);
-        if (emailChanges) await releaseValue(store, emailClaim(store, context.tenantId, oldEmail!).streamId, params.memberId, context);
+        const result = await handleCommand(streams, streamId, memberDecider, { type: 'ChangeMemberDetails', ...body }, context, ifMatch);
+        if (emailChanges) await releaseValue(streams, emailClaim(streams, context.tenantId, oldEmail!).streamId, params.memberId, context);
         return memberReply(params.memberId, result);
       } catch (error) {
-        if (emailChanges) await releaseValue(store, emailClaim(store, context.tenantId, body.email!).streamId, params.memberId, context);
+        if (emailChanges) await releaseValue(streams, emailClaim(streams, context.tenantId, body.email!).streamId, params.memberId, context);
         throw error;
       }
     },

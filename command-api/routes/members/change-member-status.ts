@@ -28,7 +28,7 @@ export function statusCommand(action: StatusAction, reasonText: string | undefin
 }
 
 export function changeStatus(deps: CommandApiDependencies, memberId: string, command: MemberCommand, context: CommandContext, ifMatch?: number) {
-  return handleCommand(deps.eventStore, memberStream(context.tenantId, memberId), memberDecider, command, context, ifMatch);
+  return handleCommand(deps.streams, memberStream(context.tenantId, memberId), memberDecider, command, context, ifMatch);
 }
 
 function statusRoute(

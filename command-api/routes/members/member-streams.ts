@@ -1,33 +1,35 @@
-import { decideMember, evolveMember, initialMemberState, type MemberState } from '../../../domain/member';
+import { decideMember, evolveMember, initialMemberState } from '../../../domain/member';
 import { evolveMembershipType, initialMembershipTypeState } from '../../../domain/membership-type';
 import { notFound } from '../../../domain/shared/domain-error';
-import type { EventStore } from '../../../infra/event-store/port';
 import { tenantStreamId } from '../../../infra/event-store/stream-name';
-import { loadState, type CommandContext } from '../../handle-command';
+import type { CommandContext } from '../../handle-command';
+import type { StreamStates } from '../../stream-states';
 import { hashedValue, type ClaimTarget } from '../../value-claims';
 
 export const memberDecider = { decide: decideMember, evolve: evolveMember, initialState: initialMemberState };
 
+const membershipTypeFolder = { evolve: evolveMembershipType, initialState: initialMembershipTypeState };
+
 export const memberStream = (tenantId: string, memberId: string) => tenantStreamId('member', tenantId, memberId);
 
 /** The email claim of a tenant: emails are unique per tenant, case-insensitively. */
-export function emailClaim(store: EventStore, tenantId: string, email: string): ClaimTarget {
+export function emailClaim(streams: StreamStates, tenantId: string, email: string): ClaimTarget {
   const value = email.toLowerCase();
   return {
     streamId: tenantStreamId('memberemail', tenantId, hashedValue(value)),
     value,
     conflictCode: 'email-already-used',
     holderDoesNotUseIt: async (holderId) => {
-      const { state } = await loadState(store, memberStream(tenantId, holderId), memberDecider);
+      const { state } = await streams.load(memberStream(tenantId, holderId), memberDecider);
       return state.kind === 'absent' || state.email.toLowerCase() !== value;
     },
   };
 }
 
 /** A membership type of the caller's tenant, or a 404 (another tenant's id is simply unknown here). */
-export async function loadMembershipType(store: EventStore, context: CommandContext, membershipTypeId: string) {
+export async function loadMembershipType(streams: StreamStates, context: CommandContext, membershipTypeId: string) {
   const streamId = tenantStreamId('membershiptype', context.tenantId, membershipTypeId);
-  const { state } = await loadState(store, streamId, { evolve: evolveMembershipType, initialState: initialMembershipTypeState });
+  const { state } = await streams.load(streamId, membershipTypeFolder);
   if (state.kind === 'absent') throw notFound('membership-type-not-found', 'No such membership type.');
   return state;
 }
@@ -35,5 +37,3 @@ export async function loadMembershipType(store: EventStore, context: CommandCont
 export function memberReply(memberId: string, result: { revision: number; position: number }, status = 200) {
   return { status, body: { memberId, revision: result.revision, position: result.position }, revision: result.revision };
 }
-
-export type LoadedMember = MemberState;

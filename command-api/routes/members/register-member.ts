@@ -25,12 +25,12 @@ export function registerMemberRoute(
     async handle({ body, context }) {
       await requireTenant(context.tenantId);
       const membershipTypeId = body.membershipTypeId ?? null;
-      if (membershipTypeId) await loadMembershipType(deps.eventStore, context, membershipTypeId);
+      if (membershipTypeId) await loadMembershipType(deps.streams, context, membershipTypeId);
       const memberId = context.newId();
       // The email is claimed first: if the member append then fails, the claim is stale and the
       // next registration with that email takes it over.
-      await claimValue(deps.eventStore, emailClaim(deps.eventStore, context.tenantId, body.email), memberId, context);
-      const result = await handleCommand(deps.eventStore, memberStream(context.tenantId, memberId), memberDecider, {
+      await claimValue(deps.streams, emailClaim(deps.streams, context.tenantId, body.email), memberId, context);
+      const result = await handleCommand(deps.streams, memberStream(context.tenantId, memberId), memberDecider, {
         type: 'RegisterMember', memberId, email: body.email, firstName: body.firstName, lastName: body.lastName,
         membershipTypeId, invite: body.invite ?? false,
       }, context);

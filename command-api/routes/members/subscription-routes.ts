@@ -20,8 +20,8 @@ export function startOrChangeSubscriptionRoute(
     roles: ['owner', 'admin'], body: subscriptionBody, params: memberParams,
     async handle({ body, params, context, ifMatch }) {
       await requireTenant(context.tenantId);
-      const type = await loadMembershipType(deps.eventStore, context, body.membershipTypeId);
-      const result = await handleCommand(deps.eventStore, memberStream(context.tenantId, params.memberId), memberDecider, {
+      const type = await loadMembershipType(deps.streams, context, body.membershipTypeId);
+      const result = await handleCommand(deps.streams, memberStream(context.tenantId, params.memberId), memberDecider, {
         type: 'StartOrChangeSubscription', interval: body.interval, now: context.now,
         membershipType: { membershipTypeId: type.membershipTypeId, monthlyPriceCents: type.monthlyPriceCents, currency: type.currency },
       }, context, ifMatch);
@@ -38,7 +38,7 @@ export function cancelSubscriptionRoute(
     roles: ['owner', 'admin'], body: cancelBody, params: memberParams,
     async handle({ body, params, context, ifMatch }) {
       await requireTenant(context.tenantId);
-      const result = await handleCommand(deps.eventStore, memberStream(context.tenantId, params.memberId), memberDecider,
+      const result = await handleCommand(deps.streams, memberStream(context.tenantId, params.memberId), memberDecider,
         { type: 'CancelSubscription', atPeriodEnd: body.atPeriodEnd, now: context.now }, context, ifMatch);
       return memberReply(params.memberId, result);
     },

@@ -26,7 +26,7 @@ export function createMembershipTypeRoute(
     async handle({ body, context }) {
       await requireTenant(context.tenantId);
       const membershipTypeId = context.newId();
-      const result = await handleCommand(deps.eventStore, tenantStreamId('membershiptype', context.tenantId, membershipTypeId), decider, {
+      const result = await handleCommand(deps.streams, tenantStreamId('membershiptype', context.tenantId, membershipTypeId), decider, {
         type: 'CreateMembershipType', membershipTypeId, name: body.name, description: body.description ?? null,
         monthlyPriceCents: body.monthlyPriceCents, currency: body.currency, features: body.features,
       }, context);

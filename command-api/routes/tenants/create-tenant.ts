@@ -25,14 +25,14 @@ export function createTenantRoute(deps: CommandApiDependencies): CommandRouteSpe
       const context = { ...callerContext, tenantId };
       const subdomain = body.subdomain.toLowerCase();
       const streamId = tenantStreamId('tenant', tenantId);
-      await claimValue(deps.eventStore, {
+      await claimValue(deps.streams, {
         streamId: platformStreamId('subdomain', subdomain),
         value: subdomain,
         conflictCode: 'subdomain-taken',
         holderDoesNotUseIt: async (holderId) =>
-          (await deps.eventStore.existingStreams([tenantStreamId('tenant', holderId)])).size === 0,
+          (await deps.streams.store.existingStreams([tenantStreamId('tenant', holderId)])).size === 0,
       }, tenantId, context);
-      const result = await handleCommand(deps.eventStore, streamId, tenantDecider,
+      const result = await handleCommand(deps.streams, streamId, tenantDecider,
         { type: 'CreateTenant', tenantId, name: body.name, subdomain, plan: body.plan }, context);
       return {
         status: 201, body: { tenantId, revision: result.revision, position: result.position },

@@ -1,0 +1,52 @@
+import type { DomainEvent } from '../domain/shared/event';
+import type { EventStore } from '../infra/event-store/port';
+
+export type Folder<Event extends DomainEvent, State> = {
+  evolve: (state: State, event: Event) => State;
+  initialState: State;
+};
+
+export type LoadedStream<State> = { state: State; revision: number; position: number };
+
+type Entry = LoadedStream<unknown> & { folder: Folder<any, any> };
+
+/**
+ * Streams' folded states, kept after each read and each append of this process (LRU-bounded), so
+ * a command usually costs one round trip: the append. A cached state can be stale only if another
+ * process appended to the stream; the append's expected revision then fails, the entry is dropped
+ * and the command is decided again on fresh state. Correctness never depends on the cache.
+ */
+export function createStreamStates(store: EventStore, maxEntries = 50_000) {
+  const entries = new Map<string, Entry>();
+
+  const remember = (streamId: string, entry: Entry) => {
+    entries.delete(streamId);
+    entries.set(streamId, entry);
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+  };
+
+  return {
+    store,
+    async load<Event extends DomainEvent, State>(streamId: string, folder: Folder<Event, State>): Promise<LoadedStream<State>> {
+      const cached = entries.get(streamId);
+      if (cached && cached.folder === folder) {
+        remember(streamId, cached);
+        return cached as LoadedStream<State>;
+      }
+      const history = await store.readStream(streamId);
+      const state = history.reduce((s, e) => folder.evolve(s, e as unknown as Event), folder.initialState);
+      const loaded = { state, revision: history.length - 1, position: history.at(-1)?.position ?? 0 };
+      // An absent stream is not cached: it is about to be created, perhaps by another process.
+      if (history.length > 0) remember(streamId, { ...loaded, folder });
+      return loaded;
+    },
+    stored<State>(streamId: string, folder: Folder<any, State>, loaded: LoadedStream<State>) {
+      remember(streamId, { ...loaded, folder });
+    },
+    forget(streamId: string) {
+      entries.delete(streamId);
+    },
+  };
+}
+
+export type StreamStates = ReturnType<typeof createStreamStates>;
