@@ -54,8 +54,20 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     }
     const { state, revision, position } = loaded;
     const resolved = typeof command === 'function' ? (command as (s: State) => Command)(state) : command;
-    const events = decider.decide(resolved, state);
-    if (events.length === 0) return { revision, position, appended: 0, state };
+    let events: Event[];
+    try {
+      events = decider.decide(resolved, state);
+    } catch (error) {
+      // A refusal decided on a cached state may be an artefact of another process's append.
+      if (!loaded.cached) throw error;
+      streams.forget(streamId);
+      continue;
+    }
+    if (events.length === 0) {
+      if (!loaded.cached) return { revision, position, appended: 0, state };
+      streams.forget(streamId);
+      continue;
+    }
     try {
       const result = await streams.store.append(streamId, events.map((e) => envelope(e, context)), revision < 0 ? 'no-stream' : revision);
       const newState = events.reduce(decider.evolve, state);

@@ -6,7 +6,8 @@ export type Folder<Event extends DomainEvent, State> = {
   initialState: State;
 };
 
-export type LoadedStream<State> = { state: State; revision: number; position: number };
+/** `cached` says the state came from memory: a refusal or a no-op decided on it must be confirmed. */
+export type LoadedStream<State> = { state: State; revision: number; position: number; cached?: boolean };
 
 type Entry = LoadedStream<unknown> & { folder: Folder<any, any> };
 
@@ -31,7 +32,8 @@ export function createStreamStates(store: EventStore, maxEntries = 50_000) {
       const cached = entries.get(streamId);
       if (cached && cached.folder === folder) {
         remember(streamId, cached);
-        return cached as LoadedStream<State>;
+        const { state, revision, position } = cached as LoadedStream<State>;
+        return { state, revision, position, cached: true };
       }
       const history = await store.readStream(streamId);
       const state = history.reduce((s, e) => folder.evolve(s, e as unknown as Event), folder.initialState);
