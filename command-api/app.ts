@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { installJsonBodyParser } from '../infra/http/json-body';
-import { openApiDocument } from '../infra/http/openapi';
+import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
 import { installHttpMetrics } from '../infra/metrics/http-metrics';
 import { registerCommandRoute, type RouteDocument } from './command-route';
@@ -45,13 +45,6 @@ export function buildCommandApi(deps: CommandApiDependencies, options: CommandAp
   ];
   for (const route of routes) registerCommandRoute(app, deps, documents, route as never);
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async () => {
-    await options.ready();
-    return { status: 'ready' };
-  });
-  const document = openApiDocument('Membership platform: command API', documents);
-  app.get('/docs', async () => document);
-  app.get('/docs/openapi.json', async () => document);
+  installOperationalRoutes(app, 'Membership platform: command API', documents, options.ready);
   return app;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { openApiDocument, type DocumentedRoute } from '../infra/http/openapi';
+import type { DocumentedRoute } from '../infra/http/openapi';
+import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
 import { installHttpMetrics } from '../infra/metrics/http-metrics';
 import type { QueryApiDependencies } from './dependencies';
@@ -27,13 +28,6 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
     getTenantRoute(deps), listAuditEventsRoute(deps),
   ];
   for (const route of routes) registerQueryRoute(app, deps, documents, route as never);
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async () => {
-    await options.ready();
-    return { status: 'ready' };
-  });
-  const document = openApiDocument('Membership platform: query API', documents);
-  app.get('/docs', async () => document);
-  app.get('/docs/openapi.json', async () => document);
+  installOperationalRoutes(app, 'Membership platform: query API', documents, options.ready);
   return app;
 }

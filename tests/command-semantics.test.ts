@@ -65,6 +65,16 @@ test('email is unique per tenant, case-insensitively, and is freed by a change o
   assert.is(taken.status, 409);
 });
 
+test('concurrent registrations with one email: exactly one member is created', async ({ h }) => {
+  const { owner } = await h.createTenant();
+  const replies = await Promise.all(Array.from({ length: 10 }, (_, n) =>
+    h.command('POST', '/v1/members', owner, { email: 'Rush@example.org', firstName: 'R', lastName: `${n}` })));
+  assert.is(replies.filter((r) => r.status === 201).length, 1, JSON.stringify(replies.map((r) => r.status)));
+  assert.ok(replies.filter((r) => r.status !== 201).every((r) => r.status === 409), 'the others are conflicts');
+  const registered = await h.database.pool.query(`SELECT count(*) AS n FROM events WHERE type = 'MemberRegistered' AND data->>'email' ILIKE 'rush@example.org'`);
+  assert.is(Number(registered.rows[0].n), 1);
+});
+
 test('a subdomain is unique across the platform', async ({ h }) => {
   const operator = await h.token('00000000-0000-7000-8000-000000000000', ['platform']);
   assert.is((await h.command('POST', '/v1/tenants', operator, { name: 'X', subdomain: 'unique-one', plan: 'free' })).status, 201);

@@ -1,0 +1,39 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startHarness, type Harness } from './platform-harness';
+
+const test = suite<{ h: Harness }>('operations: health, readiness, metrics, OpenAPI');
+test.before(async (context) => {
+  context.h = await startHarness();
+});
+test.after(async ({ h }) => h.close());
+
+test('both APIs serve /health, /ready, /metrics and an OpenAPI document at /docs', async ({ h }) => {
+  for (const app of [h.platform.commandApi, h.platform.queryApi]) {
+    assert.equal((await app.inject({ url: '/health' })).json(), { status: 'ok' });
+    assert.equal((await app.inject({ url: '/ready' })).json(), { status: 'ready' });
+    const metrics = await app.inject({ url: '/metrics' });
+    assert.match(metrics.headers['content-type'] as string, 'text/plain');
+    assert.match(metrics.body, /process_resident_memory_bytes \d+/);
+  }
+  const commands = (await h.platform.commandApi.inject({ url: '/docs' })).json();
+  assert.is(commands.openapi, '3.1.0');
+  for (const path of ['/v1/tenants', '/v1/membership-types', '/v1/members', '/v1/members/{memberId}', '/v1/members/{memberId}/suspend',
+    '/v1/members/bulk', '/v1/members/{memberId}/subscription', '/v1/members/{memberId}/subscription/cancel', '/v1/activities']) {
+    assert.ok(commands.paths[path], `documented: ${path}`);
+  }
+  const register = commands.paths['/v1/members'].post.requestBody.content['application/json'].schema;
+  assert.equal(register.required.sort(), ['email', 'firstName', 'lastName']);
+  const queries = (await h.platform.queryApi.inject({ url: '/docs/openapi.json' })).json();
+  assert.ok(queries.paths['/v1/members'].get.parameters.some((p: { name: string }) => p.name === 'cursor'));
+  assert.ok(queries.paths['/v1/audit/events']);
+});
+
+test('request metrics count by route and status', async ({ h }) => {
+  const { owner } = await h.createTenant();
+  await h.query('/v1/members', owner);
+  const metrics = (await h.platform.queryApi.inject({ url: '/metrics' })).body;
+  assert.match(metrics, 'http_requests_total{method="GET",route="/v1/members",status="200"} 1');
+});
+
+test.run();
