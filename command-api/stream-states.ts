@@ -38,9 +38,20 @@ export function createStreamStates(store: EventStore, maxEntries = 50_000) {
       const history = await store.readStream(streamId);
       const state = history.reduce((s, e) => folder.evolve(s, e as unknown as Event), folder.initialState);
       const loaded = { state, revision: history.length - 1, position: history.at(-1)?.position ?? 0 };
-      // An absent stream is not cached: it is about to be created, perhaps by another process.
-      if (history.length > 0) remember(streamId, { ...loaded, folder });
+      remember(streamId, { ...loaded, folder });
       return loaded;
+    },
+    /** A stream this process is about to create under a fresh id: known absent without a read. */
+    assumeNew<State>(streamId: string, folder: Folder<any, State>) {
+      remember(streamId, { state: folder.initialState, revision: -1, position: 0, folder });
+    },
+    /**
+     * For a stream that is usually new (a value being claimed): decide on the initial state
+     * without a read. If the stream exists after all, the append fails and the command is decided
+     * again on what the store holds.
+     */
+    presumeAbsent<State>(streamId: string, folder: Folder<any, State>) {
+      if (!entries.has(streamId)) remember(streamId, { state: folder.initialState, revision: -1, position: 0, folder });
     },
     stored<State>(streamId: string, folder: Folder<any, State>, loaded: LoadedStream<State>) {
       remember(streamId, { ...loaded, folder });

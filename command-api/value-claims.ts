@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decideClaim, evolveClaim, initialClaimState } from '../domain/claim';
+import { DomainError } from '../domain/shared/domain-error';
 import { handleCommand, type CommandContext } from './handle-command';
 import type { StreamStates } from './stream-states';
 
@@ -19,11 +20,18 @@ export const hashedValue = (value: string) => createHash('sha256').update(value)
 
 /** Reserves a unique value for `ownerId`; a 409 with the target's code when someone else holds it. */
 export async function claimValue(streams: StreamStates, target: ClaimTarget, ownerId: string, context: CommandContext) {
-  const { state } = await streams.load(target.streamId, claimDecider);
-  const heldByOther = state.kind === 'held' && state.ownerId !== ownerId;
-  const holderIsStale = heldByOther && (await isStale(streams, target, state.ownerId, context.now));
-  await handleCommand(streams, target.streamId, claimDecider,
-    { type: 'ClaimValue', ownerId, value: target.value, holderIsStale, conflictCode: target.conflictCode }, context);
+  const claim = (holderIsStale: boolean) =>
+    ({ type: 'ClaimValue', ownerId, value: target.value, holderIsStale, conflictCode: target.conflictCode }) as const;
+  // Most values claimed are new: try without reading first.
+  streams.presumeAbsent(target.streamId, claimDecider);
+  try {
+    await handleCommand(streams, target.streamId, claimDecider, claim(false), context);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const { state } = await streams.load(target.streamId, claimDecider);
+    if (state.kind !== 'held' || !(await isStale(streams, target, state.ownerId, context.now))) throw error;
+    await handleCommand(streams, target.streamId, claimDecider, claim(true), context);
+  }
 }
 
 export async function releaseValue(streams: StreamStates, streamId: string, ownerId: string, context: CommandContext) {

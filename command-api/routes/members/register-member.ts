@@ -30,6 +30,7 @@ export function registerMemberRoute(
       // The email is claimed first: if the member append then fails, the claim is stale and the
       // next registration with that email takes it over.
       await claimValue(deps.streams, emailClaim(deps.streams, context.tenantId, body.email), memberId, context);
+      deps.streams.assumeNew(memberStream(context.tenantId, memberId), memberDecider);
       const result = await handleCommand(deps.streams, memberStream(context.tenantId, memberId), memberDecider, {
         type: 'RegisterMember', memberId, email: body.email, firstName: body.firstName, lastName: body.lastName,
         membershipTypeId, invite: body.invite ?? false,
