@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Principal, Role } from '../infra/auth/jwt';
 import { authenticate } from '../infra/http/authenticate';
+import { enforceRateLimit } from '../infra/http/rate-limit';
 import { DomainError } from '../domain/shared/domain-error';
 import { fieldErrorsOf, HttpProblem, problemBody, toProblem, validationProblem } from '../infra/http/problem';
 import type { CommandApiDependencies } from './dependencies';
@@ -46,6 +47,7 @@ export function registerCommandRoute<Body, Params>(
     url: spec.url,
     handler: async (request, reply) => {
       const principal = await authenticate(deps.tokens, request, spec.roles);
+      enforceRateLimit(deps.rateLimiter, principal.tenantId);
       const params = parse(spec.params, request.params);
       const body = parse(spec.body, request.body ?? {});
       const ifMatch = readIfMatch(request);

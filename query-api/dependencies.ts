@@ -1,10 +1,12 @@
 import type { TokenService } from '../infra/auth/jwt';
+import type { RateLimiter } from '../infra/rate-limit/token-bucket';
 import type { ReadModelDb } from '../infra/read-models/database';
 
 export type QueryApiDependencies = {
   /** Connected as the query role: row-level security applies to everything it reads. */
   db: ReadModelDb;
   tokens: TokenService;
+  rateLimiter: RateLimiter;
   /** How long a request with X-Consistency-Position may wait for the projections. */
   consistencyTimeoutMs: number;
 };

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { Principal, Role } from '../infra/auth/jwt';
 import { authenticate } from '../infra/http/authenticate';
+import { enforceRateLimit } from '../infra/http/rate-limit';
 import type { DocumentedRoute } from '../infra/http/openapi';
 import { fieldErrorsOf, validationProblem } from '../infra/http/problem';
 import { awaitConsistency } from './consistency';
@@ -25,6 +26,7 @@ export function registerQueryRoute<Query, Params>(
   documents.push({ method: 'GET', ...spec });
   app.get(spec.url, async (request, reply) => {
     const principal = await authenticate(deps.tokens, request, spec.roles);
+    enforceRateLimit(deps.rateLimiter, principal.tenantId);
     const params = parse(spec.params, request.params);
     const query = parse(spec.query, request.query);
     await awaitConsistency(deps.db, request, deps.consistencyTimeoutMs);

@@ -33,6 +33,7 @@ const platform = await buildEmbeddedPlatform({
   consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
   logger: { level: config.LOG_LEVEL },
   logRequests: config.LOG_REQUESTS,
+  rateLimitPerSecond: config.RATE_LIMIT_PER_SECOND,
   onProjectionError: (error) => console.error('projection failed, retrying:', error),
 });
 await platform.commandApi.listen({ host: config.HOST, port: config.COMMAND_API_PORT });

@@ -21,6 +21,8 @@ const schema = z.object({
   COMMAND_API_PORT: port.default(3000),
   QUERY_API_PORT: port.default(3001),
   CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
+  /** Per tenant and API; generous by default, so that seeding and benchmarks are not throttled. */
+  RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(5000),
   LOG_REQUESTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

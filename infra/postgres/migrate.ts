@@ -9,7 +9,8 @@ const migrationLockKey = 7_241_001;
 
 /**
  * Applies the numbered SQL files of `migrations/` once each, in order, each in its own transaction.
- * `{{query_role}}` in a file is replaced by the name of the query API's role.
+ * `{{query_role}}` in a file is replaced by the name of the query API's role (validated by the
+ * config as a plain identifier), whose password is then set to the configured one.
  */
 export async function migrate(pool: Pool, options: { queryRole: string; queryRolePassword: string }) {
   const client = await pool.connect();
@@ -33,6 +34,8 @@ export async function migrate(pool: Pool, options: { queryRole: string; queryRol
         throw new Error(`Migration ${file} failed: ${(error as Error).message}`);
       }
     }
+    // The configured password is authoritative: a role created earlier with another one still works.
+    await client.query(`ALTER ROLE ${options.queryRole} PASSWORD ${client.escapeLiteral(options.queryRolePassword)}`);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => undefined);
     client.release();

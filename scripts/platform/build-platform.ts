@@ -10,6 +10,7 @@ import { createPostgresEventStore } from '../../infra/event-store/postgres-event
 import { createPostgresIdempotencyStore } from '../../infra/idempotency/postgres-idempotency-store';
 import { migrate } from '../../infra/postgres/migrate';
 import { createPool } from '../../infra/postgres/pool';
+import { createTokenBucketLimiter } from '../../infra/rate-limit/token-bucket';
 import { createReadModelDatabase } from '../../infra/read-models/database';
 import { startLogTail } from '../../projectors/runtime/log-tail';
 import { postgresReadModels } from '../../projectors/read-models';
@@ -24,6 +25,8 @@ export type PlatformOptions = {
   consistencyTimeoutMs: number;
   logger: FastifyServerOptions['logger'];
   logRequests?: boolean;
+  /** Requests per second per tenant, on each API; bursts up to twice that. */
+  rateLimitPerSecond: number;
   onProjectionError?: (error: unknown) => void;
 };
 
@@ -49,16 +52,17 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     },
   };
   const tokens = createTokenService(options.jwtSecret);
+  const limiter = () => createTokenBucketLimiter({ ratePerSecond: options.rateLimitPerSecond, burst: options.rateLimitPerSecond * 2 });
   const ready = async () => {
     await writePool.query('SELECT 1');
     await queryPool.query('SELECT 1');
   };
   const commandApi = buildCommandApi({
-    streams: createStreamStates(eventStore), tokens, idempotency: createPostgresIdempotencyStore(writePool),
+    streams: createStreamStates(eventStore), tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool),
     now: () => new Date().toISOString(), newId: () => uuidv7(),
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
   const db = createReadModelDatabase(queryPool);
-  const queryApi = buildQueryApi({ db, tokens, consistencyTimeoutMs: options.consistencyTimeoutMs }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
+  const queryApi = buildQueryApi({ db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
 
   return {
     commandApi,
