@@ -16,8 +16,8 @@ export function listMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z.i
     handle: ({ query, principal }) => withTenant(deps.db, principal.tenantId, async (trx) => {
       const { cursor, limit, ...filter } = query;
       const after = cursor ? decodeCursor(cursor, filter.sort) : null;
-      const [page, total] = await Promise.all([memberPage(trx, filter, after, limit), countMembers(trx, filter)]);
-      return { items: page.items, nextCursor: page.nextCursor, total };
+      const page = await memberPage(trx, filter, after, limit);
+      return { items: page.items, nextCursor: page.nextCursor, total: page.total ?? (await countMembers(trx, filter)) };
     }),
   };
 }

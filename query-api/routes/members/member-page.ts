@@ -1,6 +1,6 @@
-import { sql, type Expression, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { TenantScopedDb } from '../../tenant-scope';
 import { z } from 'zod';
-import type { ReadModelDatabase } from '../../../infra/read-models/database';
 import { HttpProblem } from '../../../infra/http/problem';
 import { selectMembers, toMemberView, type MemberView } from './member-view';
 
@@ -41,10 +41,15 @@ export function decodeCursor(text: string, sort: SortOrder): Cursor {
  * One page of members by keyset: rows strictly after the cursor's sort key. Inserts made while a
  * client pages never shift the rows it has not seen yet, unlike OFFSET.
  */
-export async function memberPage(trx: Transaction<ReadModelDatabase>, filter: MemberFilter, after: Cursor | null, limit: number) {
+export async function memberPage(trx: TenantScopedDb, filter: MemberFilter, after: Cursor | null, limit: number) {
   const descending = filter.sort.startsWith('-');
   const key = sortKeys[filter.sort.replace('-', '') as keyof typeof sortKeys];
-  let query = applyFilter(selectMembers(trx), filter);
+  // Where the counters answer the total, it rides along with the page: one round trip less.
+  const counted = countersAnswer(filter)
+    ? selectMembers(trx).select(sql<number | null>`(SELECT coalesce(sum(c.members), 0) FROM rm_member_counts c
+        WHERE ${filter.status ? sql`c.status = ${filter.status}` : sql`TRUE`})`.as('total'))
+    : selectMembers(trx).select(sql<number | null>`NULL`.as('total'));
+  let query = applyFilter(counted, filter);
   if (after) {
     if (after.after.length !== key.columns.length) throw new HttpProblem(400, 'invalid-cursor', 'Bad request', 'The cursor is malformed.');
     const columns = sql.join(key.columns.map((c) => sql.raw(c)));
@@ -52,16 +57,20 @@ export async function memberPage(trx: Transaction<ReadModelDatabase>, filter: Me
     query = query.where(descending ? sql<SqlBool>`(${columns}) < (${values})` : sql<SqlBool>`(${columns}) > (${values})`);
   }
   for (const column of key.columns) query = query.orderBy(sql.raw(column), descending ? 'desc' : 'asc');
-  const rows = (await query.limit(limit + 1).execute()).map(toMemberView);
+  const found = await query.limit(limit + 1).execute();
+  const rows = found.map(toMemberView);
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor({ sort: filter.sort, after: key.valuesOf(last) }) : null;
-  return { items, nextCursor };
+  const total = found[0]?.total;
+  return { items, nextCursor, total: total === null || total === undefined ? null : Number(total) };
 }
 
+const countersAnswer = (filter: MemberFilter) => !filter.q && !filter.membershipTypeId;
+
 /** Totals by status come from the counters kept with the rows; other filters count the matches. */
-export async function countMembers(trx: Transaction<ReadModelDatabase>, filter: MemberFilter) {
-  if (!filter.q && !filter.membershipTypeId) {
+export async function countMembers(trx: TenantScopedDb, filter: MemberFilter) {
+  if (countersAnswer(filter)) {
     let counted = trx.selectFrom('rm_member_counts').select((eb) => eb.fn.sum<number>('members').as('total'));
     if (filter.status) counted = counted.where('status', '=', filter.status);
     const row = await counted.executeTakeFirst();

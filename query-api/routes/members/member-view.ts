@@ -1,8 +1,7 @@
-import type { Transaction } from 'kysely';
-import type { ReadModelDatabase } from '../../../infra/read-models/database';
+import type { TenantScopedDb } from '../../tenant-scope';
 
 /** The member as the API shows it, in the list, the detail and the export alike. */
-export function selectMembers(trx: Transaction<ReadModelDatabase>) {
+export function selectMembers(trx: TenantScopedDb) {
   return trx.selectFrom('rm_members as m')
     .leftJoin('rm_membership_types as t', (join) =>
       join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.membership_type_id', '=', 'm.membership_type_id'))
