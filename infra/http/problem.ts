@@ -68,9 +68,10 @@ function isUnavailable(error: unknown) {
     || /timeout exceeded when trying to connect|Connection terminated/i.test((error as Error).message ?? '');
 }
 
+/** RFC 9457 body; `type` is a relative URI naming the stable code. */
 export function problemBody(problem: HttpProblem) {
   const { status, code, title, detail, errors } = problem;
-  return { type: `https://errors.membership.dev/${code}`, title, status, detail: detail ?? title, code, ...(errors ? { errors } : {}) };
+  return { type: `/problems/${code}`, title, status, detail: detail ?? title, code, ...(errors ? { errors } : {}) };
 }
 
 export function sendProblem(reply: FastifyReply, problem: HttpProblem) {
