@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { installJsonBodyParser } from '../infra/http/json-body';
 import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
@@ -25,7 +25,7 @@ export type CommandApiOptions = { logger: FastifyServerOptions['logger']; ready:
 };
 
 export function buildCommandApi(deps: CommandApiDependencies, options: CommandApiOptions) {
-  const app = Fastify({ logger: options.logger, disableRequestLogging: !options.logRequests, bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
+  const app = Fastify({ logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
   installProblemHandling(app);
   installJsonBodyParser(app, commandBodyLimit);
   installHttpMetrics(app);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { DocumentedRoute } from '../infra/http/openapi';
 import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
@@ -19,7 +19,7 @@ export type QueryApiOptions = { logger: FastifyServerOptions['logger']; ready: (
 };
 
 export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptions) {
-  const app = Fastify({ logger: options.logger, disableRequestLogging: !options.logRequests, genReqId: () => randomUUID() });
+  const app = Fastify({ logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), genReqId: () => randomUUID() });
   installProblemHandling(app);
   installHttpMetrics(app);
   const documents: DocumentedRoute[] = [];

@@ -1,5 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { v7 as uuidv7 } from 'uuid';
+import { buildCommandApi } from '../command-api/app';
+import { createStreamStates } from '../command-api/stream-states';
+import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
+import { createPostgresIdempotencyStore } from '../infra/idempotency/postgres-idempotency-store';
+import { findFreePort } from '../infra/postgres/free-port';
+import { createPool } from '../infra/postgres/pool';
+import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
 import { startHarness, type Harness } from './platform-harness';
 
 const test = suite<{ h: Harness }>('operations: health, readiness, metrics, OpenAPI');
@@ -34,6 +42,29 @@ test('request metrics count by route and status', async ({ h }) => {
   await h.query('/v1/members', owner);
   const metrics = (await h.platform.queryApi.inject({ url: '/metrics' })).body;
   assert.match(metrics, 'http_requests_total{method="GET",route="/v1/members",status="200"} 1');
+});
+
+
+test('with its database unreachable, a command answers 503 problem+json and /ready says so', async ({ h }) => {
+  const port = await findFreePort();
+  const deadPool = createPool({ connectionString: `postgres://nobody:x@127.0.0.1:${port}/none`, max: 1, applicationName: 'dead' });
+  const store = createPostgresEventStore(deadPool);
+  const app = buildCommandApi({
+    streams: createStreamStates(store), tokens: h.platform.tokens, rateLimiter: createTokenBucketLimiter({ ratePerSecond: 100, burst: 100 }),
+    idempotency: createPostgresIdempotencyStore(deadPool), now: () => new Date().toISOString(), newId: uuidv7,
+  }, { logger: false, ready: async () => void (await deadPool.query('SELECT 1')) });
+  try {
+    const token = await h.token(uuidv7(), ['owner']);
+    const reply = await app.inject({ method: 'POST', url: '/v1/members', headers: { authorization: `Bearer ${token}` },
+      payload: { email: 'x@example.org', firstName: 'X', lastName: 'Y' } });
+    assert.is(reply.statusCode, 503, reply.body);
+    assert.is(reply.json().code, 'dependency-unavailable');
+    assert.ok(reply.headers['retry-after']);
+    assert.is((await app.inject({ url: '/ready' })).statusCode, 503);
+  } finally {
+    await app.close();
+    await deadPool.end();
+  }
 });
 
 test.run();
