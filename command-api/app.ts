@@ -5,7 +5,7 @@ import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
 import { installHttpMetrics } from '../infra/metrics/http-metrics';
 import { registerCommandRoute, type RouteDocument } from './command-route';
-import type { CommandApiDependencies } from './dependencies';
+import type { CommandApiDependencies, RouteDependencies } from './dependencies';
 import { recordActivitiesRoute } from './routes/activities/record-activities';
 import { bulkChangeStatusRoute } from './routes/members/bulk-change-status';
 import { changeMemberDetailsRoute } from './routes/members/change-member-details';
@@ -14,6 +14,7 @@ import { registerMemberRoute } from './routes/members/register-member';
 import { cancelSubscriptionRoute, startOrChangeSubscriptionRoute } from './routes/members/subscription-routes';
 import { createMembershipTypeRoute } from './routes/membership-types/create-membership-type';
 import { createTenantRoute } from './routes/tenants/create-tenant';
+import { createStreamStates } from './stream-states';
 import { createTenantGuard } from './tenant-guard';
 
 /** 1,000 activities fit comfortably; anything larger is refused with a 413 before parsing. */
@@ -24,13 +25,15 @@ export type CommandApiOptions = { logger: FastifyServerOptions['logger']; ready:
   logRequests?: boolean;
 };
 
-export function buildCommandApi(deps: CommandApiDependencies, options: CommandApiOptions) {
+export function buildCommandApi(dependencies: CommandApiDependencies, options: CommandApiOptions) {
   const app = Fastify({ logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
   installProblemHandling(app);
   installJsonBodyParser(app, commandBodyLimit);
   installHttpMetrics(app);
 
-  const requireTenant = createTenantGuard(deps.streams.store);
+  const { eventStore, ...rest } = dependencies;
+  const deps: RouteDependencies = { ...rest, streams: createStreamStates(eventStore) };
+  const requireTenant = createTenantGuard(eventStore);
   const documents: RouteDocument[] = [];
   const routes = [
     createTenantRoute(deps),

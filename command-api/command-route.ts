@@ -6,7 +6,7 @@ import { authenticate } from '../infra/http/authenticate';
 import { enforceRateLimit } from '../infra/http/rate-limit';
 import { DomainError } from '../domain/shared/domain-error';
 import { fieldErrorsOf, HttpProblem, problemBody, toProblem, validationProblem } from '../infra/http/problem';
-import type { CommandApiDependencies } from './dependencies';
+import type { RouteDependencies } from './dependencies';
 import type { CommandContext } from './handle-command';
 
 export type CommandInput<Body, Params> = {
@@ -37,7 +37,7 @@ const idempotencyKeySchema = z.string().min(1).max(255);
 
 export function registerCommandRoute<Body, Params>(
   app: FastifyInstance,
-  deps: CommandApiDependencies,
+  deps: RouteDependencies,
   documents: RouteDocument[],
   spec: CommandRouteSpec<Body, Params>,
 ) {
@@ -61,7 +61,7 @@ export function registerCommandRoute<Body, Params>(
 }
 
 async function runIdempotently(
-  deps: CommandApiDependencies, request: FastifyRequest, reply: FastifyReply, principal: Principal, key: string,
+  deps: RouteDependencies, request: FastifyRequest, reply: FastifyReply, principal: Principal, key: string,
   run: () => Promise<CommandReply>,
 ) {
   const hash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? {})}`).digest('hex');
@@ -121,7 +121,7 @@ function readIfMatch(request: FastifyRequest): number | undefined {
   return Number(match[1]);
 }
 
-function contextOf(deps: CommandApiDependencies, request: FastifyRequest, principal: Principal, key?: string): CommandContext {
+function contextOf(deps: RouteDependencies, request: FastifyRequest, principal: Principal, key?: string): CommandContext {
   const correlation = request.headers['x-correlation-id'];
   const correlationId = typeof correlation === 'string' && correlation.length <= 100 ? correlation : request.id;
   return {

@@ -2,7 +2,6 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { v7 as uuidv7 } from 'uuid';
 import { buildCommandApi } from '../command-api/app';
-import { createStreamStates } from '../command-api/stream-states';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
 import { createPostgresIdempotencyStore } from '../infra/idempotency/postgres-idempotency-store';
 import { findFreePort } from '../infra/postgres/free-port';
@@ -50,7 +49,7 @@ test('with its database unreachable, a command answers 503 problem+json and /rea
   const deadPool = createPool({ connectionString: `postgres://nobody:x@127.0.0.1:${port}/none`, max: 1, applicationName: 'dead' });
   const store = createPostgresEventStore(deadPool);
   const app = buildCommandApi({
-    streams: createStreamStates(store), tokens: h.platform.tokens, rateLimiter: createTokenBucketLimiter({ ratePerSecond: 100, burst: 100 }),
+    eventStore: store, tokens: h.platform.tokens, rateLimiter: createTokenBucketLimiter({ ratePerSecond: 100, burst: 100 }),
     idempotency: createPostgresIdempotencyStore(deadPool), now: () => new Date().toISOString(), newId: uuidv7,
   }, { logger: false, ready: async () => void (await deadPool.query('SELECT 1')) });
   try {

@@ -1,7 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { buildCommandApi } from '../../command-api/app';
-import { createStreamStates } from '../../command-api/stream-states';
 import { eventDefinitions } from '../../domain/event-definitions';
 import { createTokenService } from '../../infra/auth/jwt';
 import { guardEventStore } from '../../infra/event-store/guarded-event-store';
@@ -58,7 +57,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     await queryPool.query('SELECT 1');
   };
   const commandApi = buildCommandApi({
-    streams: createStreamStates(eventStore), tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool),
+    eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool),
     now: () => new Date().toISOString(), newId: () => uuidv7(),
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
   const db = createReadModelDatabase(queryPool);

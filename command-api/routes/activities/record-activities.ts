@@ -4,7 +4,7 @@ import { entityId, isoInstant } from '../../../domain/shared/schemas';
 import { tenantStreamId } from '../../../infra/event-store/stream-name';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { CommandRouteSpec } from '../../command-route';
-import type { CommandApiDependencies } from '../../dependencies';
+import type { RouteDependencies } from '../../dependencies';
 import { envelope } from '../../handle-command';
 import type { TenantGuard } from '../../tenant-guard';
 
@@ -18,7 +18,7 @@ export const recordActivitiesBody = z.strictObject({
  * never contends with member commands. Every member must exist in the caller's tenant.
  */
 export function recordActivitiesRoute(
-  deps: CommandApiDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies, requireTenant: TenantGuard,
 ): CommandRouteSpec<z.infer<typeof recordActivitiesBody>, object> {
   return {
     method: 'POST', url: '/v1/activities', summary: 'Record engagement activities (up to 1,000)',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DomainError } from '../../../domain/shared/domain-error';
 import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
-import type { CommandApiDependencies } from '../../dependencies';
+import type { RouteDependencies } from '../../dependencies';
 import type { TenantGuard } from '../../tenant-guard';
 import { changeStatus, statusCommand } from './change-member-status';
 
@@ -16,7 +16,7 @@ type Outcome = { memberId: string; ok: boolean; code?: string; revision?: number
 
 /** Applies one status change to many members; one member's refusal does not stop the others. */
 export function bulkChangeStatusRoute(
-  deps: CommandApiDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies, requireTenant: TenantGuard,
 ): CommandRouteSpec<z.infer<typeof bulkBody>, object> {
   return {
     method: 'POST', url: '/v1/members/bulk', summary: 'Suspend, reactivate or deactivate many members',

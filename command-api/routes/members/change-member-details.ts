@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { memberEmail } from '../../../domain/member';
 import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
-import type { CommandApiDependencies } from '../../dependencies';
+import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 import type { TenantGuard } from '../../tenant-guard';
 import { claimValue, releaseValue } from '../../value-claims';
@@ -18,7 +18,7 @@ export const changeMemberDetailsBody = z.strictObject({
 });
 
 export function changeMemberDetailsRoute(
-  deps: CommandApiDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies, requireTenant: TenantGuard,
 ): CommandRouteSpec<z.infer<typeof changeMemberDetailsBody>, z.infer<typeof memberParams>> {
   return {
     method: 'PATCH', url: '/v1/members/:memberId', summary: 'Change a member’s email, name or membership type',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MemberCommand } from '../../../domain/member';
 import type { CommandRouteSpec } from '../../command-route';
-import type { CommandApiDependencies } from '../../dependencies';
+import type { RouteDependencies } from '../../dependencies';
 import { handleCommand, type CommandContext } from '../../handle-command';
 import type { TenantGuard } from '../../tenant-guard';
 import { memberParams } from './change-member-details';
@@ -27,12 +27,12 @@ export function statusCommand(action: StatusAction, reasonText: string | undefin
   }
 }
 
-export function changeStatus(deps: CommandApiDependencies, memberId: string, command: MemberCommand, context: CommandContext, ifMatch?: number) {
+export function changeStatus(deps: RouteDependencies, memberId: string, command: MemberCommand, context: CommandContext, ifMatch?: number) {
   return handleCommand(deps.streams, memberStream(context.tenantId, memberId), memberDecider, command, context, ifMatch);
 }
 
 function statusRoute(
-  deps: CommandApiDependencies, requireTenant: TenantGuard, action: StatusAction, body: z.ZodType<{ reason?: string }>, summary: string,
+  deps: RouteDependencies, requireTenant: TenantGuard, action: StatusAction, body: z.ZodType<{ reason?: string }>, summary: string,
 ): CommandRouteSpec<{ reason?: string }, z.infer<typeof memberParams>> {
   return {
     method: 'POST', url: `/v1/members/:memberId/${action}`, summary, roles: ['owner', 'admin'], body, params: memberParams,
@@ -44,7 +44,7 @@ function statusRoute(
   };
 }
 
-export function memberStatusRoutes(deps: CommandApiDependencies, requireTenant: TenantGuard) {
+export function memberStatusRoutes(deps: RouteDependencies, requireTenant: TenantGuard) {
   return [
     statusRoute(deps, requireTenant, 'activate', noBody, 'Activate a pending member'),
     statusRoute(deps, requireTenant, 'suspend', withReason, 'Suspend an active member'),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { memberEmail } from '../../../domain/member';
 import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
-import type { CommandApiDependencies } from '../../dependencies';
+import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 import type { TenantGuard } from '../../tenant-guard';
 import { claimValue } from '../../value-claims';
@@ -17,7 +17,7 @@ export const registerMemberBody = z.strictObject({
 });
 
 export function registerMemberRoute(
-  deps: CommandApiDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies, requireTenant: TenantGuard,
 ): CommandRouteSpec<z.infer<typeof registerMemberBody>, object> {
   return {
     method: 'POST', url: '/v1/members', summary: 'Register a member (active, or pending when invited)',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
-import type { CommandApiDependencies } from '../../dependencies';
+import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 import type { TenantGuard } from '../../tenant-guard';
 import { memberParams } from './change-member-details';
@@ -13,7 +13,7 @@ export const cancelBody = z.strictObject({ atPeriodEnd: z.boolean() });
 type Params = z.infer<typeof memberParams>;
 
 export function startOrChangeSubscriptionRoute(
-  deps: CommandApiDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies, requireTenant: TenantGuard,
 ): CommandRouteSpec<z.infer<typeof subscriptionBody>, Params> {
   return {
     method: 'POST', url: '/v1/members/:memberId/subscription', summary: 'Start a subscription or change its plan',
@@ -31,7 +31,7 @@ export function startOrChangeSubscriptionRoute(
 }
 
 export function cancelSubscriptionRoute(
-  deps: CommandApiDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies, requireTenant: TenantGuard,
 ): CommandRouteSpec<z.infer<typeof cancelBody>, Params> {
   return {
     method: 'POST', url: '/v1/members/:memberId/subscription/cancel', summary: 'Cancel a subscription now or at period end',

@@ -3,7 +3,7 @@ import { decideMembershipType, evolveMembershipType, initialMembershipTypeState 
 import { currencyCode, minorUnits } from '../../../domain/shared/schemas';
 import { tenantStreamId } from '../../../infra/event-store/stream-name';
 import type { CommandRouteSpec } from '../../command-route';
-import type { CommandApiDependencies } from '../../dependencies';
+import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 import type { TenantGuard } from '../../tenant-guard';
 
@@ -18,7 +18,7 @@ export const createMembershipTypeBody = z.strictObject({
 const decider = { decide: decideMembershipType, evolve: evolveMembershipType, initialState: initialMembershipTypeState };
 
 export function createMembershipTypeRoute(
-  deps: CommandApiDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies, requireTenant: TenantGuard,
 ): CommandRouteSpec<z.infer<typeof createMembershipTypeBody>, object> {
   return {
     method: 'POST', url: '/v1/membership-types', summary: 'Create a membership type', roles: ['owner', 'admin'],

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { decideTenant, evolveTenant, initialTenantState, planSchema } from '../../../domain/tenant';
 import { platformStreamId, tenantStreamId } from '../../../infra/event-store/stream-name';
 import type { CommandRouteSpec } from '../../command-route';
-import type { CommandApiDependencies } from '../../dependencies';
+import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 import { claimValue } from '../../value-claims';
 
@@ -15,7 +15,7 @@ export const createTenantBody = z.strictObject({
 const tenantDecider = { decide: decideTenant, evolve: evolveTenant, initialState: initialTenantState };
 
 /** Provisions a tenant (platform operators only). The subdomain routes the tenant, so it is unique. */
-export function createTenantRoute(deps: CommandApiDependencies): CommandRouteSpec<z.infer<typeof createTenantBody>, object> {
+export function createTenantRoute(deps: RouteDependencies): CommandRouteSpec<z.infer<typeof createTenantBody>, object> {
   return {
     method: 'POST', url: '/v1/tenants', summary: 'Provision a tenant', roles: ['platform'],
     body: createTenantBody, params: z.object({}),
