@@ -40,7 +40,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   streams: StreamStates,
   streamId: string,
   decider: Decider<Command, Event, State>,
-  command: Command | ((state: State) => Command),
+  command: Command,
   context: CommandContext,
   ifMatch?: number,
 ): Promise<CommandResult<State>> {
@@ -53,10 +53,9 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       if (ifMatch !== loaded.revision) throw preconditionFailed(loaded.revision);
     }
     const { state, revision, position } = loaded;
-    const resolved = typeof command === 'function' ? (command as (s: State) => Command)(state) : command;
     let events: Event[];
     try {
-      events = decider.decide(resolved, state);
+      events = decider.decide(command, state);
     } catch (error) {
       // A refusal decided on a cached state may be an artefact of another process's append.
       if (!loaded.cached) throw error;
