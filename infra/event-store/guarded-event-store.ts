@@ -11,16 +11,17 @@ export class EventSchemaError extends Error {
 
 /**
  * Wraps any event store adapter with the rules that do not depend on the engine: every event's
- * payload is validated by its type's zod schema on write and on read, and an event's tenant must
- * be the tenant its stream belongs to.
+ * payload is validated by its type's zod schema on write and on read (older versions upcast
+ * first), and an event's tenant must be the tenant its stream belongs to.
  */
 export function guardEventStore(inner: EventStore, definitions: Record<string, EventDefinition>): EventStore {
-  const checked = (event: NewEvent | EventEnvelope, streamId: string) => {
-    const definition = definitions[event.type];
-    if (!definition) throw new EventSchemaError(`Unknown event type ${event.type}`);
-    if (event.schemaVersion !== definition.schemaVersion) {
-      throw new EventSchemaError(`${event.type} v${event.schemaVersion} has no upcaster to v${definition.schemaVersion}`);
+  const checked = (stored: NewEvent | EventEnvelope, streamId: string, direction: 'write' | 'read') => {
+    const definition = definitions[stored.type];
+    if (!definition) throw new EventSchemaError(`Unknown event type ${stored.type}`);
+    if (direction === 'write' && stored.schemaVersion !== definition.schemaVersion) {
+      throw new EventSchemaError(`${stored.type} is written as v${definition.schemaVersion}, not v${stored.schemaVersion}`);
     }
+    const event = direction === 'read' ? upcast(stored, definition) : stored;
     const parsed = definition.schema.safeParse(event.data);
     if (!parsed.success) throw new EventSchemaError(`${event.type} in ${streamId}: ${parsed.error.message}`);
     const owner = tenantOfStream(streamId);
@@ -30,12 +31,27 @@ export function guardEventStore(inner: EventStore, definitions: Record<string, E
     return { ...event, data: parsed.data };
   };
   return {
-    append: (streamId, events, expected) =>
-      inner.append(streamId, events.map((event) => checked(event, streamId)), expected),
-    readStream: async (streamId) => (await inner.readStream(streamId)).map((event) => checked(event, streamId) as EventEnvelope),
+    append: async (streamId, events, expected) =>
+      inner.append(streamId, events.map((event) => checked(event, streamId, 'write')), expected),
+    readStream: async (streamId) => (await inner.readStream(streamId)).map((event) => checked(event, streamId, 'read') as EventEnvelope),
     readAll: async (after, options) =>
-      (await inner.readAll(after, options)).map((event) => checked(event, event.streamId) as EventEnvelope),
+      (await inner.readAll(after, options)).map((event) => checked(event, event.streamId, 'read') as EventEnvelope),
     existingStreams: (ids) => inner.existingStreams(ids),
     headPosition: () => inner.headPosition(),
   };
+}
+
+/** Brings a stored event to the current schema version, one upcaster at a time. */
+function upcast<E extends NewEvent | EventEnvelope>(event: E, definition: EventDefinition): E {
+  let { data, schemaVersion } = event;
+  while (schemaVersion < definition.schemaVersion) {
+    const step = definition.upcasters?.[schemaVersion];
+    if (!step) throw new EventSchemaError(`${event.type} v${schemaVersion} has no upcaster to v${schemaVersion + 1}`);
+    data = step(data);
+    schemaVersion += 1;
+  }
+  if (schemaVersion !== definition.schemaVersion) {
+    throw new EventSchemaError(`${event.type} v${schemaVersion} is newer than this code (v${definition.schemaVersion})`);
+  }
+  return { ...event, data, schemaVersion };
 }
