@@ -136,6 +136,12 @@ test('audit events: owner and auditor only, the tenant’s events in log order, 
   const registered = await h.query('/v1/audit/events?type=MemberRegistered', a.owner);
   assert.is(registered.body.items.length, 3);
   assert.ok(registered.body.items.every((e: any) => e.actor.userId && e.correlationId && e.streamId.startsWith('member-')));
+  const future = new Date(Date.now() + 3600_000).toISOString();
+  assert.is((await h.query(`/v1/audit/events?from=${future}`, auditor)).body.items.length, 0);
+  assert.is((await h.query(`/v1/audit/events?to=${future}&type=MemberRegistered`, auditor)).body.items.length, 3);
+  const oneStream = registered.body.items[0].streamId;
+  const byStream = await h.query(`/v1/audit/events?streamId=${encodeURIComponent(oneStream)}`, auditor);
+  assert.ok(byStream.body.items.length >= 1 && byStream.body.items.every((e: any) => e.streamId === oneStream));
 });
 
 test.run();
