@@ -20,6 +20,8 @@ export function emailClaim(streams: StreamStates, tenantId: string, email: strin
     value,
     conflictCode: 'email-already-used',
     holderDoesNotUseIt: async (holderId) => {
+      // Taking over a claim needs the holder's state as stored, not as this process remembers it.
+      streams.forget(memberStream(tenantId, holderId));
       const { state } = await streams.load(memberStream(tenantId, holderId), memberDecider);
       return state.kind === 'absent' || state.email.toLowerCase() !== value;
     },
@@ -29,9 +31,13 @@ export function emailClaim(streams: StreamStates, tenantId: string, email: strin
 /** A membership type of the caller's tenant, or a 404 (another tenant's id is simply unknown here). */
 export async function loadMembershipType(streams: StreamStates, context: CommandContext, membershipTypeId: string) {
   const streamId = tenantStreamId('membershiptype', context.tenantId, membershipTypeId);
-  const { state } = await streams.load(streamId, membershipTypeFolder);
-  if (state.kind === 'absent') throw notFound('membership-type-not-found', 'No such membership type.');
-  return state;
+  let loaded = await streams.load(streamId, membershipTypeFolder);
+  if (loaded.state.kind === 'absent' && loaded.cached) {
+    streams.forget(streamId);
+    loaded = await streams.load(streamId, membershipTypeFolder);
+  }
+  if (loaded.state.kind === 'absent') throw notFound('membership-type-not-found', 'No such membership type.');
+  return loaded.state;
 }
 
 export function memberReply(memberId: string, result: { revision: number; position: number }, status = 200) {
