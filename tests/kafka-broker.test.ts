@@ -1,15 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kafka, logLevel } from 'kafkajs';
-import { hasJavaAndMaven } from '../scripts/kafka/kafka-artefacts';
 import { removeKafkaBroker, startKafkaBroker, stopKafkaBroker } from '../scripts/kafka/kafka-broker';
+import { kafkaTest } from './kafka-harness';
 
-const available = hasJavaAndMaven();
-if (!available && process.env.CI === 'true') throw new Error('Kafka tests need java and mvn, and may not be skipped under CI=true');
-const maybe = available ? test : test.skip;
+const test = kafkaTest();
 
 async function readAll(brokers: string, topic: string, expected: number) {
   const kafka = new Kafka({ brokers: [brokers], clientId: 'test', logLevel: logLevel.NOTHING });
@@ -27,7 +24,7 @@ async function readAll(brokers: string, topic: string, expected: number) {
   return seen;
 }
 
-maybe('the project’s Kafka broker serves kafkajs (idempotent producer, consumer group) and keeps its data across a restart', async () => {
+test('the project’s Kafka broker serves kafkajs (idempotent producer, consumer group) and keeps its data across a restart', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'kafka-broker-'));
   try {
     const broker = await startKafkaBroker({ dir, artefactsDir: path.resolve('.data', 'kafka-artefacts') });
