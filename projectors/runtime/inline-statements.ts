@@ -23,3 +23,14 @@ function literal(value: unknown, escapeLiteral: Escape): string {
   if (typeof value === 'string') return escapeLiteral(value);
   throw new Error(`Cannot inline a ${typeof value}: serialise it first`);
 }
+
+const statementsPerRoundTrip = 200;
+
+/** Runs statements in order, many per round trip, on a client inside the caller's transaction. */
+export async function runStatements(
+  client: { query: (text: string) => Promise<unknown>; escapeLiteral: Escape }, statements: SqlStatement[],
+) {
+  for (let start = 0; start < statements.length; start += statementsPerRoundTrip) {
+    await client.query(inlineStatements(statements.slice(start, start + statementsPerRoundTrip), (v) => client.escapeLiteral(v)));
+  }
+}

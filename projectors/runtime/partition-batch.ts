@@ -1,0 +1,56 @@
+import type { Pool } from 'pg';
+import type { EventEnvelope } from '../../infra/event-store/port';
+import { runStatements } from './inline-statements';
+import type { Projection, SqlStatement } from './projection';
+
+export type PartitionMessage = { offset: string; event: EventEnvelope };
+
+export type PartitionCheckpoint = { nextOffset: number; position: number };
+
+/**
+ * Applies one partition's batch and advances that partition's checkpoint in one transaction.
+ * Skipped: messages below the stored offset (redelivered by Kafka) and events at or below the
+ * highest position applied from this partition (re-sent by the publisher after a crash: the
+ * publisher sends in log order, so within a partition positions only grow).
+ */
+export async function applyPartitionBatch(
+  pool: Pool, projection: Projection, topic: string, partition: number, messages: PartitionMessage[],
+): Promise<PartitionCheckpoint> {
+  const client = await pool.connect();
+  const key = [projection.name, topic, partition] as const;
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO projection_partition_offsets (projection, topic, partition, next_offset, position) VALUES ($1, $2, $3, 0, 0)
+       ON CONFLICT DO NOTHING`, [...key]);
+    const { rows } = await client.query(
+      'SELECT next_offset, position FROM projection_partition_offsets WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE', [...key]);
+    let nextOffset = Number(rows[0].next_offset);
+    let position = Number(rows[0].position);
+    const statements: SqlStatement[] = [];
+    for (const { offset, event } of messages) {
+      if (Number(offset) < nextOffset) continue;
+      nextOffset = Number(offset) + 1;
+      if (event.position <= position) continue;
+      statements.push(...projection.project(event));
+      position = event.position;
+    }
+    await runStatements(client, statements);
+    await client.query(
+      `UPDATE projection_partition_offsets SET next_offset = $4, position = $5, updated_at = now()
+       WHERE projection = $1 AND topic = $2 AND partition = $3`, [...key, nextOffset, position]);
+    await client.query('COMMIT');
+    return { nextOffset, position };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function storedOffsets(pool: Pick<Pool, 'query'>, projection: string, topic: string) {
+  const { rows } = await pool.query(
+    'SELECT partition, next_offset FROM projection_partition_offsets WHERE projection = $1 AND topic = $2', [projection, topic]);
+  return new Map(rows.map((row) => [Number(row.partition), Number(row.next_offset)]));
+}
