@@ -15,21 +15,8 @@ export class EventSchemaError extends Error {
  * first), and an event's tenant must be the tenant its stream belongs to.
  */
 export function guardEventStore(inner: EventStore, definitions: Record<string, EventDefinition>): EventStore {
-  const checked = (stored: NewEvent | EventEnvelope, streamId: string, direction: 'write' | 'read') => {
-    const definition = definitions[stored.type];
-    if (!definition) throw new EventSchemaError(`Unknown event type ${stored.type}`);
-    if (direction === 'write' && stored.schemaVersion !== definition.schemaVersion) {
-      throw new EventSchemaError(`${stored.type} is written as v${definition.schemaVersion}, not v${stored.schemaVersion}`);
-    }
-    const event = direction === 'read' ? upcast(stored, definition) : stored;
-    const parsed = definition.schema.safeParse(event.data);
-    if (!parsed.success) throw new EventSchemaError(`${event.type} in ${streamId}: ${parsed.error.message}`);
-    const owner = tenantOfStream(streamId);
-    if (owner !== null && owner !== event.tenantId) {
-      throw new EventSchemaError(`Event of tenant ${event.tenantId} cannot go to stream ${streamId}`);
-    }
-    return { ...event, data: parsed.data };
-  };
+  const checked = (stored: NewEvent | EventEnvelope, streamId: string, direction: 'write' | 'read') =>
+    checkEvent(definitions, stored, streamId, direction);
   return {
     append: async (streamId, events, expected) =>
       inner.append(streamId, events.map((event) => checked(event, streamId, 'write')), expected),
@@ -54,4 +41,27 @@ function upcast<E extends NewEvent | EventEnvelope>(event: E, definition: EventD
     throw new EventSchemaError(`${event.type} v${schemaVersion} is newer than this code (v${definition.schemaVersion})`);
   }
   return { ...event, data, schemaVersion };
+}
+
+/**
+ * The engine-independent rules for one event: known type, current version on write (older ones
+ * upcast on read), payload valid against its schema, tenant owning the stream. Also used where
+ * events arrive by another way than the store (Kafka).
+ */
+export function checkEvent<E extends NewEvent | EventEnvelope>(
+  definitions: Record<string, EventDefinition>, stored: E, streamId: string, direction: 'write' | 'read',
+): E {
+  const definition = definitions[stored.type];
+  if (!definition) throw new EventSchemaError(`Unknown event type ${stored.type}`);
+  if (direction === 'write' && stored.schemaVersion !== definition.schemaVersion) {
+    throw new EventSchemaError(`${stored.type} is written as v${definition.schemaVersion}, not v${stored.schemaVersion}`);
+  }
+  const event = direction === 'read' ? upcast(stored, definition) : stored;
+  const parsed = definition.schema.safeParse(event.data);
+  if (!parsed.success) throw new EventSchemaError(`${event.type} in ${streamId}: ${parsed.error.message}`);
+  const owner = tenantOfStream(streamId);
+  if (owner !== null && owner !== event.tenantId) {
+    throw new EventSchemaError(`Event of tenant ${event.tenantId} cannot go to stream ${streamId}`);
+  }
+  return { ...event, data: parsed.data };
 }

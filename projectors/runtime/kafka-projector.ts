@@ -1,7 +1,10 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
+import { eventDefinitions } from '../../domain/event-definitions';
 import { fromEventMessage } from '../../infra/bus/kafka/event-message';
-import { applyPartitionBatch, storedOffsets } from './partition-batch';
+import { ensureTopic } from '../../infra/bus/kafka/topics';
+import { checkEvent } from '../../infra/event-store/guarded-event-store';
+import { applyPartitionBatch, storedOffsets, type PartitionMessage } from './partition-batch';
 import type { Projection } from './projection';
 
 export type KafkaProjectorOptions = {
@@ -12,14 +15,24 @@ export type KafkaProjectorOptions = {
   onError?: (error: unknown) => void;
 };
 
+export const deadLetterTopic = (topic: string) => `${topic}.dead-letter`;
+
 /**
  * Runs a projection from Kafka in a consumer group named after it. Each partition batch is applied
  * with its partition checkpoint in one PostgreSQL transaction; on assignment the consumer seeks to
  * the offsets stored there, so PostgreSQL, not Kafka's committed offsets, decides what is applied.
- * Offsets are also committed to Kafka afterwards, for tools that read consumer lag.
+ * A poison message (not a valid event, or failing its projection twice) goes to the dead-letter
+ * topic with the reason and is counted; the partition moves on past it.
  */
 export async function startKafkaProjector(options: KafkaProjectorOptions) {
   const { kafka, pool, projection, topic } = options;
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopic(admin, deadLetterTopic(topic), 1);
+  await admin.disconnect();
+  const deadLetters = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await deadLetters.connect();
+  const counters = { deadLettered: 0 };
   const consumer = kafka.consumer({ groupId: projection.name, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -35,17 +48,82 @@ export async function startKafkaProjector(options: KafkaProjectorOptions) {
       options.onError?.(error);
     }
   });
+
+  const deadLetter = async (partition: number, message: KafkaMessage, reason: string) => {
+    await deadLetters.send({ topic: deadLetterTopic(topic), acks: -1, messages: [{
+      key: message.key, value: message.value,
+      headers: { reason: reason.slice(0, 1000), projection: projection.name, partition: String(partition), offset: message.offset },
+    }] });
+    counters.deadLettered += 1;
+  };
+
+  const apply = (partition: number, messages: PartitionMessage[]) => applyPartitionBatch(pool, projection, topic, partition, messages);
+
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
-      const messages = batch.messages.map((message) => ({ offset: message.offset, event: fromEventMessage(message.value) }));
-      const checkpoint = await applyPartitionBatch(pool, projection, batch.topic, batch.partition, messages);
+      const messages: PartitionMessage[] = [];
+      for (const message of batch.messages) {
+        const decoded = decode(message);
+        if ('reason' in decoded) await deadLetter(batch.partition, message, decoded.reason);
+        messages.push({ offset: message.offset, event: 'reason' in decoded ? null : decoded.event });
+      }
+      const checkpoint = await applyOrIsolate(messages, (part) => apply(batch.partition, part), async (index, error) => {
+        await deadLetter(batch.partition, batch.messages[index]!, `projection failed twice: ${(error as Error).message}`);
+      });
       resolveOffset(batch.lastOffset());
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(checkpoint.nextOffset) }]);
       await heartbeat();
     },
   });
-  return { stop: () => consumer.disconnect() };
+  return {
+    counters,
+    async stop() {
+      await consumer.disconnect();
+      await deadLetters.disconnect();
+    },
+  };
+}
+
+function decode(message: KafkaMessage): { event: NonNullable<PartitionMessage['event']> } | { reason: string } {
+  try {
+    const event = fromEventMessage(message.value);
+    return { event: checkEvent(eventDefinitions, event, String(event.streamId), 'read') };
+  } catch (error) {
+    return { reason: `not a valid event: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * The whole batch, retried once; if it still fails, message by message, each tried twice, so that
+ * one poison message cannot stall the partition. A message that fails twice is dead-lettered and
+ * only its offset is recorded.
+ */
+async function applyOrIsolate<T>(
+  messages: PartitionMessage[], apply: (part: PartitionMessage[]) => Promise<T>,
+  onPoison: (index: number, error: unknown) => Promise<void>,
+): Promise<T> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      return await apply(messages);
+    } catch {
+      // retried below, then isolated
+    }
+  }
+  let last: T | undefined;
+  for (const [index, message] of messages.entries()) {
+    try {
+      last = await apply([message]);
+    } catch {
+      try {
+        last = await apply([message]);
+      } catch (error) {
+        await onPoison(index, error);
+        last = await apply([{ offset: message.offset, event: null }]);
+      }
+    }
+  }
+  return last!;
 }

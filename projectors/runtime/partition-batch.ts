@@ -3,7 +3,8 @@ import type { EventEnvelope } from '../../infra/event-store/port';
 import { runStatements } from './inline-statements';
 import type { Projection, SqlStatement } from './projection';
 
-export type PartitionMessage = { offset: string; event: EventEnvelope };
+/** `event: null` marks a message already sent to the dead-letter topic: only its offset counts. */
+export type PartitionMessage = { offset: string; event: EventEnvelope | null };
 
 export type PartitionCheckpoint = { nextOffset: number; position: number };
 
@@ -31,7 +32,7 @@ export async function applyPartitionBatch(
     for (const { offset, event } of messages) {
       if (Number(offset) < nextOffset) continue;
       nextOffset = Number(offset) + 1;
-      if (event.position <= position) continue;
+      if (event === null || event.position <= position) continue;
       statements.push(...projection.project(event));
       position = event.position;
     }

@@ -1,0 +1,82 @@
+import * as assert from 'uvu/assert';
+import { Kafka, logLevel } from 'kafkajs';
+import { v7 as uuidv7 } from 'uuid';
+import { toEventMessage } from '../infra/bus/kafka/event-message';
+import { ensureTopic } from '../infra/bus/kafka/topics';
+import type { EventEnvelope } from '../infra/event-store/port';
+import { tenantStreamId } from '../infra/event-store/stream-name';
+import { createTestDatabase } from '../infra/postgres/test-database';
+import { postgresReadModels } from '../projectors/read-models';
+import { deadLetterTopic, startKafkaProjector } from '../projectors/runtime/kafka-projector';
+import type { Projection } from '../projectors/runtime/projection';
+import { kafkaTest, startTestBroker } from './kafka-harness';
+
+const test = kafkaTest();
+const tenantId = uuidv7();
+
+function registered(position: number, lastName: string): EventEnvelope {
+  const memberId = uuidv7();
+  return {
+    eventId: uuidv7(), type: 'MemberRegistered', schemaVersion: 1, streamId: tenantStreamId('member', tenantId, memberId),
+    streamRevision: 0, position, tenantId, occurredAt: '2026-05-01T10:00:00.000Z', recordedAt: '2026-05-01T10:00:00.000Z',
+    actor: { system: 'test' }, correlationId: 'c', causationId: 'c',
+    data: { memberId, email: `${lastName}@example.org`, firstName: 'F', lastName, membershipTypeId: null, status: 'active' },
+  };
+}
+
+test('poison messages go to the dead-letter topic with a reason, are counted, and the partition does not stall', async () => {
+  const broker = await startTestBroker();
+  const database = await createTestDatabase();
+  const kafka = new Kafka({ brokers: [broker.brokers], clientId: 'dlq-test', logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const reader = kafka.consumer({ groupId: 'dlq-reader' });
+  // A projection whose SQL fails for one member, as a bug or a broken row would.
+  const fragile: Projection = {
+    name: 'fragile-read-models',
+    project: (event) => ((event.data as { lastName?: string }).lastName === 'Poison'
+      ? [{ text: 'SELECT 1/0', values: [] }] : postgresReadModels.project(event)),
+  };
+  let projector: Awaited<ReturnType<typeof startKafkaProjector>> | undefined;
+  try {
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopic(admin, 'events', 1);
+    await admin.disconnect();
+    await producer.connect();
+    const unknownType = { ...registered(3, 'Unknown'), type: 'NeverDefined' };
+    await producer.send({ topic: 'events', messages: [
+      { key: 'x', value: 'not json at all' },
+      toEventMessage(registered(2, 'Good')),
+      toEventMessage(unknownType),
+      toEventMessage(registered(4, 'Poison')),
+      toEventMessage(registered(5, 'Later')),
+    ] });
+    projector = await startKafkaProjector({ kafka, pool: database.pool, projection: fragile, topic: 'events' });
+    const deadline = Date.now() + 60_000;
+    const names = async () => (await database.pool.query('SELECT last_name FROM rm_members ORDER BY last_name')).rows.map((r) => r.last_name);
+    while ((await names()).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(await names(), ['Good', 'Later']);
+    assert.is(projector.counters.deadLettered, 3);
+
+    const reasons: string[] = [];
+    await reader.connect();
+    await reader.subscribe({ topic: deadLetterTopic('events'), fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void reader.run({ eachMessage: async ({ message }) => {
+        reasons.push(String(message.headers?.reason));
+        if (reasons.length >= 3) resolve();
+      } });
+    });
+    assert.match(reasons[0]!, 'not a valid event');
+    assert.match(reasons[1]!, 'Unknown event type NeverDefined');
+    assert.match(reasons[2]!, 'projection failed twice');
+  } finally {
+    await reader.disconnect().catch(() => undefined);
+    await projector?.stop().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await database.drop();
+    await broker.remove();
+  }
+});
+
+test.run();
