@@ -2,7 +2,7 @@ import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { toEventMessage } from '../../infra/bus/kafka/event-message';
 import type { EventStore } from '../../infra/event-store/port';
-import { readCheckpoint } from '../runtime/checkpointed-batch';
+import { followLog } from '../runtime/log-follower';
 
 export type PublisherOptions = {
   store: EventStore;
@@ -26,45 +26,17 @@ export const publisherCheckpointName = (topic: string) => `publisher:${topic}`;
  */
 export function startPublisher(options: PublisherOptions) {
   const name = publisherCheckpointName(options.topic);
-  const batchSize = options.batchSize ?? 500;
-  let running = true;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
-
-  const loop = (async () => {
-    let checkpoint = await readCheckpoint(options.pool, name);
-    while (running) {
-      try {
-        const events = await options.store.readAll(checkpoint, { limit: batchSize });
-        if (events.length > 0) {
-          await options.producer.send({ topic: options.topic, acks: -1, messages: events.map(toEventMessage) });
-          checkpoint = events.at(-1)!.position;
-          await saveCheckpoint(options.pool, name, checkpoint);
-          options.onPublished?.(checkpoint);
-        }
-        if (events.length < batchSize) await sleep(options.idleMs ?? 20);
-      } catch (error) {
-        options.onError?.(error);
-        await sleep(1000);
-        checkpoint = await readCheckpoint(options.pool, name).catch(() => checkpoint);
-      }
-    }
-  })();
-
-  return {
-    nudge: () => wake?.(),
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
+  return followLog({
+    store: options.store, pool: options.pool, checkpointName: name, batchSize: options.batchSize, idleMs: options.idleMs,
+    onError: options.onError,
+    handle: async (events) => {
+      await options.producer.send({ topic: options.topic, acks: -1, messages: events.map(toEventMessage) });
+      const checkpoint = events.at(-1)!.position;
+      await saveCheckpoint(options.pool, name, checkpoint);
+      options.onPublished?.(checkpoint);
+      return checkpoint;
     },
-  };
+  });
 }
 
 async function saveCheckpoint(pool: Pool, name: string, position: number) {
