@@ -37,16 +37,16 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
   const documents: RouteDocument[] = [];
   const routes = [
     createTenantRoute(deps),
-    createMembershipTypeRoute(deps, requireTenant),
-    registerMemberRoute(deps, requireTenant),
-    bulkChangeStatusRoute(deps, requireTenant),
-    changeMemberDetailsRoute(deps, requireTenant),
-    ...memberStatusRoutes(deps, requireTenant),
-    startOrChangeSubscriptionRoute(deps, requireTenant),
-    cancelSubscriptionRoute(deps, requireTenant),
-    recordActivitiesRoute(deps, requireTenant),
+    createMembershipTypeRoute(deps),
+    registerMemberRoute(deps),
+    bulkChangeStatusRoute(deps),
+    changeMemberDetailsRoute(deps),
+    ...memberStatusRoutes(deps),
+    startOrChangeSubscriptionRoute(deps),
+    cancelSubscriptionRoute(deps),
+    recordActivitiesRoute(deps),
   ];
-  for (const route of routes) registerCommandRoute(app, deps, documents, route as never);
+  for (const route of routes) registerCommandRoute(app, deps, requireTenant, documents, route as never);
 
   installOperationalRoutes(app, 'Membership platform: command API', documents, options.ready);
   return app;

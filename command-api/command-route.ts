@@ -8,6 +8,7 @@ import { DomainError } from '../domain/shared/domain-error';
 import { fieldErrorsOf, HttpProblem, problemBody, toProblem, validationProblem } from '../infra/http/problem';
 import type { RouteDependencies } from './dependencies';
 import type { CommandContext } from './handle-command';
+import type { TenantGuard } from './tenant-guard';
 
 export type CommandInput<Body, Params> = {
   body: Body;
@@ -28,6 +29,8 @@ export type CommandRouteSpec<Body, Params> = {
   body: z.ZodType<Body>;
   params: z.ZodType<Params>;
   handle: (input: CommandInput<Body, Params>) => Promise<CommandReply>;
+  /** Only tenant provisioning runs without the caller's tenant existing. */
+  provisionsTenant?: true;
 };
 
 /** What /docs describes: filled as routes register, so the document cannot drift from the code. */
@@ -38,6 +41,7 @@ const idempotencyKeySchema = z.string().min(1).max(255);
 export function registerCommandRoute<Body, Params>(
   app: FastifyInstance,
   deps: RouteDependencies,
+  requireTenant: TenantGuard,
   documents: RouteDocument[],
   spec: CommandRouteSpec<Body, Params>,
 ) {
@@ -50,6 +54,7 @@ export function registerCommandRoute<Body, Params>(
       enforceRateLimit(deps.rateLimiter, principal.tenantId);
       const params = parse(spec.params, request.params);
       const body = parse(spec.body, request.body ?? {});
+      if (!spec.provisionsTenant) await requireTenant(principal.tenantId);
       const ifMatch = readIfMatch(request);
       const key = request.headers['idempotency-key'];
       const context = contextOf(deps, request, principal, typeof key === 'string' ? key : undefined);

@@ -41,14 +41,10 @@ export function createStreamStates(store: EventStore, maxEntries = 50_000) {
       remember(streamId, { ...loaded, folder });
       return loaded;
     },
-    /** A stream this process is about to create under a fresh id: known absent without a read. */
-    assumeNew<State>(streamId: string, folder: Folder<any, State>) {
-      remember(streamId, { state: folder.initialState, revision: -1, position: 0, folder });
-    },
     /**
-     * For a stream that is usually new (a value being claimed): decide on the initial state
-     * without a read. If the stream exists after all, the append fails and the command is decided
-     * again on what the store holds.
+     * For a stream that is new (a fresh id) or usually new (a value being claimed): decide on the
+     * initial state without a read. If the stream exists after all, the append fails and the
+     * command is decided again on what the store holds.
      */
     presumeAbsent<State>(streamId: string, folder: Folder<any, State>) {
       if (!entries.has(streamId)) remember(streamId, { state: folder.initialState, revision: -1, position: 0, folder });

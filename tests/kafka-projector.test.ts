@@ -74,12 +74,10 @@ test('two projectors in one group build the read models from Kafka once; a re-se
     await database.pool.query('UPDATE projection_checkpoints SET position = 0 WHERE projection = $1', [publisherCheckpointName('events')]);
     const successor = startPublisher({ store, producer, pool: database.pool, topic: 'events', idleMs: 10 });
     stops.push(() => successor.stop());
-    const head = await store.headPosition();
     await until(async () => {
       const { rows } = await database.pool.query('SELECT sum(next_offset) AS n FROM projection_partition_offsets WHERE projection = $1', [postgresReadModels.name]);
       return Number(rows[0].n) >= 240;
     }, 'the re-sent events consumed');
-    assert.ok(head > 0);
     assert.is(await snapshot(database), before, 'duplicates recognised by position and skipped');
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

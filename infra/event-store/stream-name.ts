@@ -30,3 +30,8 @@ export function tenantOfStream(streamId: string): string | null {
   const end = rest.indexOf(separator);
   return end === -1 ? rest : rest.slice(0, end);
 }
+
+/** The entity id of a tenant-owned stream (`member-<tenant>_<member>` → `<member>`). */
+export function entityIdOfStream(streamId: string): string {
+  return streamId.slice(streamId.indexOf(separator) + 1);
+}

@@ -2,17 +2,20 @@ import type { Pool } from 'pg';
 import type { IdempotencyStore, Reservation } from './port';
 
 const retention = `interval '24 hours'`;
+/** A first request that has not answered after this long crashed; a retry may run it again. */
+const abandonedAfter = `interval '2 minutes'`;
 
 export function createPostgresIdempotencyStore(pool: Pool): IdempotencyStore {
   return {
     async reserve(tenantId, key, requestHash): Promise<Reservation> {
-      // Insert, or take over a record older than the retention window, in one statement.
+      // Insert, or take over a record past the retention window or abandoned while pending.
       const { rows: taken } = await pool.query(
         `INSERT INTO idempotency_records (tenant_id, key, request_hash, state) VALUES ($1, $2, $3, 'pending')
          ON CONFLICT (tenant_id, key) DO UPDATE
            SET request_hash = excluded.request_hash, state = 'pending', status_code = NULL, response = NULL,
                etag = NULL, created_at = now()
            WHERE idempotency_records.created_at < now() - ${retention}
+              OR (idempotency_records.state = 'pending' AND idempotency_records.created_at < now() - ${abandonedAfter})
          RETURNING key`, [tenantId, key, requestHash]);
       if (taken.length === 1) return { outcome: 'reserved' };
       const { rows } = await pool.query(

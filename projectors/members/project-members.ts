@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '../../infra/event-store/port';
+import { entityIdOfStream } from '../../infra/event-store/stream-name';
 import type { SqlStatement } from '../runtime/projection';
 
 /**
@@ -7,7 +8,7 @@ import type { SqlStatement } from '../runtime/projection';
  */
 export function projectMembers(event: EventEnvelope): SqlStatement[] {
   const data = event.data as Record<string, any>;
-  const memberId = memberIdOf(event);
+  const memberId = entityIdOfStream(event.streamId);
   const update = (set: string, values: unknown[]): SqlStatement[] => [{
     text: `UPDATE rm_members SET ${set}, updated_at = $3, revision = $4
            WHERE tenant_id = $1 AND member_id = $2 AND revision < $4`,
@@ -53,9 +54,4 @@ export function projectMembers(event: EventEnvelope): SqlStatement[] {
     default:
       return [];
   }
-}
-
-function memberIdOf(event: EventEnvelope) {
-  const separator = event.streamId.indexOf('_');
-  return event.streamId.slice(separator + 1);
 }

@@ -3,7 +3,6 @@ import type { MemberCommand } from '../../../domain/member';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand, type CommandContext } from '../../handle-command';
-import type { TenantGuard } from '../../tenant-guard';
 import { memberParams } from './change-member-details';
 import { memberDecider, memberReply, memberStream } from './member-streams';
 
@@ -32,23 +31,22 @@ export function changeStatus(deps: RouteDependencies, memberId: string, command:
 }
 
 function statusRoute(
-  deps: RouteDependencies, requireTenant: TenantGuard, action: StatusAction, body: z.ZodType<{ reason?: string }>, summary: string,
+  deps: RouteDependencies, action: StatusAction, body: z.ZodType<{ reason?: string }>, summary: string,
 ): CommandRouteSpec<{ reason?: string }, z.infer<typeof memberParams>> {
   return {
     method: 'POST', url: `/v1/members/:memberId/${action}`, summary, roles: ['owner', 'admin'], body, params: memberParams,
     async handle({ body: input, params, context, ifMatch }) {
-      await requireTenant(context.tenantId);
       const result = await changeStatus(deps, params.memberId, statusCommand(action, input.reason), context, ifMatch);
       return memberReply(params.memberId, result);
     },
   };
 }
 
-export function memberStatusRoutes(deps: RouteDependencies, requireTenant: TenantGuard) {
+export function memberStatusRoutes(deps: RouteDependencies) {
   return [
-    statusRoute(deps, requireTenant, 'activate', noBody, 'Activate a pending member'),
-    statusRoute(deps, requireTenant, 'suspend', withReason, 'Suspend an active member'),
-    statusRoute(deps, requireTenant, 'reactivate', noBody, 'Reactivate a suspended or inactive member'),
-    statusRoute(deps, requireTenant, 'deactivate', withReason, 'Deactivate an active or suspended member'),
+    statusRoute(deps, 'activate', noBody, 'Activate a pending member'),
+    statusRoute(deps, 'suspend', withReason, 'Suspend an active member'),
+    statusRoute(deps, 'reactivate', noBody, 'Reactivate a suspended or inactive member'),
+    statusRoute(deps, 'deactivate', withReason, 'Deactivate an active or suspended member'),
   ];
 }

@@ -4,7 +4,6 @@ import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
-import type { TenantGuard } from '../../tenant-guard';
 import { claimValue } from '../../value-claims';
 import { emailClaim, loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
 
@@ -17,20 +16,19 @@ export const registerMemberBody = z.strictObject({
 });
 
 export function registerMemberRoute(
-  deps: RouteDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies,
 ): CommandRouteSpec<z.infer<typeof registerMemberBody>, object> {
   return {
     method: 'POST', url: '/v1/members', summary: 'Register a member (active, or pending when invited)',
     roles: ['owner', 'admin', 'staff'], body: registerMemberBody, params: z.object({}),
     async handle({ body, context }) {
-      await requireTenant(context.tenantId);
       const membershipTypeId = body.membershipTypeId ?? null;
       if (membershipTypeId) await loadMembershipType(deps.streams, context, membershipTypeId);
       const memberId = context.newId();
       // The email is claimed first: if the member append then fails, the claim is stale and the
       // next registration with that email takes it over.
       await claimValue(deps.streams, emailClaim(deps.streams, context.tenantId, body.email), memberId, context);
-      deps.streams.assumeNew(memberStream(context.tenantId, memberId), memberDecider);
+      deps.streams.presumeAbsent(memberStream(context.tenantId, memberId), memberDecider);
       const result = await handleCommand(deps.streams, memberStream(context.tenantId, memberId), memberDecider, {
         type: 'RegisterMember', memberId, email: body.email, firstName: body.firstName, lastName: body.lastName,
         membershipTypeId, invite: body.invite ?? false,

@@ -3,7 +3,6 @@ import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
-import type { TenantGuard } from '../../tenant-guard';
 import { memberParams } from './change-member-details';
 import { loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
 
@@ -13,13 +12,12 @@ export const cancelBody = z.strictObject({ atPeriodEnd: z.boolean() });
 type Params = z.infer<typeof memberParams>;
 
 export function startOrChangeSubscriptionRoute(
-  deps: RouteDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies,
 ): CommandRouteSpec<z.infer<typeof subscriptionBody>, Params> {
   return {
     method: 'POST', url: '/v1/members/:memberId/subscription', summary: 'Start a subscription or change its plan',
     roles: ['owner', 'admin'], body: subscriptionBody, params: memberParams,
     async handle({ body, params, context, ifMatch }) {
-      await requireTenant(context.tenantId);
       const type = await loadMembershipType(deps.streams, context, body.membershipTypeId);
       const result = await handleCommand(deps.streams, memberStream(context.tenantId, params.memberId), memberDecider, {
         type: 'StartOrChangeSubscription', interval: body.interval, now: context.now,
@@ -31,13 +29,12 @@ export function startOrChangeSubscriptionRoute(
 }
 
 export function cancelSubscriptionRoute(
-  deps: RouteDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies,
 ): CommandRouteSpec<z.infer<typeof cancelBody>, Params> {
   return {
     method: 'POST', url: '/v1/members/:memberId/subscription/cancel', summary: 'Cancel a subscription now or at period end',
     roles: ['owner', 'admin'], body: cancelBody, params: memberParams,
     async handle({ body, params, context, ifMatch }) {
-      await requireTenant(context.tenantId);
       const result = await handleCommand(deps.streams, memberStream(context.tenantId, params.memberId), memberDecider,
         { type: 'CancelSubscription', atPeriodEnd: body.atPeriodEnd, now: context.now }, context, ifMatch);
       return memberReply(params.memberId, result);

@@ -5,7 +5,6 @@ import { tenantStreamId } from '../../../infra/event-store/stream-name';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
-import type { TenantGuard } from '../../tenant-guard';
 
 export const createMembershipTypeBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -18,13 +17,12 @@ export const createMembershipTypeBody = z.strictObject({
 const decider = { decide: decideMembershipType, evolve: evolveMembershipType, initialState: initialMembershipTypeState };
 
 export function createMembershipTypeRoute(
-  deps: RouteDependencies, requireTenant: TenantGuard,
+  deps: RouteDependencies,
 ): CommandRouteSpec<z.infer<typeof createMembershipTypeBody>, object> {
   return {
     method: 'POST', url: '/v1/membership-types', summary: 'Create a membership type', roles: ['owner', 'admin'],
     body: createMembershipTypeBody, params: z.object({}),
     async handle({ body, context }) {
-      await requireTenant(context.tenantId);
       const membershipTypeId = context.newId();
       const result = await handleCommand(deps.streams, tenantStreamId('membershiptype', context.tenantId, membershipTypeId), decider, {
         type: 'CreateMembershipType', membershipTypeId, name: body.name, description: body.description ?? null,

@@ -17,7 +17,7 @@ const tenantDecider = { decide: decideTenant, evolve: evolveTenant, initialState
 /** Provisions a tenant (platform operators only). The subdomain routes the tenant, so it is unique. */
 export function createTenantRoute(deps: RouteDependencies): CommandRouteSpec<z.infer<typeof createTenantBody>, object> {
   return {
-    method: 'POST', url: '/v1/tenants', summary: 'Provision a tenant', roles: ['platform'],
+    method: 'POST', url: '/v1/tenants', summary: 'Provision a tenant', roles: ['platform'], provisionsTenant: true,
     body: createTenantBody, params: z.object({}),
     async handle({ body, context: callerContext }) {
       const tenantId = callerContext.newId();
