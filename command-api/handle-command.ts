@@ -26,7 +26,6 @@ export type CommandResult<State> = {
   /** The stream's revision after the command; -1 when the stream still does not exist. */
   revision: number;
   position: number;
-  appended: number;
   state: State;
 };
 
@@ -63,7 +62,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       continue;
     }
     if (events.length === 0) {
-      if (!loaded.cached) return { revision, position, appended: 0, state };
+      if (!loaded.cached) return { revision, position, state };
       streams.forget(streamId);
       continue;
     }
@@ -71,7 +70,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       const result = await streams.store.append(streamId, events.map((e) => envelope(e, context)), revision < 0 ? 'no-stream' : revision);
       const newState = events.reduce(decider.evolve, state);
       streams.stored(streamId, decider, { state: newState, revision: result.nextExpectedRevision, position: result.position });
-      return { revision: result.nextExpectedRevision, position: result.position, appended: events.length, state: newState };
+      return { revision: result.nextExpectedRevision, position: result.position, state: newState };
     } catch (error) {
       streams.forget(streamId);
       if (!(error instanceof WrongExpectedRevisionError)) throw error;

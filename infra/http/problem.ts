@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { ZodError } from 'zod';
+import type { ZodError } from 'zod';
 import { DomainError, type DomainErrorKind, type FieldError } from '../../domain/shared/domain-error';
 import { WrongExpectedRevisionError } from '../event-store/port';
 
@@ -39,7 +39,6 @@ export function toProblem(error: unknown): HttpProblem {
     const status = statusOfKind[error.kind];
     return new HttpProblem(status, error.code, titles[status]!, error.message, error.fieldErrors.length ? error.fieldErrors : undefined);
   }
-  if (error instanceof ZodError) return validationProblem(fieldErrorsOf(error));
   if (error instanceof WrongExpectedRevisionError) {
     return new HttpProblem(409, 'concurrent-modification', 'Conflict', 'Another change to this resource won; retry.');
   }
