@@ -1,6 +1,7 @@
 import type { TokenService } from '../infra/auth/jwt';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
 import type { ReadModelDb } from '../infra/read-models/database';
+import type { ReadModelProgress } from './consistency';
 
 export type QueryApiDependencies = {
   /** Connected as the query role: row-level security applies to everything it reads. */
@@ -9,4 +10,6 @@ export type QueryApiDependencies = {
   rateLimiter: RateLimiter;
   /** How long a request with X-Consistency-Position may wait for the projections. */
   consistencyTimeoutMs: number;
+  /** Where the projections stand, for X-Consistency-Position (read-model-progress.ts). */
+  progress: ReadModelProgress;
 };

@@ -29,7 +29,7 @@ export function registerQueryRoute<Query, Params>(
     enforceRateLimit(deps.rateLimiter, principal.tenantId);
     const params = parse(spec.params, request.params);
     const query = parse(spec.query, request.query);
-    await awaitConsistency(deps.db, request, deps.consistencyTimeoutMs);
+    await awaitConsistency(deps.progress, principal.tenantId, request, deps.consistencyTimeoutMs);
     return spec.handle({ query, params, principal, reply });
   });
 }

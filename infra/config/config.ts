@@ -25,7 +25,19 @@ const schema = z.object({
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(5000),
   LOG_REQUESTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Distributed mode: comma-separated broker addresses. Unset means the in-process bus. */
+  KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'host:port[,host:port…]').optional(),
+  KAFKA_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/).default('membership-events'),
+  /** Used when the publisher creates the topic; an existing topic keeps its count. */
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** How long the group waits for a silent projector before giving its partitions to another. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(10_000),
+  /** /health, /ready and /metrics of the worker roles (they serve no API). */
+  PUBLISHER_PORT: port.default(3002),
+  PROJECTORS_PORT: port.default(3003),
 });
+
+export type SecretName = 'JWT_SECRET' | 'QUERY_DB_PASSWORD';
 
 export type Config = z.infer<typeof schema> & { jwtSecret: string; queryRolePassword: string; usesDevelopmentSecrets: boolean };
 
@@ -33,13 +45,16 @@ export type Config = z.infer<typeof schema> & { jwtSecret: string; queryRolePass
  * Reads the environment once, at start. Secrets have no default, except in embedded development
  * mode, where the caller passes `allowDevelopmentSecrets` and must warn the user.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, options: { allowDevelopmentSecrets: boolean }): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv, options: { allowDevelopmentSecrets: boolean; secrets?: readonly SecretName[] },
+): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new Error(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
   const values = parsed.data;
-  const missing = [!values.JWT_SECRET && 'JWT_SECRET', !values.QUERY_DB_PASSWORD && 'QUERY_DB_PASSWORD'].filter(Boolean);
+  const needed = options.secrets ?? ['JWT_SECRET', 'QUERY_DB_PASSWORD'];
+  const missing = needed.filter((name) => !values[name]);
   if (missing.length > 0 && !options.allowDevelopmentSecrets) {
     throw new Error(`Missing configuration: ${missing.join(', ')} (no defaults outside embedded development mode)`);
   }
@@ -49,4 +64,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { allowDevelopmentSe
     queryRolePassword: values.QUERY_DB_PASSWORD ?? developmentSecrets.queryRolePassword,
     usesDevelopmentSecrets: missing.length > 0,
   };
+}
+
+/** For the distributed roles: a setting they cannot run without, named in the error. */
+export function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`Missing configuration: ${name} (this role needs it)`);
+  return value;
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * Prometheus text for an app: request counts and latency sums by route and status, plus process
- * memory. Kept to what /metrics needs today; a fuller registry can replace it behind this function.
+ * memory and whatever `extra` adds (lag gauges of the worker roles). Kept to what /metrics needs
+ * today; a fuller registry can replace it behind this function.
  */
 export function installHttpMetrics(app: FastifyInstance, extra: () => Promise<string> = async () => '') {
   const counts = new Map<string, { count: number; seconds: number }>();
@@ -14,13 +15,20 @@ export function installHttpMetrics(app: FastifyInstance, extra: () => Promise<st
     entry.seconds += reply.elapsedTime / 1000;
     counts.set(key, entry);
   });
-  app.get('/metrics', async (_request, reply) => {
+  installMetricsRoute(app, async () => {
     const lines = ['# TYPE http_requests_total counter', '# TYPE http_request_seconds_sum counter'];
     for (const [labels, { count, seconds }] of counts) {
       lines.push(`http_requests_total{${labels}} ${count}`, `http_request_seconds_sum{${labels}} ${seconds.toFixed(6)}`);
     }
-    const memory = process.memoryUsage();
-    lines.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${memory.rss}`);
-    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n${await extra()}`);
+    return lines;
+  }, extra);
+}
+
+/** GET /metrics: the given lines, the process's resident memory, then `extra`. */
+export function installMetricsRoute(app: FastifyInstance, lines: () => Promise<string[]>, extra: () => Promise<string>) {
+  app.get('/metrics', async (_request, reply) => {
+    const all = await lines();
+    all.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${process.memoryUsage().rss}`);
+    return reply.type('text/plain; version=0.0.4').send(`${all.join('\n')}\n${await extra()}`);
   });
 }

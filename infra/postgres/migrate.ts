@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +11,12 @@ const migrationLockKey = 7_241_001;
 /**
  * Applies the numbered SQL files of `migrations/` once each, in order, each in its own transaction.
  * `{{query_role}}` in a file is replaced by the name of the query API's role (validated by the
- * config as a plain identifier), whose password is then set to the configured one.
+ * config as a plain identifier), whose password is then set to the configured one. Roles that do
+ * not know that password (publisher, projectors) pass none: a role they create gets a random one,
+ * an existing one keeps its own, and the command API sets the configured one when it starts.
  */
-export async function migrate(pool: Pool, options: { queryRole: string; queryRolePassword: string }) {
+export async function migrate(pool: Pool, options: { queryRole: string; queryRolePassword?: string }) {
+  const creationPassword = options.queryRolePassword ?? randomBytes(24).toString('base64url');
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
@@ -23,7 +27,7 @@ export async function migrate(pool: Pool, options: { queryRole: string; queryRol
     for (const file of files.filter((f) => !applied.has(f))) {
       const text = (await readFile(path.join(migrationsDirectory, file), 'utf8'))
         .replaceAll('{{query_role}}', options.queryRole)
-        .replaceAll('{{query_role_password}}', options.queryRolePassword.replaceAll("'", "''"));
+        .replaceAll('{{query_role_password}}', creationPassword.replaceAll("'", "''"));
       await client.query('BEGIN');
       try {
         await client.query(text);
@@ -35,7 +39,9 @@ export async function migrate(pool: Pool, options: { queryRole: string; queryRol
       }
     }
     // The configured password is authoritative: a role created earlier with another one still works.
-    await client.query(`ALTER ROLE ${options.queryRole} PASSWORD ${client.escapeLiteral(options.queryRolePassword)}`);
+    if (options.queryRolePassword !== undefined) {
+      await client.query(`ALTER ROLE ${options.queryRole} PASSWORD ${client.escapeLiteral(options.queryRolePassword)}`);
+    }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => undefined);
     client.release();

@@ -17,6 +17,7 @@ export type ReadModelDatabase = {
   };
   rm_member_counts: { tenant_id: string; status: string; members: number };
   projection_checkpoints: { projection: string; position: number; updated_at: Timestamp };
+  projection_partition_offsets: { projection: string; topic: string; partition: number; next_offset: number; position: number; updated_at: Timestamp };
   events: {
     position: number; event_id: string; stream_id: string; stream_revision: number; tenant_id: string; type: string;
     schema_version: number; data: unknown; metadata: any; occurred_at: Timestamp; recorded_at: Timestamp;

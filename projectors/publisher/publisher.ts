@@ -13,7 +13,7 @@ export type PublisherOptions = {
   batchSize?: number;
   idleMs?: number;
   onError?: (error: unknown) => void;
-  onPublished?: (position: number) => void;
+  onPublished?: (position: number, events: number) => void;
 };
 
 export const publisherCheckpointName = (topic: string) => `publisher:${topic}`;
@@ -33,7 +33,7 @@ export function startPublisher(options: PublisherOptions) {
       await options.producer.send({ topic: options.topic, acks: -1, messages: events.map(toEventMessage) });
       const checkpoint = events.at(-1)!.position;
       await saveCheckpoint(options.pool, name, checkpoint);
-      options.onPublished?.(checkpoint);
+      options.onPublished?.(checkpoint, events.length);
       return checkpoint;
     },
   });

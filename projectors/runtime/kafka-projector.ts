@@ -4,7 +4,7 @@ import { eventDefinitions } from '../../domain/event-definitions';
 import { fromEventMessage } from '../../infra/bus/kafka/event-message';
 import { ensureTopic } from '../../infra/bus/kafka/topics';
 import { checkEvent } from '../../infra/event-store/guarded-event-store';
-import { applyPartitionBatch, storedOffsets, type PartitionMessage } from './partition-batch';
+import { applyPartitionBatch, registerPartitions, storedOffsets, type PartitionMessage } from './partition-batch';
 import type { Projection } from './projection';
 
 export type KafkaProjectorOptions = {
@@ -12,6 +12,8 @@ export type KafkaProjectorOptions = {
   pool: Pool;
   projection: Projection;
   topic: string;
+  /** How long the group waits for a silent member before reassigning its partitions. */
+  sessionTimeoutMs?: number;
   onError?: (error: unknown) => void;
 };
 
@@ -29,11 +31,13 @@ export async function startKafkaProjector(options: KafkaProjectorOptions) {
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopic(admin, deadLetterTopic(topic), 1);
+  const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+  await registerPartitions(pool, projection.name, topic, metadata!.partitions.map((p) => p.partitionId));
   await admin.disconnect();
   const deadLetters = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await deadLetters.connect();
   const counters = { deadLettered: 0 };
-  const consumer = kafka.consumer({ groupId: projection.name, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const consumer = kafka.consumer({ groupId: projection.name, sessionTimeout: options.sessionTimeoutMs ?? 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   consumer.on(consumer.events.GROUP_JOIN, async ({ payload }) => {

@@ -55,3 +55,14 @@ export async function storedOffsets(pool: Pick<Pool, 'query'>, projection: strin
     'SELECT partition, next_offset FROM projection_partition_offsets WHERE projection = $1 AND topic = $2', [projection, topic]);
   return new Map(rows.map((row) => [Number(row.partition), Number(row.next_offset)]));
 }
+
+/**
+ * Gives every partition of the topic a checkpoint row (offset 0, position 0) if it has none, so
+ * that the row count is the topic's partition count: the query API maps a stream to its partition
+ * with it, for read-your-writes.
+ */
+export async function registerPartitions(pool: Pick<Pool, 'query'>, projection: string, topic: string, partitions: number[]) {
+  await pool.query(
+    `INSERT INTO projection_partition_offsets (projection, topic, partition, next_offset, position)
+     SELECT $1, $2, p, 0, 0 FROM unnest($3::int[]) AS p ON CONFLICT DO NOTHING`, [projection, topic, partitions]);
+}

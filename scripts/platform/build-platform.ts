@@ -14,6 +14,7 @@ import { createReadModelDatabase } from '../../infra/read-models/database';
 import { startLogTail } from '../../projectors/runtime/log-tail';
 import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
+import { logCheckpointProgress } from '../../query-api/read-model-progress';
 
 export type PlatformOptions = {
   databaseUrl: string;
@@ -61,7 +62,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     now: () => new Date().toISOString(), newId: () => uuidv7(),
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
   const db = createReadModelDatabase(queryPool);
-  const queryApi = buildQueryApi({ db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
+  const queryApi = buildQueryApi({ db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, progress: logCheckpointProgress(db) }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
 
   return {
     commandApi,

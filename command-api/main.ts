@@ -1,0 +1,43 @@
+/**
+ * The command API as its own process (distributed mode): `npm run start:command-api`.
+ * Reads DATABASE_URL, JWT_SECRET and QUERY_DB_PASSWORD (it applies the migrations, which own the
+ * query role), and listens on COMMAND_API_PORT. Its events reach the read models through the
+ * publisher and the projectors.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { eventDefinitions } from '../domain/event-definitions';
+import { createTokenService } from '../infra/auth/jwt';
+import { loadConfig, required } from '../infra/config/config';
+import { guardEventStore } from '../infra/event-store/guarded-event-store';
+import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
+import { createPostgresIdempotencyStore } from '../infra/idempotency/postgres-idempotency-store';
+import { migrate } from '../infra/postgres/migrate';
+import { createPool } from '../infra/postgres/pool';
+import { closeOnSignal } from '../infra/process/shutdown';
+import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
+import { buildCommandApi } from './app';
+
+const config = loadConfig(process.env, { allowDevelopmentSecrets: false });
+const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 20, applicationName: 'membership-command-api' });
+await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.queryRolePassword });
+
+const app = buildCommandApi({
+  eventStore: guardEventStore(createPostgresEventStore(pool), eventDefinitions),
+  idempotency: createPostgresIdempotencyStore(pool),
+  tokens: createTokenService(config.jwtSecret),
+  rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
+  now: () => new Date().toISOString(),
+  newId: () => uuidv7(),
+}, {
+  logger: { level: config.LOG_LEVEL },
+  logRequests: config.LOG_REQUESTS,
+  ready: async () => {
+    await pool.query('SELECT 1');
+  },
+});
+await app.listen({ host: config.HOST, port: config.COMMAND_API_PORT });
+
+closeOnSignal('command-api', async () => {
+  await app.close();
+  await pool.end();
+});

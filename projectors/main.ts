@@ -1,0 +1,68 @@
+/**
+ * The projectors as their own process (distributed mode): `npm run start:projectors`.
+ * Consumes KAFKA_TOPIC from KAFKA_BROKERS in one consumer group per projection and writes the read
+ * models to DATABASE_URL; serves /health, /ready and /metrics on PROJECTORS_PORT. Run as many as
+ * there are partitions to share: the group spreads them, the result is the same as with one.
+ */
+import { createKafka } from '../infra/bus/kafka/kafka-client';
+import { ensureTopic } from '../infra/bus/kafka/topics';
+import { loadConfig, required } from '../infra/config/config';
+import { buildOperationsServer } from '../infra/http/operations-server';
+import { metricFamily, type Sample } from '../infra/metrics/prometheus-text';
+import { migrate } from '../infra/postgres/migrate';
+import { createPool } from '../infra/postgres/pool';
+import { closeOnSignal } from '../infra/process/shutdown';
+import { postgresReadModels } from './read-models';
+import { startKafkaProjector } from './runtime/kafka-projector';
+import { measureProjectorLag } from './runtime/projector-lag';
+
+const config = loadConfig(process.env, { allowDevelopmentSecrets: false, secrets: [] });
+const topic = config.KAFKA_TOPIC;
+const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 8, applicationName: 'membership-projectors' });
+await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.QUERY_DB_PASSWORD });
+const kafka = createKafka(required(config.KAFKA_BROKERS, 'KAFKA_BROKERS'), 'membership-projectors');
+const admin = kafka.admin();
+await admin.connect();
+// The projectors may start before the publisher: the topic is created by whichever comes first.
+await ensureTopic(admin, topic, config.KAFKA_PARTITIONS);
+
+const operations = buildOperationsServer({
+  logger: { level: config.LOG_LEVEL },
+  ready: async () => {
+    await pool.query('SELECT 1');
+    await admin.fetchTopicMetadata({ topics: [topic] });
+  },
+  metrics: async () => {
+    const lags: Sample[] = [];
+    const seconds: Sample[] = [];
+    const deadLettered: Sample[] = [];
+    for (const { projection, running } of projectors) {
+      const labels = { projection: projection.name, topic };
+      const lag = await measureProjectorLag(pool, admin, projection.name, topic);
+      lags.push({ labels, value: lag.events });
+      seconds.push({ labels, value: lag.seconds });
+      deadLettered.push({ labels, value: running.counters.deadLettered });
+    }
+    return metricFamily('projector_lag_events', 'gauge', 'Messages on the topic the projection has not applied yet', lags)
+      + metricFamily('projector_lag_seconds', 'gauge', 'Age of the oldest event the projection has not applied (an upper bound)', seconds)
+      + metricFamily('projector_dead_lettered_total', 'counter', 'Poison messages sent to the dead-letter topic by this process', deadLettered);
+  },
+});
+
+const projections = [postgresReadModels];
+const projectors = await Promise.all(projections.map(async (projection) => ({
+  projection,
+  running: await startKafkaProjector({
+    kafka, pool, projection, topic, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    onError: (error) => operations.log.error({ err: error, projection: projection.name }, 'projection error'),
+  }),
+})));
+await operations.listen({ host: config.HOST, port: config.PROJECTORS_PORT });
+operations.log.info(`projecting ${topic} into ${projections.map((p) => p.name).join(', ')}`);
+
+closeOnSignal('projectors', async () => {
+  for (const { running } of projectors) await running.stop();
+  await admin.disconnect();
+  await operations.close();
+  await pool.end();
+});
