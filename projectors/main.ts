@@ -36,16 +36,19 @@ const operations = buildOperationsServer({
     const lags: Sample[] = [];
     const seconds: Sample[] = [];
     const deadLettered: Sample[] = [];
+    const assigned: Sample[] = [];
     for (const { projection, running } of projectors) {
       const labels = { projection: projection.name, topic };
       const lag = await measureProjectorLag(pool, admin, projection.name, topic);
       lags.push({ labels, value: lag.events });
       seconds.push({ labels, value: lag.seconds });
       deadLettered.push({ labels, value: running.counters.deadLettered });
+      assigned.push({ labels, value: running.counters.assignedPartitions });
     }
     return metricFamily('projector_lag_events', 'gauge', 'Messages on the topic the projection has not applied yet', lags)
       + metricFamily('projector_lag_seconds', 'gauge', 'Age of the oldest event the projection has not applied (an upper bound)', seconds)
-      + metricFamily('projector_dead_lettered_total', 'counter', 'Poison messages sent to the dead-letter topic by this process', deadLettered);
+      + metricFamily('projector_dead_lettered_total', 'counter', 'Poison messages sent to the dead-letter topic by this process', deadLettered)
+      + metricFamily('projector_assigned_partitions', 'gauge', 'Partitions of the topic this process holds in its consumer group', assigned);
   },
 });
 

@@ -7,6 +7,11 @@
  *
  * Options: --concurrency 24 --seconds 15 --tenants 20 --list-members 100000 --lag-rate 500
  * Environment: COMMAND_API_URL, QUERY_API_URL, DATABASE_URL (default: the embedded server), JWT_SECRET.
+ *
+ * `npm run bench -- --distributed` measures the distributed path instead, on its own (no running
+ * platform needed): end-to-end lag through Kafka at a fixed command rate, and projector catch-up
+ * throughput on a backlog. Options: --kafka-rate 1000 --seconds 15 --backlog 200000.
+ * Environment: DATABASE_URL and KAFKA_BROKERS (default: throw-away embedded PostgreSQL and broker).
  */
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +22,7 @@ import { measureCommandMix } from './bench/command-mix';
 import { measureListQueries } from './bench/list-queries';
 import { measureProjectionLag } from './bench/projection-lag';
 import { measureRawInsertCeiling } from './bench/raw-insert-ceiling';
+import { runDistributedBench } from './bench/distributed/distributed-bench';
 import { createBenchTenants, ensureLargeTenant } from './bench/setup';
 import { startMemorySampler } from './bench/memory';
 import { round } from './bench/stats';
@@ -26,7 +32,17 @@ const { values } = parseArgs({ options: {
   concurrency: { type: 'string', default: '24' }, seconds: { type: 'string', default: '15' },
   tenants: { type: 'string', default: '20' }, 'list-members': { type: 'string', default: '100000' },
   'lag-rate': { type: 'string', default: '500' }, 'list-concurrency': { type: 'string', default: '16' },
+  distributed: { type: 'boolean', default: false }, 'kafka-rate': { type: 'string', default: '1000' },
+  backlog: { type: 'string', default: '200000' },
 } });
+const log = (message: string) => console.error(`[bench] ${message}`);
+if (values.distributed) {
+  const result = await runDistributedBench({
+    rate: Number(values['kafka-rate']), durationMs: Number(values.seconds) * 1000, backlog: Number(values.backlog), tenants: 10, log,
+  });
+  console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'every process on the same machine' }, ...result }, null, 2));
+  process.exit(0);
+}
 const concurrency = Number(values.concurrency);
 const durationMs = Number(values.seconds) * 1000;
 const config = loadConfig(process.env, { allowDevelopmentSecrets: true });
@@ -36,7 +52,6 @@ const queryClient = createJsonClient(process.env.QUERY_API_URL ?? `http://127.0.
 const databaseUrl = config.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/membership`;
 const pool = createPool({ connectionString: databaseUrl, max: concurrency + 2, applicationName: 'membership-bench' });
 const run = randomUUID().slice(0, 8);
-const log = (message: string) => console.error(`[bench] ${message}`);
 
 try {
   const memory = startMemorySampler(commandClient);

@@ -25,7 +25,8 @@ async function until(check: () => Promise<boolean>, what: string, ms = 60_000) {
 }
 
 const snapshot = async (db: TestDatabase) =>
-  JSON.stringify((await db.pool.query('SELECT member_id, status, revision, updated_at, last_activity_at FROM rm_members ORDER BY member_id')).rows);
+  JSON.stringify((await db.pool.query(`SELECT member_id, status, revision, updated_at, last_activity_at FROM rm_members
+    LEFT JOIN rm_member_activity USING (tenant_id, member_id) ORDER BY member_id`)).rows);
 
 test('two projectors in one group build the read models from Kafka once; a re-sent log changes nothing', async () => {
   const broker = await startTestBroker();

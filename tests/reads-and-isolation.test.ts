@@ -23,8 +23,12 @@ async function addMembers(h: Harness, owner: string, count: number, prefix: stri
 test('row-level security: a raw SELECT under tenant A’s setting returns none of tenant B’s rows', async ({ h }) => {
   const a = await h.createTenant('A');
   const b = await h.createTenant('B');
-  await addMembers(h, a.owner, 2, 'a');
-  const position = await addMembers(h, b.owner, 3, 'b');
+  const [aIds, bIds] = [[] as string[], [] as string[]];
+  await addMembers(h, a.owner, 2, 'a', aIds);
+  await addMembers(h, b.owner, 3, 'b', bIds);
+  const occurredAt = new Date().toISOString();
+  await h.command('POST', '/v1/activities', a.owner, { items: aIds.map((memberId) => ({ memberId, type: 'login', occurredAt })) });
+  const { body: { position } } = await h.command('POST', '/v1/activities', b.owner, { items: bIds.map((memberId) => ({ memberId, type: 'login', occurredAt })) });
   await h.query('/v1/members', a.owner, { 'x-consistency-position': String(position) });
   const asQueryRole = createPool({ connectionString: h.database.queryUrl, max: 1, applicationName: 'rls-test' });
   try {
@@ -37,6 +41,9 @@ test('row-level security: a raw SELECT under tenant A’s setting returns none o
       assert.ok(members.rows.every((r) => r.tenant_id === a.tenantId));
       assert.is((await client.query('SELECT * FROM rm_members WHERE tenant_id = $1', [b.tenantId])).rowCount, 0);
       assert.is((await client.query('SELECT * FROM rm_tenants')).rowCount, 1);
+      const activity = await client.query('SELECT tenant_id FROM rm_member_activity');
+      assert.is(activity.rowCount, 2);
+      assert.ok(activity.rows.every((r) => r.tenant_id === a.tenantId));
       assert.ok((await client.query('SELECT tenant_id FROM events')).rows.every((r) => r.tenant_id === a.tenantId));
       await client.query('COMMIT');
       assert.is((await client.query('SELECT * FROM rm_members')).rowCount, 0, 'no tenant set: no rows');

@@ -13,8 +13,9 @@ export type ReadModelDatabase = {
   rm_members: {
     tenant_id: string; member_id: string; email: string; first_name: string; last_name: string; status: string;
     membership_type_id: string | null; subscription: Record<string, unknown> | null; created_at: Timestamp;
-    updated_at: Timestamp; last_activity_at: Timestamp | null; revision: number;
+    updated_at: Timestamp; revision: number;
   };
+  rm_member_activity: { tenant_id: string; member_id: string; last_activity_at: Timestamp };
   rm_member_counts: { tenant_id: string; status: string; members: number };
   projection_checkpoints: { projection: string; position: number; updated_at: Timestamp };
   projection_partition_offsets: { projection: string; topic: string; partition: number; next_offset: number; position: number; updated_at: Timestamp };

@@ -45,10 +45,13 @@ export function projectMembers(event: EventEnvelope): SqlStatement[] {
     case 'SubscriptionCancelled':
       return update('subscription = NULL', []);
     case 'ActivityRecorded':
-      // Another stream's event: greatest() makes it idempotent without a revision.
+      // Another stream's event, so it may be applied before, after or alongside the member's own
+      // (another Kafka partition): it goes to its own table (migration 006), where greatest()
+      // makes it idempotent and independent of order. The query API joins the two.
       return [{
-        text: `UPDATE rm_members SET last_activity_at = greatest(last_activity_at, $3::timestamptz)
-               WHERE tenant_id = $1 AND member_id = $2`,
+        text: `INSERT INTO rm_member_activity (tenant_id, member_id, last_activity_at) VALUES ($1, $2, $3)
+               ON CONFLICT (tenant_id, member_id) DO UPDATE
+               SET last_activity_at = greatest(rm_member_activity.last_activity_at, excluded.last_activity_at)`,
         values: [event.tenantId, data.memberId, data.occurredAt],
       }];
     default:

@@ -24,7 +24,8 @@ const event = (type: string, data: unknown): NewEvent => ({
 });
 
 async function snapshot(db: TestDatabase) {
-  const { rows } = await db.pool.query('SELECT * FROM rm_members ORDER BY member_id');
+  const { rows } = await db.pool.query(`SELECT m.*, a.last_activity_at FROM rm_members m
+    LEFT JOIN rm_member_activity a USING (tenant_id, member_id) ORDER BY member_id`);
   return JSON.stringify(rows);
 }
 
@@ -60,6 +61,23 @@ test('applying a batch again, or the whole log from the start, leaves the read m
   await applyCheckpointedBatch(db.pool, postgresReadModels, log);
   assert.is(await snapshot(db), once);
   assert.is(Number((await db.pool.query('SELECT count(*) AS n FROM rm_tenants')).rows[0].n), 1);
+});
+
+test('activities applied before their member\'s registration (another Kafka partition) still reach the member row', async ({ db, store }) => {
+  const memberId = uuidv7();
+  const registration = await store.append(tenantStreamId('member', tenantId, memberId), [
+    event('MemberRegistered', { memberId, email: 'early@example.org', firstName: 'E', lastName: 'A', membershipTypeId: null, status: 'active' }),
+  ], 'no-stream');
+  await store.append(tenantStreamId('activity', tenantId, uuidv7()), [
+    event('ActivityRecorded', { memberId, activityType: 'login', occurredAt: '2026-02-25T00:00:00.000Z' }),
+  ], 'no-stream');
+  const log = (await store.readAll(0, { limit: 1000 })).filter((e) => e.streamId.includes(memberId) || (e.data as { memberId?: string }).memberId === memberId);
+  const [registered, activity] = [log.filter((e) => e.position <= registration.position), log.filter((e) => e.position > registration.position)];
+  // Two partitions, two checkpoints: the activity's partition is applied first.
+  await applyCheckpointedBatch(db.pool, { ...postgresReadModels, name: 'activity-partition' }, activity);
+  await applyCheckpointedBatch(db.pool, { ...postgresReadModels, name: 'member-partition' }, registered);
+  const { rows } = await db.pool.query('SELECT a.last_activity_at FROM rm_members m JOIN rm_member_activity a USING (tenant_id, member_id) WHERE member_id = $1', [memberId]);
+  assert.is(new Date(rows[0].last_activity_at).toISOString(), '2026-02-25T00:00:00.000Z');
 });
 
 test('a failing batch rolls back both the change and the checkpoint', async ({ db }) => {

@@ -2,7 +2,7 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
 import { eventDefinitions } from '../../domain/event-definitions';
 import { fromEventMessage } from '../../infra/bus/kafka/event-message';
-import { ensureTopic } from '../../infra/bus/kafka/topics';
+import { ensureTopic, partitionsOf } from '../../infra/bus/kafka/topics';
 import { checkEvent } from '../../infra/event-store/guarded-event-store';
 import { applyPartitionBatch, registerPartitions, storedOffsets, type PartitionMessage } from './partition-batch';
 import type { Projection } from './projection';
@@ -19,8 +19,11 @@ export type KafkaProjectorOptions = {
 
 export const deadLetterTopic = (topic: string) => `${topic}.dead-letter`;
 
+/** One consumer group per projection and topic, as the checkpoint rows are keyed. */
+export const consumerGroupOf = (projection: string, topic: string) => `${projection}.${topic}`;
+
 /**
- * Runs a projection from Kafka in a consumer group named after it. Each partition batch is applied
+ * Runs a projection from Kafka in a consumer group named after it and the topic. Each partition batch is applied
  * with its partition checkpoint in one PostgreSQL transaction; on assignment the consumer seeks to
  * the offsets stored there, so PostgreSQL, not Kafka's committed offsets, decides what is applied.
  * A poison message (not a valid event, or failing its projection twice) goes to the dead-letter
@@ -31,18 +34,18 @@ export async function startKafkaProjector(options: KafkaProjectorOptions) {
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopic(admin, deadLetterTopic(topic), 1);
-  const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-  await registerPartitions(pool, projection.name, topic, metadata!.partitions.map((p) => p.partitionId));
+  await registerPartitions(pool, projection.name, topic, await partitionsOf(admin, topic));
   await admin.disconnect();
   const deadLetters = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await deadLetters.connect();
-  const counters = { deadLettered: 0 };
-  const consumer = kafka.consumer({ groupId: projection.name, sessionTimeout: options.sessionTimeoutMs ?? 10_000, heartbeatInterval: 1_000 });
+  const counters = { deadLettered: 0, assignedPartitions: 0 };
+  const consumer = kafka.consumer({ groupId: consumerGroupOf(projection.name, topic), sessionTimeout: options.sessionTimeoutMs ?? 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   consumer.on(consumer.events.GROUP_JOIN, async ({ payload }) => {
     try {
       const assigned = payload.memberAssignment[topic] ?? [];
+      counters.assignedPartitions = assigned.length;
       const offsets = await storedOffsets(pool, projection.name, topic);
       for (const partition of assigned) {
         const offset = offsets.get(partition);

@@ -5,8 +5,9 @@ export function selectMembers(trx: TenantScopedDb) {
   return trx.selectFrom('rm_members as m')
     .leftJoin('rm_membership_types as t', (join) =>
       join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.membership_type_id', '=', 'm.membership_type_id'))
+    .leftJoin('rm_member_activity as a', (join) => join.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.member_id', '=', 'm.member_id'))
     .select(['m.member_id', 'm.email', 'm.first_name', 'm.last_name', 'm.status', 'm.membership_type_id',
-      't.name as membership_type_name', 'm.subscription', 'm.created_at', 'm.updated_at', 'm.last_activity_at', 'm.revision']);
+      't.name as membership_type_name', 'm.subscription', 'm.created_at', 'm.updated_at', 'a.last_activity_at', 'm.revision']);
 }
 
 type MemberRow = {
