@@ -10,7 +10,8 @@
  *
  * `npm run bench -- --distributed` measures the distributed path instead, on its own (no running
  * platform needed): end-to-end lag through Kafka at a fixed command rate, and projector catch-up
- * throughput on a backlog. Options: --kafka-rate 1000 --seconds 15 --backlog 200000.
+ * throughput on a backlog. Options: --kafka-rate 1000 --seconds 15 --backlog 200000 [--profile <dir>]
+ * (CPU profiles of the role processes, for Chrome DevTools).
  * Environment: DATABASE_URL and KAFKA_BROKERS (default: throw-away embedded PostgreSQL and broker).
  */
 import { parseArgs } from 'node:util';
@@ -33,12 +34,12 @@ const { values } = parseArgs({ options: {
   tenants: { type: 'string', default: '20' }, 'list-members': { type: 'string', default: '100000' },
   'lag-rate': { type: 'string', default: '500' }, 'list-concurrency': { type: 'string', default: '16' },
   distributed: { type: 'boolean', default: false }, 'kafka-rate': { type: 'string', default: '1000' },
-  backlog: { type: 'string', default: '200000' },
+  backlog: { type: 'string', default: '200000' }, profile: { type: 'string' },
 } });
 const log = (message: string) => console.error(`[bench] ${message}`);
 if (values.distributed) {
   const result = await runDistributedBench({
-    rate: Number(values['kafka-rate']), durationMs: Number(values.seconds) * 1000, backlog: Number(values.backlog), tenants: 10, log,
+    rate: Number(values['kafka-rate']), durationMs: Number(values.seconds) * 1000, backlog: Number(values.backlog), tenants: 10, log, profileDir: values.profile,
   });
   console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'every process on the same machine' }, ...result }, null, 2));
   process.exit(0);

@@ -5,6 +5,7 @@ import { fromEventMessage } from '../../infra/bus/kafka/event-message';
 import { ensureTopic, partitionsOf } from '../../infra/bus/kafka/topics';
 import { checkEvent } from '../../infra/event-store/guarded-event-store';
 import { applyPartitionBatch, registerPartitions, storedOffsets, type PartitionMessage } from './partition-batch';
+import { applyOrIsolate } from './poison-isolation';
 import type { Projection } from './projection';
 
 export type KafkaProjectorOptions = {
@@ -14,6 +15,7 @@ export type KafkaProjectorOptions = {
   topic: string;
   /** How long the group waits for a silent member before reassigning its partitions. */
   sessionTimeoutMs?: number;
+  partitionsConsumedConcurrently?: number;
   onError?: (error: unknown) => void;
 };
 
@@ -67,8 +69,11 @@ export async function startKafkaProjector(options: KafkaProjectorOptions) {
   const apply = (partition: number, messages: PartitionMessage[]) => applyPartitionBatch(pool, projection, topic, partition, messages);
 
   await consumer.run({
-    autoCommit: false,
+    autoCommitInterval: 5_000,
     eachBatchAutoResolve: false,
+    // Partitions are applied in parallel, each in its own transaction: while one waits on
+    // PostgreSQL another decodes. Deadlocks between them (shared counter rows) are retried.
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const messages: PartitionMessage[] = [];
@@ -77,11 +82,12 @@ export async function startKafkaProjector(options: KafkaProjectorOptions) {
         if ('reason' in decoded) await deadLetter(batch.partition, message, decoded.reason);
         messages.push({ offset: message.offset, event: 'reason' in decoded ? null : decoded.event });
       }
-      const checkpoint = await applyOrIsolate(messages, (part) => apply(batch.partition, part), async (index, error) => {
+      await applyOrIsolate(messages, (part) => apply(batch.partition, part), async (index, error) => {
         await deadLetter(batch.partition, batch.messages[index]!, `projection failed twice: ${(error as Error).message}`);
-      });
+      }, options.onError);
+      // Kafka's committed offsets only inform lag tools: on assignment the consumer seeks to the
+      // offsets stored with the read models, so they are committed in the background.
       resolveOffset(batch.lastOffset());
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(checkpoint.nextOffset) }]);
       await heartbeat();
     },
   });
@@ -101,36 +107,4 @@ function decode(message: KafkaMessage): { event: NonNullable<PartitionMessage['e
   } catch (error) {
     return { reason: `not a valid event: ${(error as Error).message}` };
   }
-}
-
-/**
- * The whole batch, retried once; if it still fails, message by message, each tried twice, so that
- * one poison message cannot stall the partition. A message that fails twice is dead-lettered and
- * only its offset is recorded.
- */
-async function applyOrIsolate<T>(
-  messages: PartitionMessage[], apply: (part: PartitionMessage[]) => Promise<T>,
-  onPoison: (index: number, error: unknown) => Promise<void>,
-): Promise<T> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      return await apply(messages);
-    } catch {
-      // retried below, then isolated
-    }
-  }
-  let last: T | undefined;
-  for (const [index, message] of messages.entries()) {
-    try {
-      last = await apply([message]);
-    } catch {
-      try {
-        last = await apply([message]);
-      } catch (error) {
-        await onPoison(index, error);
-        last = await apply([{ offset: message.offset, event: null }]);
-      }
-    }
-  }
-  return last!;
 }

@@ -21,6 +21,10 @@ export async function applyPartitionBatch(
   const key = [projection.name, topic, partition] as const;
   try {
     await client.query('BEGIN');
+    // Appliers of one projection (partitions in parallel, other processes of the group) take turns:
+    // their batches update shared rows (per-tenant counters) in event order, which in parallel
+    // transactions deadlocks. Fetching and decoding still overlap; only the writes are serial.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${projection.name}`]);
     await client.query(
       `INSERT INTO projection_partition_offsets (projection, topic, partition, next_offset, position) VALUES ($1, $2, $3, 0, 0)
        ON CONFLICT DO NOTHING`, [...key]);

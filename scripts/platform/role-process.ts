@@ -21,11 +21,11 @@ export type RoleProcess = {
 /**
  * Starts a role exactly as `npm run start:<role>` does, but as a direct child of node (no npm or
  * tsx wrapper in between), so that its pid is the process a signal must reach: kill -9 hits the
- * role itself. Output goes to `logFile`.
+ * role itself. Output goes to `logFile`; `nodeArgs` go to node (e.g. --cpu-prof for a benchmark).
  */
-export function startRole(role: RoleName, env: NodeJS.ProcessEnv, logFile: string): RoleProcess {
+export function startRole(role: RoleName, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): RoleProcess {
   const log = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', roleEntryPoints[role]], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', roleEntryPoints[role]], {
     env: { ...process.env, ...env }, stdio: ['ignore', log, log],
   });
   const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? String(code))));

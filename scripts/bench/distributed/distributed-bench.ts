@@ -19,7 +19,11 @@ import { appendBacklog } from './backlog';
 import { measureCatchUp } from './catch-up';
 import { measureKafkaLag } from './kafka-lag';
 
-export type DistributedBenchOptions = { rate: number; durationMs: number; backlog: number; tenants: number; log: (m: string) => void };
+export type DistributedBenchOptions = {
+  rate: number; durationMs: number; backlog: number; tenants: number; log: (m: string) => void;
+  /** Where the roles write CPU profiles (node --cpu-prof), if anywhere. */
+  profileDir?: string;
+};
 
 /**
  * The distributed path, self-contained: PostgreSQL (DATABASE_URL, or a throw-away embedded one),
@@ -56,7 +60,8 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
       PUBLISHER_PORT: String(ports.publisher), PROJECTORS_PORT: String(ports.projectors),
     };
     const start = (role: RoleName) => {
-      const started = startRole(role, env, path.join(scratch, `${role}-${roles.length}.log`));
+      const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`] : [];
+      const started = startRole(role, env, path.join(scratch, `${role}-${roles.length}.log`), profile);
       roles.push(started);
       return started;
     };
