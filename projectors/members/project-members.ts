@@ -1,6 +1,5 @@
 import type { EventEnvelope } from '../../infra/event-store/port';
 import { entityIdOfStream } from '../../infra/event-store/stream-name';
-import { arrayLiteral } from '../runtime/commutative-statements';
 import type { SqlStatement } from '../runtime/projection';
 
 /**
@@ -49,22 +48,13 @@ export function projectMembers(event: EventEnvelope): SqlStatement[] {
       // Another stream's event, so it may be applied before, after or alongside the member's own
       // (another Kafka partition): it goes to its own table (migration 006), where greatest()
       // makes it idempotent and independent of order. The query API joins the two.
-      return [{ ...latestActivity([[event.tenantId, data.memberId, data.occurredAt]]), commutative: { key: 'rm_member_activity', combine: latestActivity } }];
+      return [{
+        text: `INSERT INTO rm_member_activity (tenant_id, member_id, last_activity_at) VALUES ($1, $2, $3)
+               ON CONFLICT (tenant_id, member_id) DO UPDATE
+               SET last_activity_at = greatest(rm_member_activity.last_activity_at, excluded.last_activity_at)`,
+        values: [event.tenantId, data.memberId, data.occurredAt],
+      }];
     default:
       return [];
   }
-}
-
-/** The latest activity of each member among `rows` ([tenantId, memberId, occurredAt]), upserted in one statement. */
-function latestActivity(rows: unknown[][]): SqlStatement {
-  const column = (index: number) => arrayLiteral(rows.map((row) => String(row[index])));
-  return {
-    text: `INSERT INTO rm_member_activity (tenant_id, member_id, last_activity_at)
-           SELECT tenant_id, member_id, max(occurred_at) FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[])
-             AS activity (tenant_id, member_id, occurred_at)
-           GROUP BY tenant_id, member_id ORDER BY tenant_id, member_id
-           ON CONFLICT (tenant_id, member_id) DO UPDATE
-           SET last_activity_at = greatest(rm_member_activity.last_activity_at, excluded.last_activity_at)`,
-    values: [column(0), column(1), column(2)],
-  };
 }

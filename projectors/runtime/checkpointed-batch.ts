@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '../../infra/event-store/port';
-import { coalesceCommutative } from './commutative-statements';
 import { inlineStatements } from './inline-statements';
 import type { Projection, SqlStatement } from './projection';
 
@@ -28,10 +27,9 @@ export async function applyCheckpointedBatch(pool: Pool, projection: Projection,
       checkpoint = event.position;
     }
     // Statements keep their order (a member's registration before its suspension).
-    const ordered = coalesceCommutative(statements);
     const chunks: string[] = [];
-    for (let start = 0; start < ordered.length; start += statementsPerRoundTrip) {
-      chunks.push(inlineStatements(ordered.slice(start, start + statementsPerRoundTrip), (v) => client.escapeLiteral(v)));
+    for (let start = 0; start < statements.length; start += statementsPerRoundTrip) {
+      chunks.push(inlineStatements(statements.slice(start, start + statementsPerRoundTrip), (v) => client.escapeLiteral(v)));
     }
     const finish = `UPDATE projection_checkpoints SET position = ${checkpoint}, updated_at = now() WHERE projection = ${name}; COMMIT`;
     chunks.push(chunks.length > 0 ? `${chunks.pop()};\n${finish}` : finish);

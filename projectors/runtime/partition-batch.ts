@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '../../infra/event-store/port';
-import { coalesceCommutative } from './commutative-statements';
 import { runStatements } from './inline-statements';
 import type { Projection, SqlStatement } from './projection';
 
@@ -41,7 +40,7 @@ export async function applyPartitionBatch(
       statements.push(...projection.project(event));
       position = event.position;
     }
-    await runStatements(client, coalesceCommutative(statements));
+    await runStatements(client, statements);
     await client.query(
       `UPDATE projection_partition_offsets SET next_offset = $4, position = $5, updated_at = now()
        WHERE projection = $1 AND topic = $2 AND partition = $3`, [...key, nextOffset, position]);

@@ -14,7 +14,7 @@ async function appliedOffsets(pool: Pool, topic: string) {
  * on the topic; the clock starts at the first applied batch (process start-up and group join are
  * reported apart) and stops when every message on the topic is applied.
  */
-export async function measureCatchUp(pool: Pool, admin: Admin, topic: string, startProjectors: () => void, timeoutMs = 600_000) {
+export async function measureCatchUp(pool: Pool, admin: Admin, topic: string, startProjectors: () => void, timeoutMs = 180_000) {
   const target = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
   const before = await appliedOffsets(pool, topic);
   const launched = Date.now();

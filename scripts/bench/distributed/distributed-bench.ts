@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTokenService } from '../../../infra/auth/jwt';
@@ -116,6 +116,12 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
       await admin.disconnect();
       await pool.end();
     }
+  } catch (error) {
+    // What the roles said last is what explains a failed run.
+    for (const file of (await readdir(scratch)).filter((f) => f.endsWith('.log'))) {
+      log(`--- ${file}\n${(await readFile(path.join(scratch, file), 'utf8')).trim().split('\n').slice(-10).join('\n')}`);
+    }
+    throw error;
   } finally {
     await Promise.all(roles.map((role) => role.kill('SIGTERM')));
     if (brokerDir) await removeKafkaBroker(brokerDir);
