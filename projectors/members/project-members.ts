@@ -1,12 +1,13 @@
 import type { EventEnvelope } from '../../infra/event-store/port';
 import { entityIdOfStream } from '../../infra/event-store/stream-name';
-import type { SqlStatement } from '../runtime/projection';
+import { rowsAsRecordset } from '../runtime/batched-rows';
+import type { BatchedKind, ProjectedChange, SqlStatement } from '../runtime/projection';
 
 /**
  * Members list and detail (rm_members). Member events carry the stream revision, and an update
  * applies only to a row whose revision is lower: a replayed event changes nothing twice.
  */
-export function projectMembers(event: EventEnvelope): SqlStatement[] {
+export function projectMembers(event: EventEnvelope): ProjectedChange[] {
   const data = event.data as Record<string, any>;
   const memberId = entityIdOfStream(event.streamId);
   const update = (set: string, values: unknown[]): SqlStatement[] => [{
@@ -16,13 +17,11 @@ export function projectMembers(event: EventEnvelope): SqlStatement[] {
   }];
   switch (event.type) {
     case 'MemberRegistered':
-      return [{
-        text: `INSERT INTO rm_members (tenant_id, member_id, email, first_name, last_name, status, membership_type_id,
-                 created_at, updated_at, revision)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT DO NOTHING`,
-        values: [event.tenantId, data.memberId, data.email, data.firstName, data.lastName, data.status,
-          data.membershipTypeId, event.occurredAt, event.streamRevision],
-      }];
+      return [{ kind: registrations, row: {
+        tenant_id: event.tenantId, member_id: data.memberId, email: data.email, first_name: data.firstName,
+        last_name: data.lastName, status: data.status, membership_type_id: data.membershipTypeId ?? null,
+        created_at: event.occurredAt, revision: event.streamRevision,
+      } }];
     case 'MemberDetailsChanged':
       return update(
         `email = coalesce($5, email), first_name = coalesce($6, first_name), last_name = coalesce($7, last_name),
@@ -45,16 +44,50 @@ export function projectMembers(event: EventEnvelope): SqlStatement[] {
     case 'SubscriptionCancelled':
       return update('subscription = NULL', []);
     case 'ActivityRecorded':
-      // Another stream's event, so it may be applied before, after or alongside the member's own
-      // (another Kafka partition): it goes to its own table (migration 006), where greatest()
-      // makes it idempotent and independent of order. The query API joins the two.
-      return [{
-        text: `INSERT INTO rm_member_activity (tenant_id, member_id, last_activity_at) VALUES ($1, $2, $3)
-               ON CONFLICT (tenant_id, member_id) DO UPDATE
-               SET last_activity_at = greatest(rm_member_activity.last_activity_at, excluded.last_activity_at)`,
-        values: [event.tenantId, data.memberId, data.occurredAt],
-      }];
+      return [{ kind: latestActivities, row: { tenant_id: event.tenantId, member_id: data.memberId, occurred_at: data.occurredAt } }];
     default:
       return [];
   }
 }
+
+/**
+ * New members, inserted together before the batch's updates (which may be about them). A
+ * registration already applied (redelivered) is left alone.
+ */
+const registrations: BatchedKind = {
+  key: 'rm_members registrations',
+  place: 'first',
+  build: (rows) => {
+    const { from, values } = rowsAsRecordset(rows, 'r', `tenant_id uuid, member_id uuid, email text, first_name text,
+      last_name text, status text, membership_type_id uuid, created_at timestamptz, revision integer`);
+    return {
+      text: `INSERT INTO rm_members (tenant_id, member_id, email, first_name, last_name, status, membership_type_id,
+               created_at, updated_at, revision)
+             SELECT tenant_id, member_id, email, first_name, last_name, status, membership_type_id, created_at, created_at, revision
+             FROM ${from} ON CONFLICT DO NOTHING`,
+      values,
+    };
+  },
+};
+
+/**
+ * Latest activity per member. Activities are another stream's events, so they may be applied
+ * before, after or alongside the member's own (another Kafka partition): they go to their own
+ * table (migration 006), where greatest() makes them idempotent and independent of order. The
+ * query API joins the two. Rows are reduced per member first: an upsert may touch a row only once.
+ */
+const latestActivities: BatchedKind = {
+  key: 'rm_member_activity',
+  place: 'last',
+  build: (rows) => {
+    const { from, values } = rowsAsRecordset(rows, 'a', 'tenant_id uuid, member_id uuid, occurred_at timestamptz');
+    return {
+      text: `INSERT INTO rm_member_activity (tenant_id, member_id, last_activity_at)
+             SELECT tenant_id, member_id, max(occurred_at) FROM ${from}
+             GROUP BY tenant_id, member_id ORDER BY tenant_id, member_id
+             ON CONFLICT (tenant_id, member_id) DO UPDATE
+             SET last_activity_at = greatest(rm_member_activity.last_activity_at, excluded.last_activity_at)`,
+      values,
+    };
+  },
+};

@@ -1,9 +1,8 @@
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '../../infra/event-store/port';
-import { inlineStatements } from './inline-statements';
-import type { Projection, SqlStatement } from './projection';
-
-const statementsPerRoundTrip = 200;
+import { inlineStatements, projectionTransactionOpening, runStatementsThenFinish } from './inline-statements';
+import { statementsOfBatch } from './batched-rows';
+import type { ProjectedChange, Projection } from './projection';
 
 /**
  * Applies a batch to a projection's read model and advances its checkpoint in the same
@@ -13,27 +12,25 @@ const statementsPerRoundTrip = 200;
  */
 export async function applyCheckpointedBatch(pool: Pool, projection: Projection, events: EventEnvelope[]): Promise<number> {
   const client = await pool.connect();
-  const name = client.escapeLiteral(projection.name);
   try {
-    const opened = await client.query(`BEGIN;
-      INSERT INTO projection_checkpoints (projection, position) VALUES (${name}, 0) ON CONFLICT (projection) DO NOTHING;
-      SELECT position FROM projection_checkpoints WHERE projection = ${name} FOR UPDATE`);
+    const opened = await client.query(inlineStatements([
+      ...projectionTransactionOpening,
+      { text: 'INSERT INTO projection_checkpoints (projection, position) VALUES ($1, 0) ON CONFLICT (projection) DO NOTHING', values: [projection.name] },
+      { text: 'SELECT position FROM projection_checkpoints WHERE projection = $1 FOR UPDATE', values: [projection.name] },
+    ], (value) => client.escapeLiteral(value)));
     const results = opened as unknown as { rows: { position: string | number }[] }[];
-    let checkpoint = Number(results[results.length - 1]!.rows[0]!.position);
-    const statements: SqlStatement[] = [];
+    let checkpoint = Number(results.at(-1)!.rows[0]!.position);
+    const changes: ProjectedChange[] = [];
     for (const event of events) {
       if (event.position <= checkpoint) continue;
-      statements.push(...projection.project(event));
+      changes.push(...projection.project(event));
       checkpoint = event.position;
     }
-    // Statements keep their order (a member's registration before its suspension).
-    const chunks: string[] = [];
-    for (let start = 0; start < statements.length; start += statementsPerRoundTrip) {
-      chunks.push(inlineStatements(statements.slice(start, start + statementsPerRoundTrip), (v) => client.escapeLiteral(v)));
-    }
-    const finish = `UPDATE projection_checkpoints SET position = ${checkpoint}, updated_at = now() WHERE projection = ${name}; COMMIT`;
-    chunks.push(chunks.length > 0 ? `${chunks.pop()};\n${finish}` : finish);
-    for (const chunk of chunks) await client.query(chunk);
+    // Plain statements keep their order; batched rows are gathered (see ProjectedChange).
+    await runStatementsThenFinish(client, statementsOfBatch(changes), [
+      { text: 'UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projection = $1', values: [projection.name, checkpoint] },
+      { text: 'COMMIT', values: [] },
+    ]);
     return checkpoint;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

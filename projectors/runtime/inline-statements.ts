@@ -2,6 +2,9 @@ import type { SqlStatement } from './projection';
 
 type Escape = (value: string) => string;
 
+/** The subset of pg's client a batch transaction needs. */
+export type InlineClient = { query: (text: string) => Promise<unknown>; escapeLiteral: Escape };
+
 /**
  * Turns parameterised statements into one multi-statement text with the values as escaped
  * literals (pg's own `escapeLiteral`), so a batch of projection statements costs one round trip
@@ -26,11 +29,28 @@ function literal(value: unknown, escapeLiteral: Escape): string {
 
 const statementsPerRoundTrip = 200;
 
-/** Runs statements in order, many per round trip, on a client inside the caller's transaction. */
-export async function runStatements(
-  client: { query: (text: string) => Promise<unknown>; escapeLiteral: Escape }, statements: SqlStatement[],
-) {
-  for (let start = 0; start < statements.length; start += statementsPerRoundTrip) {
-    await client.query(inlineStatements(statements.slice(start, start + statementsPerRoundTrip), (v) => client.escapeLiteral(v)));
+/**
+ * Runs `statements` in order, many per round trip, then `finish` (the checkpoint update and the
+ * COMMIT) in the last round trip: a small batch costs one round trip after the opening one.
+ */
+export async function runStatementsThenFinish(client: InlineClient, statements: SqlStatement[], finish: SqlStatement[]) {
+  const inline = (part: SqlStatement[]) => inlineStatements(part, (value) => client.escapeLiteral(value));
+  let start = 0;
+  for (; start + statementsPerRoundTrip < statements.length; start += statementsPerRoundTrip) {
+    await client.query(inline(statements.slice(start, start + statementsPerRoundTrip)));
   }
+  await client.query(inline([...statements.slice(start), ...finish]));
 }
+
+/**
+ * The opening of a projection's batch transaction. Commits do not wait for the WAL flush
+ * (synchronous_commit off): a crash may lose the last few applied batches, but each batch commits
+ * with its checkpoint atomically, so what is lost is lost together and applied again, and the
+ * exactly-once effect holds. The events themselves are durable in the event store, which keeps
+ * its synchronous commits. Waiting for the flush would cost each batch a disk sync while it holds
+ * the projection's write lock.
+ */
+export const projectionTransactionOpening: SqlStatement[] = [
+  { text: 'BEGIN', values: [] },
+  { text: 'SET LOCAL synchronous_commit = off', values: [] },
+];

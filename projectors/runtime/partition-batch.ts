@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '../../infra/event-store/port';
-import { runStatements } from './inline-statements';
-import type { Projection, SqlStatement } from './projection';
+import { inlineStatements, projectionTransactionOpening, runStatementsThenFinish } from './inline-statements';
+import { statementsOfBatch } from './batched-rows';
+import type { ProjectedChange, Projection } from './projection';
 
 /** `event: null` marks a message already sent to the dead-letter topic: only its offset counts. */
 export type PartitionMessage = { offset: string; event: EventEnvelope | null };
@@ -18,33 +19,35 @@ export async function applyPartitionBatch(
   pool: Pool, projection: Projection, topic: string, partition: number, messages: PartitionMessage[],
 ): Promise<PartitionCheckpoint> {
   const client = await pool.connect();
-  const key = [projection.name, topic, partition] as const;
+  const key = [projection.name, topic, partition];
   try {
-    await client.query('BEGIN');
-    // Appliers of one projection (partitions in parallel, other processes of the group) take turns:
-    // their batches update shared rows (per-tenant counters) in event order, which in parallel
-    // transactions deadlocks. Fetching and decoding still overlap; only the writes are serial.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection:${projection.name}`]);
-    await client.query(
-      `INSERT INTO projection_partition_offsets (projection, topic, partition, next_offset, position) VALUES ($1, $2, $3, 0, 0)
-       ON CONFLICT DO NOTHING`, [...key]);
-    const { rows } = await client.query(
-      'SELECT next_offset, position FROM projection_partition_offsets WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE', [...key]);
-    let nextOffset = Number(rows[0].next_offset);
-    let position = Number(rows[0].position);
-    const statements: SqlStatement[] = [];
+    const opened = await client.query(inlineStatements([
+      ...projectionTransactionOpening,
+      // Appliers of one projection (partitions in parallel, other processes of the group) take
+      // turns: their batches update shared rows (per-tenant counters) in event order, which in
+      // parallel transactions deadlocks. Fetching and decoding still overlap; only writes are serial.
+      { text: 'SELECT pg_advisory_xact_lock(hashtext($1))', values: [`projection:${projection.name}`] },
+      { text: `INSERT INTO projection_partition_offsets (projection, topic, partition, next_offset, position) VALUES ($1, $2, $3, 0, 0)
+               ON CONFLICT DO NOTHING`, values: key },
+      { text: `SELECT next_offset, position FROM projection_partition_offsets
+               WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`, values: key },
+    ], (value) => client.escapeLiteral(value)));
+    const stored = (opened as unknown as { rows: { next_offset: string; position: string }[] }[]).at(-1)!.rows[0]!;
+    let nextOffset = Number(stored.next_offset);
+    let position = Number(stored.position);
+    const changes: ProjectedChange[] = [];
     for (const { offset, event } of messages) {
       if (Number(offset) < nextOffset) continue;
       nextOffset = Number(offset) + 1;
       if (event === null || event.position <= position) continue;
-      statements.push(...projection.project(event));
+      changes.push(...projection.project(event));
       position = event.position;
     }
-    await runStatements(client, statements);
-    await client.query(
-      `UPDATE projection_partition_offsets SET next_offset = $4, position = $5, updated_at = now()
-       WHERE projection = $1 AND topic = $2 AND partition = $3`, [...key, nextOffset, position]);
-    await client.query('COMMIT');
+    await runStatementsThenFinish(client, statementsOfBatch(changes), [
+      { text: `UPDATE projection_partition_offsets SET next_offset = $4, position = $5, updated_at = now()
+               WHERE projection = $1 AND topic = $2 AND partition = $3`, values: [...key, nextOffset, position] },
+      { text: 'COMMIT', values: [] },
+    ]);
     return { nextOffset, position };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
