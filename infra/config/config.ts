@@ -32,6 +32,12 @@ const schema = z.object({
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   /** How long the group waits for a silent projector before giving its partitions to another. */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(10_000),
+  /**
+   * Distributed mode: the ClickHouse server for analytics, with the database as its path
+   * (http://host:8123/analytics). Embedded, analytics run on chDB under DATA_DIR/chdb. Without it
+   * the distributed roles run no analytics, and the query API answers its analytics routes 503.
+   */
+  CLICKHOUSE_URL: z.string().url().optional(),
   /** /health, /ready and /metrics of the worker roles (they serve no API). */
   PUBLISHER_PORT: port.default(3002),
   PROJECTORS_PORT: port.default(3003),

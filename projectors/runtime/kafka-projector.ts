@@ -4,14 +4,17 @@ import { eventDefinitions } from '../../domain/event-definitions';
 import { fromEventMessage } from '../../infra/bus/kafka/event-message';
 import { ensureTopic, partitionsOf } from '../../infra/bus/kafka/topics';
 import { checkEvent } from '../../infra/event-store/guarded-event-store';
-import { applyPartitionBatch, registerPartitions, storedOffsets, type PartitionMessage } from './partition-batch';
+import type { AnalyticsStore } from '../../infra/analytics/port';
+import { applyAnalyticsPartitionBatch, type AnalyticsProjection } from './analytics-batch';
+import { applyPartitionBatch, registerPartitions, storedOffsets, type PartitionCheckpoint, type PartitionMessage } from './partition-batch';
 import { applyOrIsolate } from './poison-isolation';
 import type { Projection } from './projection';
 
 export type KafkaProjectorOptions = {
   kafka: Kafka;
   pool: Pool;
-  projection: Projection;
+  /** What to do with a partition's batch: write a PostgreSQL read model, or ClickHouse tables. */
+  applier: PartitionApplier;
   topic: string;
   /** How long the group waits for a silent member before reassigning its partitions. */
   sessionTimeoutMs?: number;
@@ -19,36 +22,48 @@ export type KafkaProjectorOptions = {
   onError?: (error: unknown) => void;
 };
 
+export type PartitionApplier = {
+  /** The projection's name: its consumer group and its checkpoint rows are keyed by it. */
+  name: string;
+  apply: (partition: number, messages: PartitionMessage[]) => Promise<PartitionCheckpoint>;
+};
+
+export const readModelApplier = (pool: Pool, projection: Projection, topic: string): PartitionApplier =>
+  ({ name: projection.name, apply: (partition, messages) => applyPartitionBatch(pool, projection, topic, partition, messages) });
+
+export const analyticsApplier = (store: AnalyticsStore, pool: Pool, projection: AnalyticsProjection, topic: string): PartitionApplier =>
+  ({ name: projection.name, apply: (partition, messages) => applyAnalyticsPartitionBatch(store, pool, projection, topic, partition, messages) });
+
 export const deadLetterTopic = (topic: string) => `${topic}.dead-letter`;
 
 /** One consumer group per projection and topic, as the checkpoint rows are keyed. */
 export const consumerGroupOf = (projection: string, topic: string) => `${projection}.${topic}`;
 
 /**
- * Runs a projection from Kafka in a consumer group named after it and the topic. Each partition batch is applied
- * with its partition checkpoint in one PostgreSQL transaction; on assignment the consumer seeks to
+ * Runs a projection from Kafka in a consumer group named after it and the topic. Each partition
+ * batch is applied with its partition checkpoint (see the appliers); on assignment the consumer seeks to
  * the offsets stored there, so PostgreSQL, not Kafka's committed offsets, decides what is applied.
  * A poison message (not a valid event, or failing its projection twice) goes to the dead-letter
  * topic with the reason and is counted; the partition moves on past it.
  */
 export async function startKafkaProjector(options: KafkaProjectorOptions) {
-  const { kafka, pool, projection, topic } = options;
+  const { kafka, pool, applier, topic } = options;
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopic(admin, deadLetterTopic(topic), 1);
-  await registerPartitions(pool, projection.name, topic, await partitionsOf(admin, topic));
+  await registerPartitions(pool, applier.name, topic, await partitionsOf(admin, topic));
   await admin.disconnect();
   const deadLetters = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await deadLetters.connect();
   const counters = { deadLettered: 0, assignedPartitions: 0 };
-  const consumer = kafka.consumer({ groupId: consumerGroupOf(projection.name, topic), sessionTimeout: options.sessionTimeoutMs ?? 10_000, heartbeatInterval: 1_000 });
+  const consumer = kafka.consumer({ groupId: consumerGroupOf(applier.name, topic), sessionTimeout: options.sessionTimeoutMs ?? 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   consumer.on(consumer.events.GROUP_JOIN, async ({ payload }) => {
     try {
       const assigned = payload.memberAssignment[topic] ?? [];
       counters.assignedPartitions = assigned.length;
-      const offsets = await storedOffsets(pool, projection.name, topic);
+      const offsets = await storedOffsets(pool, applier.name, topic);
       for (const partition of assigned) {
         const offset = offsets.get(partition);
         if (offset !== undefined) consumer.seek({ topic, partition, offset: String(offset) });
@@ -61,12 +76,10 @@ export async function startKafkaProjector(options: KafkaProjectorOptions) {
   const deadLetter = async (partition: number, message: KafkaMessage, reason: string) => {
     await deadLetters.send({ topic: deadLetterTopic(topic), acks: -1, messages: [{
       key: message.key, value: message.value,
-      headers: { reason: reason.slice(0, 1000), projection: projection.name, partition: String(partition), offset: message.offset },
+      headers: { reason: reason.slice(0, 1000), projection: applier.name, partition: String(partition), offset: message.offset },
     }] });
     counters.deadLettered += 1;
   };
-
-  const apply = (partition: number, messages: PartitionMessage[]) => applyPartitionBatch(pool, projection, topic, partition, messages);
 
   await consumer.run({
     autoCommitInterval: 5_000,
@@ -82,7 +95,7 @@ export async function startKafkaProjector(options: KafkaProjectorOptions) {
         if ('reason' in decoded) await deadLetter(batch.partition, message, decoded.reason);
         messages.push({ offset: message.offset, event: 'reason' in decoded ? null : decoded.event });
       }
-      await applyOrIsolate(messages, (part) => apply(batch.partition, part), async (index, error) => {
+      await applyOrIsolate(messages, (part) => applier.apply(batch.partition, part), async (index, error) => {
         await deadLetter(batch.partition, batch.messages[index]!, `projection failed twice: ${(error as Error).message}`);
       }, options.onError);
       // Kafka's committed offsets only inform lag tools: on assignment the consumer seeks to the

@@ -33,16 +33,8 @@ export async function applyPartitionBatch(
                WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`, values: key },
     ], (value) => client.escapeLiteral(value)));
     const stored = (opened as unknown as { rows: { next_offset: string; position: string }[] }[]).at(-1)!.rows[0]!;
-    let nextOffset = Number(stored.next_offset);
-    let position = Number(stored.position);
-    const changes: ProjectedChange[] = [];
-    for (const { offset, event } of messages) {
-      if (Number(offset) < nextOffset) continue;
-      nextOffset = Number(offset) + 1;
-      if (event === null || event.position <= position) continue;
-      changes.push(...projection.project(event));
-      position = event.position;
-    }
+    const { events, nextOffset, position } = unappliedEvents(messages, { nextOffset: Number(stored.next_offset), position: Number(stored.position) });
+    const changes: ProjectedChange[] = events.flatMap((event) => projection.project(event));
     await runStatementsThenFinish(client, statementsOfBatch(changes), [
       { text: `UPDATE projection_partition_offsets SET next_offset = $4, position = $5, updated_at = now()
                WHERE projection = $1 AND topic = $2 AND partition = $3`, values: [...key, nextOffset, position] },
@@ -55,6 +47,24 @@ export async function applyPartitionBatch(
   } finally {
     client.release();
   }
+}
+
+/**
+ * The events of a partition's batch not applied yet, and the checkpoint after them: messages below
+ * the stored offset were redelivered by Kafka; events at or below the stored position were re-sent
+ * by the publisher after a crash (it sends in log order, so within a partition positions only grow).
+ */
+export function unappliedEvents(messages: PartitionMessage[], stored: PartitionCheckpoint) {
+  let { nextOffset, position } = stored;
+  const events: EventEnvelope[] = [];
+  for (const { offset, event } of messages) {
+    if (Number(offset) < nextOffset) continue;
+    nextOffset = Number(offset) + 1;
+    if (event === null || event.position <= position) continue;
+    events.push(event);
+    position = event.position;
+  }
+  return { events, nextOffset, position };
 }
 
 export async function storedOffsets(pool: Pick<Pool, 'query'>, projection: string, topic: string) {

@@ -1,0 +1,120 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { AnalyticsStore } from '../../infra/analytics/port';
+import { createTestAnalyticsStore } from '../../infra/analytics/test-analytics-store';
+import { clickHouseAnalytics } from '../../projectors/analytics/analytics-projection';
+import { insertAnalyticsRows } from '../../projectors/runtime/analytics-batch';
+import { analyticsFixture } from './analytics-fixture';
+import { readEngagement } from './engagement-query';
+import { readLifecycle } from './lifecycle-query';
+import { readOverview } from './overview-query';
+import { readRetention } from './retention-query';
+import { readRevenue } from './revenue-query';
+
+// The figures below are computed by hand from analytics-fixture.ts (see its timeline).
+const test = suite<{ store: AnalyticsStore; tenantId: string }>('analytics definitions (DESIGN.md §7) on a hand-computed data set');
+const fixture = analyticsFixture();
+test.before(async (context) => {
+  context.store = await createTestAnalyticsStore();
+  context.tenantId = fixture.tenantId;
+  await insertAnalyticsRows(context.store, fixture.events, clickHouseAnalytics);
+});
+test.after(async ({ store }) => store.close());
+
+const march = { from: '2026-03-01', to: '2026-03-07' };
+
+async function allFigures(store: AnalyticsStore, tenantId: string) {
+  return Promise.all([
+    readEngagement(store, { tenantId, ...march, interval: 'day' }),
+    readEngagement(store, { tenantId, ...march, interval: 'week' }),
+    readLifecycle(store, { tenantId, from: '2026-01-01', to: '2026-03-31', interval: 'month' }),
+    readRetention(store, { tenantId, from: '2026-01-01', to: '2026-03-31', mode: 'on' }),
+    readRetention(store, { tenantId, from: '2026-01-01', to: '2026-03-31', mode: 'on_or_after' }),
+    readRevenue(store, { tenantId, from: '2026-01-01', to: '2026-03-31', currency: 'EUR' }),
+    readRevenue(store, { tenantId, from: '2026-02-01', to: '2026-03-31', currency: 'EUR' }),
+    readOverview(store, { tenantId, today: '2026-03-20', fallbackCurrency: null }),
+  ]);
+}
+
+test('daily engagement: active members and activities per day, segments, DAU/WAU/MAU and stickiness', async ({ store, tenantId }) => {
+  const engagement = await readEngagement(store, { tenantId, ...march, interval: 'day' });
+  assert.equal(engagement.series.map((p) => [p.period, p.activeMembers, p.activities]), [
+    ['2026-03-01', 1, 2], ['2026-03-02', 0, 0], ['2026-03-03', 1, 1], ['2026-03-04', 0, 0],
+    ['2026-03-05', 2, 23], ['2026-03-06', 0, 0], ['2026-03-07', 1, 1],
+  ]);
+  // m1: 20 activities; m2: 5; m3: 1, m5: 1, m4: none (a registered member without activity is low).
+  assert.equal(engagement.segments, { highlyActive: 1, moderatelyActive: 1, lowActivity: 3 });
+  // As of 03-07: DAU m3; WAU 03-01..07 m1 m2 m3 m5; MAU 02-06..03-07 the same four.
+  assert.equal([engagement.dau, engagement.wau, engagement.mau, engagement.stickiness], [1, 4, 4, 0.25]);
+});
+
+test('weekly buckets start on Monday: 2026-03-01 is a Sunday, in the week of 02-23', async ({ store, tenantId }) => {
+  const engagement = await readEngagement(store, { tenantId, ...march, interval: 'week' });
+  assert.equal(engagement.series, [
+    { period: '2026-02-23', activeMembers: 1, activities: 2 },
+    { period: '2026-03-02', activeMembers: 4, activities: 25 },
+  ]);
+});
+
+test('lifecycle per month: new, returning, resurrecting, dormant', async ({ store, tenantId }) => {
+  // Active months: m5 Jan+Mar, m3 Feb+Mar, m1 Mar, m2 Mar.
+  assert.equal(await readLifecycle(store, { tenantId, from: '2026-01-01', to: '2026-03-31', interval: 'month' }), [
+    { period: '2026-01-01', new: 1, returning: 0, resurrecting: 0, dormant: 0 },
+    { period: '2026-02-01', new: 1, returning: 0, resurrecting: 0, dormant: 1 },
+    { period: '2026-03-01', new: 2, returning: 1, resurrecting: 1, dormant: 0 },
+  ]);
+});
+
+test('monthly cohort retention, mode on: active in month N itself', async ({ store, tenantId }) => {
+  const retention = await readRetention(store, { tenantId, from: '2026-01-01', to: '2026-03-31', mode: 'on' });
+  assert.equal(retention.cohorts, [
+    { cohort: '2026-01', size: 2, retained: [0, 0, 2], rates: [0, 0, 1] },
+    { cohort: '2026-02', size: 1, retained: [1, 1], rates: [1, 1] },
+    { cohort: '2026-03', size: 1, retained: [0], rates: [0] },
+  ]);
+});
+
+test('monthly cohort retention, mode on_or_after: active in month N or later', async ({ store, tenantId }) => {
+  const retention = await readRetention(store, { tenantId, from: '2026-01-01', to: '2026-03-31', mode: 'on_or_after' });
+  assert.equal(retention.cohorts.map((c) => [c.cohort, c.size, c.retained, c.rates]), [
+    ['2026-01', 2, [2, 2, 2], [1, 1, 1]],
+    ['2026-02', 1, [1, 1], [1, 1]],
+    ['2026-03', 1, [0], [0]],
+  ]);
+});
+
+test('MRR movements per month, net MRR churn and quick ratio (EUR only)', async ({ store, tenantId }) => {
+  const quarter = await readRevenue(store, { tenantId, from: '2026-01-01', to: '2026-03-31', currency: 'EUR' });
+  assert.equal(quarter.months, [
+    { month: '2026-01', mrrCents: 3000, newCents: 3000, expansionCents: 0, contractionCents: 0, churnCents: 0, reactivationCents: 0 },
+    { month: '2026-02', mrrCents: 5500, newCents: 1500, expansionCents: 1000, contractionCents: 0, churnCents: 0, reactivationCents: 0 },
+    { month: '2026-03', mrrCents: 2300, newCents: 0, expansionCents: 0, contractionCents: 1000, churnCents: 3000, reactivationCents: 800 },
+  ]);
+  // MRR at the end of 2025-12 was 0 (m5 cancelled): net churn undefined; quick ratio 6300 / 4000.
+  assert.equal([quarter.currency, quarter.netMrrChurn, quarter.quickRatio], ['EUR', null, 1.575]);
+  const late = await readRevenue(store, { tenantId, from: '2026-02-01', to: '2026-03-31', currency: 'EUR' });
+  // From 3000 at the end of January: (churn 3000 + contraction 1000 - expansion 1000) / 3000.
+  assert.equal([late.netMrrChurn, late.quickRatio], [1, 0.825]);
+});
+
+test('overview on 2026-03-20', async ({ store, tenantId }) => {
+  assert.equal(await readOverview(store, { tenantId, today: '2026-03-20', fallbackCurrency: null }), {
+    totalMembers: 5, activeThisMonth: 4, monthlyRevenueCents: 2300, currency: 'EUR', retentionRate: 1,
+  });
+});
+
+test('the same events projected again (a redelivered batch, a replay) change no figure', async ({ store, tenantId }) => {
+  const before = JSON.stringify(await allFigures(store, tenantId));
+  await insertAnalyticsRows(store, fixture.events, clickHouseAnalytics);
+  await insertAnalyticsRows(store, fixture.events.slice(10, 40), clickHouseAnalytics);
+  assert.is(JSON.stringify(await allFigures(store, tenantId)), before);
+});
+
+test('another tenant sees none of it', async ({ store }) => {
+  const other = analyticsFixture().tenantId;
+  const overview = await readOverview(store, { tenantId: other, today: '2026-03-20', fallbackCurrency: null });
+  assert.equal(overview, { totalMembers: 0, activeThisMonth: 0, monthlyRevenueCents: 0, currency: null, retentionRate: 0 });
+  assert.equal((await readRetention(store, { tenantId: other, from: '2026-01-01', to: '2026-03-31', mode: 'on' })).cohorts, []);
+});
+
+test.run();
