@@ -90,7 +90,7 @@ test('one event per batch and the whole log in one batch build the same read mod
   };
   const oneByOne = await rebuild('one-by-one', log.map((event) => [event]));
   assert.is(await rebuild('whole-log', [log]), oneByOne);
-  assert.ok(oneByOne.endsWith(`[{"status":"active","members":2},{"status":"suspended","members":0}]`), oneByOne);
+  assert.ok(oneByOne.endsWith(`[{"status":"active","members":2}]`), oneByOne);
 });
 
 test('a failing batch rolls back both the change and the checkpoint', async ({ db }) => {
