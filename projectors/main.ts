@@ -6,28 +6,18 @@
  */
 import { createClickHouseStore } from '../infra/analytics/clickhouse-store';
 import { migrateAnalytics } from '../infra/analytics/migrate-analytics';
-import { createKafka } from '../infra/bus/kafka/kafka-client';
-import { ensureTopic } from '../infra/bus/kafka/topics';
-import { loadConfig, required } from '../infra/config/config';
+import { loadConfig } from '../infra/config/config';
 import { buildOperationsServer } from '../infra/http/operations-server';
 import { metricFamily, type Sample } from '../infra/metrics/prometheus-text';
-import { migrate } from '../infra/postgres/migrate';
-import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
+import { connectWorker } from './connect-worker';
 import { postgresReadModels } from './read-models';
 import { analyticsApplier, readModelApplier, startKafkaProjector } from './runtime/kafka-projector';
 import { clickHouseAnalytics } from './analytics/analytics-projection';
 import { measureProjectorLag } from './runtime/projector-lag';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: false, secrets: [] });
-const topic = config.KAFKA_TOPIC;
-const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 8, applicationName: 'membership-projectors' });
-await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.QUERY_DB_PASSWORD });
-const kafka = createKafka(required(config.KAFKA_BROKERS, 'KAFKA_BROKERS'), 'membership-projectors');
-const admin = kafka.admin();
-await admin.connect();
-// The projectors may start before the publisher: the topic is created by whichever comes first.
-await ensureTopic(admin, topic, config.KAFKA_PARTITIONS);
+const { pool, kafka, admin, topic } = await connectWorker(config, 'projectors', 8);
 
 const analytics = config.CLICKHOUSE_URL ? await createClickHouseStore({ url: config.CLICKHOUSE_URL }) : undefined;
 if (analytics) await migrateAnalytics(analytics);

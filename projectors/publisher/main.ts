@@ -6,28 +6,19 @@
  */
 import { eventDefinitions } from '../../domain/event-definitions';
 import { createEventProducer } from '../../infra/bus/kafka/event-producer';
-import { createKafka } from '../../infra/bus/kafka/kafka-client';
-import { ensureTopic } from '../../infra/bus/kafka/topics';
-import { loadConfig, required } from '../../infra/config/config';
+import { loadConfig } from '../../infra/config/config';
 import { guardEventStore } from '../../infra/event-store/guarded-event-store';
 import { createPostgresEventStore } from '../../infra/event-store/postgres-event-store';
 import { buildOperationsServer } from '../../infra/http/operations-server';
 import { metricFamily } from '../../infra/metrics/prometheus-text';
 import { acquireLeadership } from '../../infra/postgres/advisory-leadership';
-import { migrate } from '../../infra/postgres/migrate';
-import { createPool } from '../../infra/postgres/pool';
 import { closeOnSignal } from '../../infra/process/shutdown';
+import { connectWorker } from '../connect-worker';
 import { measurePublisherLag } from './publisher-lag';
 import { publisherCheckpointName, startPublisher } from './publisher';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: false, secrets: [] });
-const topic = config.KAFKA_TOPIC;
-const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 4, applicationName: 'membership-publisher' });
-await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.QUERY_DB_PASSWORD });
-const kafka = createKafka(required(config.KAFKA_BROKERS, 'KAFKA_BROKERS'), 'membership-publisher');
-const admin = kafka.admin();
-await admin.connect();
-await ensureTopic(admin, topic, config.KAFKA_PARTITIONS);
+const { pool, kafka, admin, topic } = await connectWorker(config, 'publisher', 4);
 const producer = createEventProducer(kafka);
 await producer.connect();
 

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { JsonClient } from '../load/http-client';
 import type { BenchTenant } from './command-mix';
+import { runOpenLoop } from './open-loop';
 import { round, summarise } from './stats';
 
 /**
@@ -13,10 +14,8 @@ export async function measureProjectionLag(
 ) {
   const pending: { position: number; acceptedAt: bigint; memberId: string; tenant: BenchTenant }[] = [];
   const lags: number[] = [];
-  let sent = 0;
   let failed = 0;
   let notVisible = 0;
-  const inFlight: Promise<void>[] = [];
   const start = Date.now();
   let polling = true;
 
@@ -40,23 +39,16 @@ export async function measureProjectionLag(
     }
   })();
 
-  while (Date.now() - start < durationMs) {
-    const due = Math.floor(((Date.now() - start) / 1000) * ratePerSecond);
-    for (; sent < due; sent++) {
-      const tenant = tenants[sent % tenants.length]!;
-      const n = sent;
-      inFlight.push(client.request('POST', '/v1/members', tenant.token,
-        { email: `lag-${run}-${n}@example.org`, firstName: 'Lag', lastName: `Probe ${n}` }).then((reply) => {
-        if (reply.status !== 201) {
-          failed++;
-          return;
-        }
-        pending.push({ position: reply.body.position, acceptedAt: process.hrtime.bigint(), memberId: reply.body.memberId, tenant });
-      }));
+  const sent = await runOpenLoop(ratePerSecond, durationMs, async (n) => {
+    const tenant = tenants[n % tenants.length]!;
+    const reply = await client.request('POST', '/v1/members', tenant.token,
+      { email: `lag-${run}-${n}@example.org`, firstName: 'Lag', lastName: `Probe ${n}` });
+    if (reply.status !== 201) {
+      failed++;
+      return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  await Promise.all(inFlight);
+    pending.push({ position: reply.body.position, acceptedAt: process.hrtime.bigint(), memberId: reply.body.memberId, tenant });
+  });
   polling = false;
   await poller;
   return {

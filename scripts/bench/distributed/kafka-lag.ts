@@ -3,6 +3,7 @@ import { partitionOfKey } from '../../../infra/bus/kafka/partition-of-key';
 import { tenantStreamId } from '../../../infra/event-store/stream-name';
 import type { JsonClient } from '../../load/http-client';
 import type { BenchTenant } from '../command-mix';
+import { runOpenLoop } from '../open-loop';
 import { round, summarise } from '../stats';
 
 const projection = 'postgres-read-models';
@@ -16,9 +17,7 @@ const projection = 'postgres-read-models';
 export async function measureKafkaLag(client: JsonClient, pool: Pool, topic: string, tenants: BenchTenant[], ratePerSecond: number, durationMs: number, run: string) {
   const pending: { position: number; partition: number; acceptedAt: bigint }[] = [];
   const lags: number[] = [];
-  let sent = 0;
   let failed = 0;
-  const inFlight: Promise<void>[] = [];
   const partitionCount = Number((await pool.query(
     'SELECT count(*) AS n FROM projection_partition_offsets WHERE projection = $1 AND topic = $2', [projection, topic])).rows[0].n);
   const start = Date.now();
@@ -40,24 +39,16 @@ export async function measureKafkaLag(client: JsonClient, pool: Pool, topic: str
     }
   })();
 
-  while (Date.now() - start < durationMs) {
-    const due = Math.floor(((Date.now() - start) / 1000) * ratePerSecond);
-    for (; sent < due; sent++) {
-      const tenant = tenants[sent % tenants.length]!;
-      const n = sent;
-      inFlight.push(client.request('POST', '/v1/members', tenant.token, { email: `kafka-lag-${run}-${n}@example.org`, firstName: 'Lag', lastName: `${n}` })
-        .then((reply) => {
-          if (reply.status !== 201) {
-            failed++;
-            return;
-          }
-          const partition = partitionOfKey(tenantStreamId('member', tenant.tenantId, reply.body.memberId), partitionCount);
-          pending.push({ position: reply.body.position, partition, acceptedAt: process.hrtime.bigint() });
-        }));
+  const sent = await runOpenLoop(ratePerSecond, durationMs, async (n) => {
+    const tenant = tenants[n % tenants.length]!;
+    const reply = await client.request('POST', '/v1/members', tenant.token, { email: `kafka-lag-${run}-${n}@example.org`, firstName: 'Lag', lastName: `${n}` });
+    if (reply.status !== 201) {
+      failed++;
+      return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  await Promise.all(inFlight);
+    const partition = partitionOfKey(tenantStreamId('member', tenant.tenantId, reply.body.memberId), partitionCount);
+    pending.push({ position: reply.body.position, partition, acceptedAt: process.hrtime.bigint() });
+  });
   sending = false;
   await poller;
   return {
