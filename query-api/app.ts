@@ -6,6 +6,10 @@ import { installProblemHandling } from '../infra/http/problem';
 import { installHttpMetrics } from '../infra/metrics/http-metrics';
 import type { QueryApiDependencies } from './dependencies';
 import { registerQueryRoute } from './query-route';
+import { analyticsEngagementRoute } from './routes/analytics/analytics-engagement';
+import { analyticsOverviewRoute } from './routes/analytics/analytics-overview';
+import { analyticsRetentionRoute } from './routes/analytics/analytics-retention';
+import { analyticsRevenueRoute } from './routes/analytics/analytics-revenue';
 import { listAuditEventsRoute } from './routes/audit/list-events';
 import { exportMembersRoute } from './routes/members/export-members';
 import { getMemberRoute } from './routes/members/get-member';
@@ -26,6 +30,7 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
   const routes = [
     listMembersRoute(deps), exportMembersRoute(deps), getMemberRoute(deps), listMembershipTypesRoute(deps),
     getTenantRoute(deps), listAuditEventsRoute(deps),
+    analyticsOverviewRoute(deps), analyticsEngagementRoute(deps), analyticsRetentionRoute(deps), analyticsRevenueRoute(deps),
   ];
   for (const route of routes) registerQueryRoute(app, deps, documents, route as never);
   installOperationalRoutes(app, 'Membership platform: query API', documents, options.ready);

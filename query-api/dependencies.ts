@@ -1,3 +1,4 @@
+import type { AnalyticsStore } from '../infra/analytics/port';
 import type { TokenService } from '../infra/auth/jwt';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
 import type { ReadModelDb } from '../infra/read-models/database';
@@ -12,4 +13,10 @@ export type QueryApiDependencies = {
   consistencyTimeoutMs: number;
   /** Where the projections stand, for X-Consistency-Position (read-model-progress.ts). */
   progress: ReadModelProgress;
+  /** ClickHouse; absent where analytics are not configured (the analytics routes answer 503). */
+  analytics?: AnalyticsStore;
+  /** Where the analytics projection stands, for X-Consistency-Position on the analytics routes. */
+  analyticsProgress: ReadModelProgress;
+  /** The clock, ISO-8601: "this month" and default date ranges. */
+  now: () => string;
 };

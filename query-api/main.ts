@@ -3,8 +3,10 @@
  * Connects as the query role (QUERY_DATABASE_URL, or DATABASE_URL with QUERY_DB_ROLE and
  * QUERY_DB_PASSWORD), never as the owner, and listens on QUERY_API_PORT. With KAFKA_BROKERS set,
  * read-your-writes follows the Kafka projectors' partition checkpoints of KAFKA_TOPIC; without,
- * the in-process projection's checkpoint. It never connects to Kafka itself.
+ * the in-process projection's checkpoint. It never connects to Kafka itself. With CLICKHOUSE_URL
+ * it serves the analytics routes from that server (else they answer 503).
  */
+import { createClickHouseStore } from '../infra/analytics/clickhouse-store';
 import { createTokenService } from '../infra/auth/jwt';
 import { loadConfig, required } from '../infra/config/config';
 import { withCredentials } from '../infra/postgres/connection-url';
@@ -13,7 +15,7 @@ import { closeOnSignal } from '../infra/process/shutdown';
 import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
 import { createReadModelDatabase } from '../infra/read-models/database';
 import { buildQueryApi } from './app';
-import { kafkaPartitionProgress, logCheckpointProgress } from './read-model-progress';
+import { analyticsProjection, kafkaPartitionProgress, logCheckpointProgress } from './read-model-progress';
 
 const config = loadConfig(process.env, {
   allowDevelopmentSecrets: false,
@@ -23,6 +25,7 @@ const connectionString = config.QUERY_DATABASE_URL
   ?? withCredentials(required(config.DATABASE_URL, 'QUERY_DATABASE_URL or DATABASE_URL'), config.QUERY_DB_ROLE, config.queryRolePassword);
 const pool = createPool({ connectionString, max: 20, applicationName: 'membership-query-api' });
 const db = createReadModelDatabase(pool);
+const analytics = config.CLICKHOUSE_URL ? await createClickHouseStore({ url: config.CLICKHOUSE_URL }) : undefined;
 
 const app = buildQueryApi({
   db,
@@ -30,12 +33,17 @@ const app = buildQueryApi({
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
   consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
   progress: config.KAFKA_BROKERS ? kafkaPartitionProgress(db, config.KAFKA_TOPIC) : logCheckpointProgress(db),
+  analytics,
+  analyticsProgress: config.KAFKA_BROKERS
+    ? kafkaPartitionProgress(db, config.KAFKA_TOPIC, analyticsProjection) : logCheckpointProgress(db, analyticsProjection),
+  now: () => new Date().toISOString(),
 }, {
   logger: { level: config.LOG_LEVEL },
   logRequests: config.LOG_REQUESTS,
   ready: async () => {
     // The read models exist once the command API or a worker has applied the migrations.
     await pool.query('SELECT 1 FROM rm_tenants LIMIT 1');
+    await analytics?.ping();
   },
 });
 await app.listen({ host: config.HOST, port: config.QUERY_API_PORT });
@@ -43,4 +51,5 @@ await app.listen({ host: config.HOST, port: config.QUERY_API_PORT });
 closeOnSignal('query-api', async () => {
   await app.close();
   await db.destroy();
+  await analytics?.close();
 });

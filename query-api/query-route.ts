@@ -5,7 +5,7 @@ import { authenticate } from '../infra/http/authenticate';
 import { enforceRateLimit } from '../infra/http/rate-limit';
 import type { DocumentedRoute } from '../infra/http/openapi';
 import { fieldErrorsOf, validationProblem } from '../infra/http/problem';
-import { awaitConsistency } from './consistency';
+import { awaitConsistency, type ReadModelProgress } from './consistency';
 import type { QueryApiDependencies } from './dependencies';
 
 export const readerRoles = ['owner', 'admin', 'staff', 'auditor'] as const;
@@ -17,6 +17,8 @@ export type QueryRouteSpec<Query, Params> = {
   query: z.ZodType<Query>;
   params: z.ZodType<Params>;
   handle: (input: { query: Query; params: Params; principal: Principal; reply: FastifyReply }) => Promise<unknown>;
+  /** What X-Consistency-Position waits for, when not the PostgreSQL read models (analytics). */
+  progress?: ReadModelProgress;
 };
 
 /** A GET route: authenticate, validate, wait for X-Consistency-Position if sent, then read. */
@@ -29,7 +31,7 @@ export function registerQueryRoute<Query, Params>(
     enforceRateLimit(deps.rateLimiter, principal.tenantId);
     const params = parse(spec.params, request.params);
     const query = parse(spec.query, request.query);
-    await awaitConsistency(deps.progress, principal.tenantId, request, deps.consistencyTimeoutMs);
+    await awaitConsistency(spec.progress ?? deps.progress, principal.tenantId, request, deps.consistencyTimeoutMs);
     return spec.handle({ query, params, principal, reply });
   });
 }

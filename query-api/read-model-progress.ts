@@ -7,15 +7,18 @@ import { withTenant } from './tenant-scope';
 /** The projection that writes the tables this API reads (projectors/read-models.ts). */
 export const readModelProjection = 'postgres-read-models';
 
+/** The projection that writes the ClickHouse tables of the analytics routes (projectors/analytics/). */
+export const analyticsProjection = 'clickhouse-analytics';
+
 /**
  * Embedded mode: the projection follows the global log in order, so one checkpoint says it all:
  * a position is applied once the checkpoint has reached it.
  */
-export function logCheckpointProgress(db: ReadModelDb): ReadModelProgress {
+export function logCheckpointProgress(db: ReadModelDb, projection = readModelProjection): ReadModelProgress {
   return {
     check: async (_tenantId, position) => async () => {
       const row = await db.selectFrom('projection_checkpoints').select('position')
-        .where('projection', '=', readModelProjection).executeTakeFirst();
+        .where('projection', '=', projection).executeTakeFirst();
       return row !== undefined && Number(row.position) >= position;
     },
   };
@@ -27,9 +30,9 @@ export function logCheckpointProgress(db: ReadModelDb): ReadModelProgress {
  * (as the tenant, so another tenant's positions stay invisible), its stream mapped to the
  * partition the publisher sent it to, and that partition's highest applied position compared.
  */
-export function kafkaPartitionProgress(db: ReadModelDb, topic: string): ReadModelProgress {
+export function kafkaPartitionProgress(db: ReadModelDb, topic: string, projection = readModelProjection): ReadModelProgress {
   const partitionsOf = db.selectFrom('projection_partition_offsets')
-    .where('projection', '=', readModelProjection).where('topic', '=', topic);
+    .where('projection', '=', projection).where('topic', '=', topic);
   return {
     check: async (tenantId, position) => {
       if (position === 0) return async () => true;

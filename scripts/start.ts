@@ -35,6 +35,7 @@ const platform = await buildEmbeddedPlatform({
   logRequests: config.LOG_REQUESTS,
   rateLimitPerSecond: config.RATE_LIMIT_PER_SECOND,
   onProjectionError: (error) => console.error('projection failed, retrying:', error),
+  analyticsPath: `${config.DATA_DIR}/chdb`,
 });
 await platform.commandApi.listen({ host: config.HOST, port: config.COMMAND_API_PORT });
 await platform.queryApi.listen({ host: config.HOST, port: config.QUERY_API_PORT });

@@ -19,12 +19,13 @@ export type Harness = {
 export type Reply = { status: number; body: any; headers: Record<string, unknown>; text: string };
 
 /** The whole embedded platform on a fresh database, driven through `inject` (no sockets). */
-export async function startHarness(options: { rateLimitPerSecond?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { rateLimitPerSecond?: number; now?: () => string } = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const platform = await buildEmbeddedPlatform({
     databaseUrl: database.url, queryDatabaseUrl: database.queryUrl, ...testQueryRole,
     jwtSecret: testJwtSecret, consistencyTimeoutMs: 3000, logger: false,
     rateLimitPerSecond: options.rateLimitPerSecond ?? 10_000,
+    analyticsPath: process.env.TEST_ANALYTICS_PATH, now: options.now,
   });
   const token = (tenantId: string, roles: Role[], userId = 'user-1') => platform.tokens.sign({ userId, tenantId, roles });
   const toReply = (response: { statusCode: number; body: string; headers: Record<string, unknown> }): Reply => {

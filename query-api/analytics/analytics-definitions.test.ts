@@ -9,7 +9,7 @@ import { readEngagement } from './engagement-query';
 import { readLifecycle } from './lifecycle-query';
 import { readOverview } from './overview-query';
 import { readRetention } from './retention-query';
-import { readRevenue } from './revenue-query';
+import { readMainCurrency, readRevenue } from './revenue-query';
 
 // The figures below are computed by hand from analytics-fixture.ts (see its timeline).
 const test = suite<{ store: AnalyticsStore; tenantId: string }>('analytics definitions (DESIGN.md §7) on a hand-computed data set');
@@ -32,7 +32,7 @@ async function allFigures(store: AnalyticsStore, tenantId: string) {
     readRetention(store, { tenantId, from: '2026-01-01', to: '2026-03-31', mode: 'on_or_after' }),
     readRevenue(store, { tenantId, from: '2026-01-01', to: '2026-03-31', currency: 'EUR' }),
     readRevenue(store, { tenantId, from: '2026-02-01', to: '2026-03-31', currency: 'EUR' }),
-    readOverview(store, { tenantId, today: '2026-03-20', fallbackCurrency: null }),
+    readOverview(store, { tenantId, today: '2026-03-20', currency: 'EUR' }),
   ]);
 }
 
@@ -97,8 +97,9 @@ test('MRR movements per month, net MRR churn and quick ratio (EUR only)', async 
   assert.equal([late.netMrrChurn, late.quickRatio], [1, 0.825]);
 });
 
-test('overview on 2026-03-20', async ({ store, tenantId }) => {
-  assert.equal(await readOverview(store, { tenantId, today: '2026-03-20', fallbackCurrency: null }), {
+test('overview on 2026-03-20; the main currency is the one most subscriptions are in', async ({ store, tenantId }) => {
+  assert.is(await readMainCurrency(store, tenantId), 'EUR');
+  assert.equal(await readOverview(store, { tenantId, today: '2026-03-20', currency: 'EUR' }), {
     totalMembers: 5, activeThisMonth: 4, monthlyRevenueCents: 2300, currency: 'EUR', retentionRate: 1,
   });
 });
@@ -112,7 +113,7 @@ test('the same events projected again (a redelivered batch, a replay) change no 
 
 test('another tenant sees none of it', async ({ store }) => {
   const other = analyticsFixture().tenantId;
-  const overview = await readOverview(store, { tenantId: other, today: '2026-03-20', fallbackCurrency: null });
+  const overview = await readOverview(store, { tenantId: other, today: '2026-03-20', currency: null });
   assert.equal(overview, { totalMembers: 0, activeThisMonth: 0, monthlyRevenueCents: 0, currency: null, retentionRate: 0 });
   assert.equal((await readRetention(store, { tenantId: other, from: '2026-01-01', to: '2026-03-31', mode: 'on' })).cohorts, []);
 });

@@ -1,17 +1,18 @@
 import type { AnalyticsStore } from '../../infra/analytics/port';
 import { mrrMovements } from './mrr-movements';
 import { ratio } from './periods';
-import { readMainCurrency, readMonthlyMrrChanges } from './revenue-query';
+import { readMonthlyMrrChanges } from './revenue-query';
 
 /**
  * The tenant at a glance, as of `today` (UTC): members ever registered, members active this
- * calendar month, MRR now in the tenant's main currency (`fallbackCurrency` when it has no
- * subscriptions), and month-over-month retention: the share of last month's active members who
- * are active this month (0 when nobody was active last month).
+ * calendar month, MRR now in `currency` (null: the tenant has none, MRR 0), and month-over-month
+ * retention: the share of last month's active members who are active this month (0 when nobody
+ * was active last month).
  */
-export async function readOverview(store: AnalyticsStore, request: { tenantId: string; today: string; fallbackCurrency: string | null }) {
+export async function readOverview(store: AnalyticsStore, request: { tenantId: string; today: string; currency: string | null }) {
   const params = { tenant: request.tenantId, today: request.today };
-  const [members, activity, currency] = await Promise.all([
+  const { currency } = request;
+  const [members, activity] = await Promise.all([
     store.query<{ total: string }>(`SELECT uniqExact(member_id) AS total FROM member_facts
       WHERE tenant_id = {tenant:UUID} AND event_type = 'MemberRegistered' AND toDate(occurred_at) <= {today:Date}`, params),
     store.query<{ this_month: string; last_month: string; kept: string }>(`
@@ -20,7 +21,6 @@ export async function readOverview(store: AnalyticsStore, request: { tenantId: s
             FROM member_activity_daily
             WHERE tenant_id = {tenant:UUID} AND day >= addMonths(toStartOfMonth({today:Date}), -1) AND day <= {today:Date}
             GROUP BY member_id)`, params),
-    readMainCurrency(store, request.tenantId),
   ]);
   const month = request.today.slice(0, 7);
   const mrr = currency
@@ -31,7 +31,7 @@ export async function readOverview(store: AnalyticsStore, request: { tenantId: s
     totalMembers: Number(members[0]!.total),
     activeThisMonth: Number(activeThisMonth),
     monthlyRevenueCents: mrr,
-    currency: currency ?? request.fallbackCurrency,
+    currency,
     retentionRate: ratio(Number(kept), Number(activeLastMonth)),
   };
 }

@@ -26,11 +26,14 @@ export async function readMainCurrency(store: AnalyticsStore, tenantId: string):
   return rows[0]?.currency;
 }
 
-/** Revenue of the months of [from, to] in `currency`: MRR and its movements, net MRR churn and quick ratio. */
-export async function readRevenue(store: AnalyticsStore, request: { tenantId: string; from: string; to: string; currency: string }) {
+/**
+ * Revenue of the months of [from, to] in `currency`: MRR and its movements, net MRR churn and quick
+ * ratio. A null currency (a tenant without any) gives zeros.
+ */
+export async function readRevenue(store: AnalyticsStore, request: { tenantId: string; from: string; to: string; currency: string | null }) {
   const changes = await readMonthlyMrrChanges(store, request.tenantId, request.to);
   const months = bucketStarts(request.from, request.to, 'month').map((start) => start.slice(0, 7));
-  const { months: movements, startingMrrCents } = mrrMovements(changes, months, request.currency);
+  const { months: movements, startingMrrCents } = mrrMovements(request.currency ? changes : [], months, request.currency ?? '');
   return { currency: request.currency, months: movements, ...revenueRatios(movements, startingMrrCents) };
 }
 

@@ -6,15 +6,18 @@ import { createTokenService } from '../../infra/auth/jwt';
 import { guardEventStore } from '../../infra/event-store/guarded-event-store';
 import type { EventStore } from '../../infra/event-store/port';
 import { createPostgresEventStore } from '../../infra/event-store/postgres-event-store';
+import { createClickHouseStore } from '../../infra/analytics/clickhouse-store';
+import { migrateAnalytics } from '../../infra/analytics/migrate-analytics';
 import { createPostgresIdempotencyStore } from '../../infra/idempotency/postgres-idempotency-store';
 import { migrate } from '../../infra/postgres/migrate';
 import { createPool } from '../../infra/postgres/pool';
 import { createTokenBucketLimiter } from '../../infra/rate-limit/token-bucket';
 import { createReadModelDatabase } from '../../infra/read-models/database';
-import { startLogTail } from '../../projectors/runtime/log-tail';
+import { startAnalyticsLogTail, startLogTail } from '../../projectors/runtime/log-tail';
+import { clickHouseAnalytics } from '../../projectors/analytics/analytics-projection';
 import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
-import { logCheckpointProgress } from '../../query-api/read-model-progress';
+import { analyticsProjection, logCheckpointProgress } from '../../query-api/read-model-progress';
 
 export type PlatformOptions = {
   databaseUrl: string;
@@ -28,11 +31,15 @@ export type PlatformOptions = {
   /** Requests per second per tenant, on each API; bursts up to twice that. */
   rateLimitPerSecond: number;
   onProjectionError?: (error: unknown) => void;
+  /** chDB's data directory for the analytics (one per process); without it, no analytics. */
+  analyticsPath?: string;
+  /** The clock of both APIs (tests fix it). */
+  now?: () => string;
 };
 
 /**
- * The embedded platform in one process: event store, both APIs and the read-model projection
- * fed by an in-process tail of the log. Shared by `npm start` and the end-to-end tests.
+ * The embedded platform in one process: event store, both APIs, the read-model projection and
+ * the analytics projection (chDB), each fed by an in-process tail of the log. Shared by `npm start` and the end-to-end tests.
  */
 export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const writePool = createPool({ connectionString: options.databaseUrl, max: 20, applicationName: 'membership-platform' });
@@ -42,27 +49,38 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
 
   const baseStore = guardEventStore(createPostgresEventStore(writePool), eventDefinitions);
   const tail = startLogTail(baseStore, projectionPool, postgresReadModels, { onError: options.onProjectionError });
+  const analytics = options.analyticsPath ? await createClickHouseStore({ embeddedPath: options.analyticsPath }) : undefined;
+  if (analytics) await migrateAnalytics(analytics);
+  const analyticsTail = analytics
+    ? startAnalyticsLogTail(baseStore, projectionPool, analytics, clickHouseAnalytics, { onError: options.onProjectionError })
+    : undefined;
   // After an append in this process, wake the tail at once instead of waiting for its next poll.
   const eventStore: EventStore = {
     ...baseStore,
     append: async (...args) => {
       const result = await baseStore.append(...args);
       tail.nudge();
+      analyticsTail?.nudge();
       return result;
     },
   };
   const tokens = createTokenService(options.jwtSecret);
+  const now = options.now ?? (() => new Date().toISOString());
   const limiter = () => createTokenBucketLimiter({ ratePerSecond: options.rateLimitPerSecond, burst: options.rateLimitPerSecond * 2 });
   const ready = async () => {
     await writePool.query('SELECT 1');
     await queryPool.query('SELECT 1');
+    await analytics?.ping();
   };
   const commandApi = buildCommandApi({
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool),
-    now: () => new Date().toISOString(), newId: () => uuidv7(),
+    now, newId: () => uuidv7(),
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
   const db = createReadModelDatabase(queryPool);
-  const queryApi = buildQueryApi({ db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, progress: logCheckpointProgress(db) }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
+  const queryApi = buildQueryApi({
+    db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now,
+    progress: logCheckpointProgress(db), analytics, analyticsProgress: logCheckpointProgress(db, analyticsProjection),
+  }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
 
   return {
     commandApi,
@@ -73,6 +91,8 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     async close() {
       await Promise.all([commandApi.close(), queryApi.close()]);
       await tail.stop();
+      await analyticsTail?.stop();
+      await analytics?.close();
       await db.destroy();
       await Promise.all([writePool.end(), projectionPool.end()]);
     },

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { readOverview } from '../../analytics/overview-query';
+import type { QueryApiDependencies } from '../../dependencies';
+import { readerRoles, type QueryRouteSpec } from '../../query-route';
+import { requireAnalytics, todayOf } from './date-range';
+import { tenantCurrency } from './tenant-currency';
+
+export function analyticsOverviewRoute(deps: QueryApiDependencies): QueryRouteSpec<object, object> {
+  return {
+    url: '/v1/analytics/overview', summary: 'Members, active members this month, MRR and month-over-month retention',
+    roles: readerRoles, query: z.object({}), params: z.object({}), progress: deps.analyticsProgress,
+    handle: async ({ principal }) => {
+      const analytics = requireAnalytics(deps);
+      const currency = await tenantCurrency(deps, analytics, principal.tenantId);
+      return readOverview(analytics, { tenantId: principal.tenantId, today: todayOf(deps), currency });
+    },
+  };
+}

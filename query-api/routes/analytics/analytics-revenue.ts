@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { readRevenue } from '../../analytics/revenue-query';
+import type { QueryApiDependencies } from '../../dependencies';
+import { readerRoles, type QueryRouteSpec } from '../../query-route';
+import { dateRangeQuery, requireAnalytics, resolveRange, todayOf } from './date-range';
+import { tenantCurrency } from './tenant-currency';
+
+const revenueQuery = dateRangeQuery({ currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code, e.g. EUR').optional() });
+
+export function analyticsRevenueRoute(deps: QueryApiDependencies): QueryRouteSpec<z.infer<typeof revenueQuery>, object> {
+  return {
+    url: '/v1/analytics/revenue',
+    summary: 'MRR and its movements per month, net MRR churn, quick ratio, in one currency (default: the tenant\'s main one; the last 12 months)',
+    roles: readerRoles, query: revenueQuery, params: z.object({}), progress: deps.analyticsProgress,
+    handle: async ({ query, principal }) => {
+      const analytics = requireAnalytics(deps);
+      const range = resolveRange(query, todayOf(deps), 366);
+      const currency = query.currency ?? (await tenantCurrency(deps, analytics, principal.tenantId));
+      return readRevenue(analytics, { tenantId: principal.tenantId, ...range, currency });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { HttpProblem, validationProblem } from '../../../infra/http/problem';
+import type { AnalyticsStore } from '../../../infra/analytics/port';
+import type { QueryApiDependencies } from '../../dependencies';
+
+/** An ISO calendar date (YYYY-MM-DD) that exists. */
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date, YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a calendar date');
+
+/** The longest range an analytics request may cover: beyond it a day series is unreadable anyway. */
+export const maxRangeDays = 1830;
+
+/**
+ * `from` and `to` (inclusive, UTC days), each defaulting relative to today: `to` to today,
+ * `from` to `defaultDays - 1` days before `to`. `from` after `to`, or a range over five years,
+ * is a 400 naming the field.
+ */
+export function dateRangeQuery<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.object({ from: isoDate.optional(), to: isoDate.optional(), ...shape });
+}
+
+export function resolveRange(query: { from?: string; to?: string }, today: string, defaultDays: number) {
+  const to = query.to ?? today;
+  const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - (defaultDays - 1) * 86_400_000).toISOString().slice(0, 10);
+  if (from > to) throw rangeProblem('from', '`from` is after `to`');
+  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > maxRangeDays) throw rangeProblem('to', `the range may cover at most ${maxRangeDays} days`);
+  return { from, to };
+}
+
+const rangeProblem = (path: string, message: string) => validationProblem([{ path, message }]);
+
+/** The analytics store, or a 503 where this process has none (distributed mode without CLICKHOUSE_URL). */
+export function requireAnalytics(deps: QueryApiDependencies): AnalyticsStore {
+  if (!deps.analytics) {
+    throw new HttpProblem(503, 'analytics-unavailable', 'Service unavailable', 'Analytics are not configured on this query API (CLICKHOUSE_URL).', undefined, { 'Retry-After': '60' });
+  }
+  return deps.analytics;
+}
+
+export const todayOf = (deps: QueryApiDependencies) => deps.now().slice(0, 10);
