@@ -13,7 +13,9 @@ export type AnalyticsProjection = { name: string; project: (event: EventEnvelope
  * on restart, and the tables are built to count it once (event ids in the sort keys, uniqExact in
  * the rollups). One insert per table per batch.
  */
-export async function insertAnalyticsRows(store: AnalyticsStore, events: EventEnvelope[], projection: AnalyticsProjection) {
+export async function insertAnalyticsRows(
+  store: AnalyticsStore, events: EventEnvelope[], projection: AnalyticsProjection, tableName: (table: string) => string = (table) => table,
+) {
   const byTable = new Map<string, Record<string, unknown>[]>();
   for (const event of events) {
     for (const { table, row } of projection.project(event)) {
@@ -22,7 +24,7 @@ export async function insertAnalyticsRows(store: AnalyticsStore, events: EventEn
       byTable.set(table, rows);
     }
   }
-  for (const [table, rows] of byTable) await store.insert(table, rows);
+  for (const [table, rows] of byTable) await store.insert(tableName(table), rows);
 }
 
 /** Embedded mode: a batch of the global log, checkpointed in projection_checkpoints. */

@@ -15,9 +15,12 @@ import { createTokenBucketLimiter } from '../../infra/rate-limit/token-bucket';
 import { createReadModelDatabase } from '../../infra/read-models/database';
 import { startAnalyticsLogTail, startLogTail } from '../../projectors/runtime/log-tail';
 import { clickHouseAnalytics } from '../../projectors/analytics/analytics-projection';
+import { rebuildAnalytics } from '../../projectors/analytics/rebuild-analytics';
+import { createRebuildJobs } from '../../projectors/analytics/rebuild-jobs';
 import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
 import { analyticsProjection, logCheckpointProgress } from '../../query-api/read-model-progress';
+import { installRebuildRoutes } from './rebuild-routes';
 
 export type PlatformOptions = {
   databaseUrl: string;
@@ -45,7 +48,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const writePool = createPool({ connectionString: options.databaseUrl, max: 20, applicationName: 'membership-platform' });
   await migrate(writePool, { queryRole: options.queryRole, queryRolePassword: options.queryRolePassword });
   const queryPool = createPool({ connectionString: options.queryDatabaseUrl, max: 20, applicationName: 'membership-query-api' });
-  const projectionPool = createPool({ connectionString: options.databaseUrl, max: 2, applicationName: 'membership-projector' });
+  const projectionPool = createPool({ connectionString: options.databaseUrl, max: 4, applicationName: 'membership-projector' });
 
   const baseStore = guardEventStore(createPostgresEventStore(writePool), eventDefinitions);
   const tail = startLogTail(baseStore, projectionPool, postgresReadModels, { onError: options.onProjectionError });
@@ -76,6 +79,9 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool),
     now, newId: () => uuidv7(),
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
+  const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress) =>
+    rebuildAnalytics({ events: baseStore, pool: projectionPool, analytics, tenantId, onProgress })) : undefined;
+  installRebuildRoutes(commandApi, tokens, rebuilds);
   const db = createReadModelDatabase(queryPool);
   const queryApi = buildQueryApi({
     db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now,
@@ -88,6 +94,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     eventStore,
     tokens,
     writePool,
+    analytics,
     async close() {
       await Promise.all([commandApi.close(), queryApi.close()]);
       await tail.stop();

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+
+export type RebuildJob = {
+  rebuildId: string; target: 'analytics'; tenantId: string | null;
+  status: 'running' | 'succeeded' | 'failed';
+  position: number; head: number; events: number;
+  startedAt: string; finishedAt: string | null; error: string | null;
+};
+
+export type RunRebuild = (tenantId: string | undefined, onProgress: (position: number, head: number, events: number) => void) => Promise<unknown>;
+
+/**
+ * Rebuilds started over HTTP in the embedded process (the only one that may open its chDB
+ * directory), one at a time, with their progress kept for whoever polls. The last few are kept.
+ */
+export function createRebuildJobs(run: RunRebuild) {
+  const jobs = new Map<string, RebuildJob>();
+  return {
+    start(tenantId: string | undefined): RebuildJob | 'busy' {
+      if ([...jobs.values()].some((job) => job.status === 'running')) return 'busy';
+      const job: RebuildJob = {
+        rebuildId: randomUUID(), target: 'analytics', tenantId: tenantId ?? null, status: 'running',
+        position: 0, head: 0, events: 0, startedAt: new Date().toISOString(), finishedAt: null, error: null,
+      };
+      jobs.set(job.rebuildId, job);
+      for (const old of [...jobs.keys()].slice(0, -10)) jobs.delete(old);
+      void run(tenantId, (position, head, events) => Object.assign(job, { position, head, events }))
+        .then(() => Object.assign(job, { status: 'succeeded', position: job.head }))
+        .catch((error: Error) => Object.assign(job, { status: 'failed', error: error.message }))
+        .finally(() => Object.assign(job, { finishedAt: new Date().toISOString() }));
+      return { ...job };
+    },
+    get: (rebuildId: string) => {
+      const job = jobs.get(rebuildId);
+      return job ? { ...job } : undefined;
+    },
+  };
+}
+
+export type RebuildJobs = ReturnType<typeof createRebuildJobs>;
