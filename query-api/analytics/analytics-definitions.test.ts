@@ -111,6 +111,40 @@ test('the same events projected again (a redelivered batch, a replay) change no 
   assert.is(JSON.stringify(await allFigures(store, tenantId)), before);
 });
 
+test('the analyst views (migration 002) give the same answers', async ({ store, tenantId }) => {
+  const rows = (sql: string) => store.query<Record<string, unknown>>(sql, { tenant: tenantId });
+  assert.equal(await rows(`SELECT toString(day) AS day, active_members, activities FROM daily_activity
+    WHERE tenant_id = {tenant:UUID} AND day BETWEEN '2026-03-01' AND '2026-03-07' ORDER BY day`), [
+    { day: '2026-03-01', active_members: 1, activities: 2 }, { day: '2026-03-03', active_members: 1, activities: 1 },
+    { day: '2026-03-05', active_members: 2, activities: 23 }, { day: '2026-03-07', active_members: 1, activities: 1 },
+  ]);
+  assert.equal(await rows(`SELECT segment, members FROM engagement_segments(from = '2026-03-01', to = '2026-03-07')
+    WHERE tenant_id = {tenant:UUID} ORDER BY segment`), [
+    { segment: 'highly_active', members: 1 }, { segment: 'low_activity', members: 3 }, { segment: 'moderately_active', members: 1 },
+  ]);
+  const cohorts = (view: string) => rows(`SELECT formatDateTime(cohort, '%Y-%m') AS cohort, period, retained FROM ${view}
+    WHERE tenant_id = {tenant:UUID} ORDER BY cohort, period`);
+  // m5 joined in December 2025 and was active in January (period 1) and March (period 3).
+  assert.equal(await cohorts('cohort_retention_on'), [
+    { cohort: '2025-12', period: 1, retained: 1 }, { cohort: '2025-12', period: 3, retained: 1 },
+    { cohort: '2026-01', period: 2, retained: 2 }, { cohort: '2026-02', period: 0, retained: 1 }, { cohort: '2026-02', period: 1, retained: 1 },
+  ]);
+  assert.equal((await cohorts('cohort_retention_on_or_after')).map((r) => `${r.cohort}/${r.period}:${r.retained}`), [
+    '2025-12/0:1', '2025-12/1:1', '2025-12/2:1', '2025-12/3:1', '2026-01/0:2', '2026-01/1:2', '2026-01/2:2', '2026-02/0:1', '2026-02/1:1',
+  ]);
+  assert.equal(await rows(`SELECT formatDateTime(cohort, '%Y-%m') AS cohort, members FROM cohort_sizes WHERE tenant_id = {tenant:UUID} ORDER BY cohort`), [
+    { cohort: '2025-12', members: 1 }, { cohort: '2026-01', members: 2 }, { cohort: '2026-02', members: 1 }, { cohort: '2026-03', members: 1 },
+  ]);
+  assert.equal((await rows(`SELECT formatDateTime(month, '%Y-%m') AS month, new, returning, resurrecting, dormant FROM monthly_lifecycle
+    WHERE tenant_id = {tenant:UUID} ORDER BY month`)).map((r) => Object.values(r).join(' ')), [
+    '2026-01 1 0 0 0', '2026-02 1 0 0 1', '2026-03 2 1 1 0', '2026-04 0 0 0 4',
+  ]);
+  assert.equal(await rows(`SELECT currency, sum(mrr_cents) AS mrr FROM member_mrr_now WHERE tenant_id = {tenant:UUID} GROUP BY currency ORDER BY currency`),
+    [{ currency: 'EUR', mrr: 2300 }, { currency: 'USD', mrr: 900 }]);
+  assert.equal(await rows(`SELECT status, count() AS members FROM member_current WHERE tenant_id = {tenant:UUID} GROUP BY status ORDER BY status`),
+    [{ status: 'active', members: 4 }, { status: 'suspended', members: 1 }]);
+});
+
 test('another tenant sees none of it', async ({ store }) => {
   const other = analyticsFixture().tenantId;
   const overview = await readOverview(store, { tenantId: other, today: '2026-03-20', currency: null });
