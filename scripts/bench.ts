@@ -13,6 +13,11 @@
  * throughput on a backlog. Options: --kafka-rate 1000 --seconds 15 --backlog 200000 [--profile <dir>]
  * (CPU profiles of the role processes, for Chrome DevTools).
  * Environment: DATABASE_URL and KAFKA_BROKERS (default: throw-away embedded PostgreSQL and broker).
+ *
+ * `npm run bench -- --analytics` measures analytics on its own: rebuild throughput into ClickHouse
+ * over a log of 1,000,000 activity events, then retention and engagement query latency on that
+ * data. Options: --activities 1000000 --members 20000 --queries 200.
+ * Environment: DATABASE_URL, CLICKHOUSE_URL (default: throw-away embedded PostgreSQL and chDB).
  */
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +28,7 @@ import { measureCommandMix } from './bench/command-mix';
 import { measureListQueries } from './bench/list-queries';
 import { measureProjectionLag } from './bench/projection-lag';
 import { measureRawInsertCeiling } from './bench/raw-insert-ceiling';
+import { runAnalyticsBench } from './bench/analytics/analytics-bench';
 import { runDistributedBench } from './bench/distributed/distributed-bench';
 import { createBenchTenants, ensureLargeTenant } from './bench/setup';
 import { startMemorySampler } from './bench/memory';
@@ -35,8 +41,17 @@ const { values } = parseArgs({ options: {
   'lag-rate': { type: 'string', default: '500' }, 'list-concurrency': { type: 'string', default: '16' },
   distributed: { type: 'boolean', default: false }, 'kafka-rate': { type: 'string', default: '1000' },
   backlog: { type: 'string', default: '200000' }, profile: { type: 'string' },
+  analytics: { type: 'boolean', default: false }, activities: { type: 'string', default: '1000000' },
+  members: { type: 'string', default: '20000' }, queries: { type: 'string', default: '200' },
 } });
 const log = (message: string) => console.error(`[bench] ${message}`);
+if (values.analytics) {
+  const result = await runAnalyticsBench({
+    activities: Number(values.activities), members: Number(values.members), queries: Number(values.queries), log,
+  });
+  console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'PostgreSQL and ClickHouse on the same machine' }, ...result }, null, 2));
+  process.exit(0);
+}
 if (values.distributed) {
   const result = await runDistributedBench({
     rate: Number(values['kafka-rate']), durationMs: Number(values.seconds) * 1000, backlog: Number(values.backlog), tenants: 10, log, profileDir: values.profile,
