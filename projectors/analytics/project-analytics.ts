@@ -45,7 +45,14 @@ export function projectAnalytics(event: EventEnvelope): AnalyticsRow[] {
   }
 }
 
-/** An ISO-8601 instant as ClickHouse's DateTime64(3, 'UTC') parses it without best-effort mode. */
+const canonicalUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * An ISO-8601 instant as ClickHouse's DateTime64(3, 'UTC') parses it without best-effort mode.
+ * The stores write instants as `toISOString()` does; those are cut and pasted (a rebuild converts
+ * millions), anything else goes through Date.
+ */
 export function clickHouseTime(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+  const canonical = canonicalUtc.test(iso) ? iso : new Date(iso).toISOString();
+  return `${canonical.slice(0, 10)} ${canonical.slice(11, 23)}`;
 }
