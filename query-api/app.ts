@@ -11,6 +11,7 @@ import { analyticsOverviewRoute } from './routes/analytics/analytics-overview';
 import { analyticsRetentionRoute } from './routes/analytics/analytics-retention';
 import { analyticsRevenueRoute } from './routes/analytics/analytics-revenue';
 import { listAuditEventsRoute } from './routes/audit/list-events';
+import { installDashboard } from './routes/dashboard-route';
 import { exportMembersRoute } from './routes/members/export-members';
 import { getMemberRoute } from './routes/members/get-member';
 import { listMembersRoute } from './routes/members/list-members';
@@ -33,6 +34,7 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
     analyticsOverviewRoute(deps), analyticsEngagementRoute(deps), analyticsRetentionRoute(deps), analyticsRevenueRoute(deps),
   ];
   for (const route of routes) registerQueryRoute(app, deps, documents, route as never);
+  installDashboard(app);
   installOperationalRoutes(app, 'Membership platform: query API', documents, options.ready);
   return app;
 }
