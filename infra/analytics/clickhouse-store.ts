@@ -3,7 +3,7 @@ import type { AnalyticsStore, AnalyticsTarget } from './port';
 
 /**
  * The analytics store on `@clickhouse/client`: against a server at `url` (its path names the
- * database, e.g. http://127.0.0.1:8123/analytics), or in-process on chDB through the client's
+ * database, its user part the credentials: http://user:password@127.0.0.1:8123/analytics), or in-process on chDB through the client's
  * connection hook (`chdb/connection`). chDB binds one data directory per process, and its
  * connection ignores the client's `database`: embedded, the tables live in the directory's
  * `default` database, which the directory keeps to itself.
@@ -13,11 +13,26 @@ export async function createClickHouseStore(target: AnalyticsTarget): Promise<An
   return wrap(client);
 }
 
-function serverClient(url: string): ClickHouseClient {
+/** http(s)://[user:password@]host:port/database: credentials and database are taken out of the URL. */
+export function serverOptions(url: string) {
   const parsed = new URL(url);
-  const database = parsed.pathname.replace(/^\//, '') || 'default';
+  const options = {
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'default',
+    username: decodeURIComponent(parsed.username) || 'default',
+    password: decodeURIComponent(parsed.password),
+  };
   parsed.pathname = '/';
-  return createClient({ url: parsed.toString(), database, request_timeout: 60_000 });
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), ...options };
+}
+
+function serverClient(url: string): ClickHouseClient {
+  return createClient({
+    ...serverOptions(url), request_timeout: 60_000,
+    // Numbers as numbers: counts and cents fit a double; the server would quote 64-bit integers.
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
 }
 
 async function embeddedClient(path: string): Promise<ClickHouseClient> {
