@@ -55,13 +55,18 @@ export function createPostgresEventStore(pool: Pool): EventStore {
     },
 
     async readAll(afterPosition, { tenantId, limit }) {
+      // The next `limit` events in log order, then those below the watermark: a prefix, so
+      // nothing is skipped. Bounding by the watermark inside the ordered scan instead lets the
+      // planner, which cannot estimate that bound, choose to sort everything after
+      // `afterPosition` (on a catch-up of a million events, a sort spilling to disk per batch).
       const { rows } = tenantId
         ? await pool.query(
-            `SELECT ${columns} FROM events WHERE tenant_id = $1 AND position > $2 AND position < ${watermark}
-             ORDER BY tenant_id, position LIMIT $3`, [tenantId, afterPosition, limit])
+            `SELECT * FROM (SELECT ${columns} FROM events WHERE tenant_id = $1 AND position > $2
+               ORDER BY tenant_id, position LIMIT $3) AS next WHERE position < ${watermark} ORDER BY position`,
+            [tenantId, afterPosition, limit])
         : await pool.query(
-            `SELECT ${columns} FROM events WHERE position > $1 AND position < ${watermark}
-             ORDER BY position LIMIT $2`, [afterPosition, limit]);
+            `SELECT * FROM (SELECT ${columns} FROM events WHERE position > $1 ORDER BY position LIMIT $2) AS next
+             WHERE position < ${watermark} ORDER BY position`, [afterPosition, limit]);
       return rows.map(toEnvelope);
     },
 
