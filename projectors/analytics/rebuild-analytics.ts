@@ -81,7 +81,7 @@ async function dropAsideTables(analytics: AnalyticsStore) {
  * reading the next batch while the current one is written.
  */
 async function project(options: RebuildOptions, after: number, upTo: number, tableName: (table: string) => string) {
-  const limit = options.batchSize ?? 20_000;
+  const limit = options.batchSize ?? 100_000;
   const read = (from: number) => options.events.readAll(from, { limit, tenantId: options.tenantId });
   let written = 0;
   let next: Promise<EventEnvelope[]> = read(after);
