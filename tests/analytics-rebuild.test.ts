@@ -1,7 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { v7 as uuidv7 } from 'uuid';
-import { startHarness, type Harness } from './platform-harness';
+import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { startHarness, testJwtSecret, type Harness } from './platform-harness';
 
 type Context = { h: Harness; platformToken: string; tenants: { tenantId: string; owner: string }[]; position: string };
 const test = suite<Context>('analytics rebuild: built aside and swapped, while the API serves');
@@ -82,11 +84,36 @@ test('a full rebuild gives the same figures, keeps commands accepted meanwhile, 
   assert.equal(leftovers, []);
 });
 
+test('npm run rebuild drives the running platform\'s rebuild and reports it', async (context) => {
+  await context.h.platform.commandApi.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = context.h.platform.commandApi.server.address() as AddressInfo;
+  const before = await figures(context, context.tenants[1]!.owner);
+  // No CLICKHOUSE_URL: the embedded case, where the script asks the running platform (this
+  // process: hence an asynchronous child, the platform must keep answering) to rebuild.
+  const { CLICKHOUSE_URL: _server, ...environment } = process.env;
+  const run = await runScript(['--target', 'analytics', '--tenant', context.tenants[1]!.tenantId],
+    { ...environment, COMMAND_API_URL: `http://127.0.0.1:${port}`, JWT_SECRET: testJwtSecret });
+  assert.is(run.status, 0, `${run.stderr}\n${run.stdout}`);
+  const report = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
+  assert.equal([report.status, report.tenantId], ['succeeded', context.tenants[1]!.tenantId]);
+  assert.is(await figures(context, context.tenants[1]!.owner), before);
+  const refused = await runScript(['--target', 'everything'], process.env);
+  assert.is(refused.status, 2);
+  assert.match(refused.stderr, /--target analytics/);
+});
+
 test('only the platform operator may rebuild; bad requests are 400', async (context) => {
   const owner = context.tenants[0]!.owner;
   assert.is((await context.h.command('POST', '/v1/admin/rebuilds', owner, { target: 'analytics' })).status, 403);
   assert.is((await context.h.command('POST', '/v1/admin/rebuilds', context.platformToken, { target: 'everything' })).status, 400);
   assert.is((await context.h.command('GET', `/v1/admin/rebuilds/${uuidv7()}`, context.platformToken)).status, 404);
 });
+
+function runScript(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/rebuild.ts', ...args], { env, encoding: 'utf8', timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
+  });
+}
 
 test.run();
