@@ -15,10 +15,11 @@ export async function readEngagement(store: AnalyticsStore, request: EngagementR
   const params = { tenant: request.tenantId, from: request.from, to: request.to };
   const bucket = bucketSql[request.interval].start('day');
   const [series, segments, trailing] = await Promise.all([
+    // Activities of a bucket: the distinct event ids of its days' states merged into one set.
     store.query<{ period: string; active_members: string; activities: string }>(`
-      SELECT ${bucket} AS period, uniqExact(member_id) AS active_members, sum(activities) AS activities
-      FROM (SELECT day, member_id, uniqExactMerge(activities) AS activities FROM member_activity_daily
-            WHERE tenant_id = {tenant:UUID} AND day BETWEEN {from:Date} AND {to:Date} GROUP BY day, member_id)
+      SELECT ${bucket} AS period, uniqExact(member_id) AS active_members, uniqExactMerge(activities) AS activities
+      FROM member_activity_daily
+      WHERE tenant_id = {tenant:UUID} AND day BETWEEN {from:Date} AND {to:Date}
       GROUP BY period ORDER BY period`, params),
     store.query<{ highly: string; moderately: string; low: string }>(`
       SELECT countIf(n >= ${segmentThresholds.highlyActive}) AS highly,
@@ -27,8 +28,9 @@ export async function readEngagement(store: AnalyticsStore, request: EngagementR
       FROM (SELECT member_id FROM member_facts
             WHERE tenant_id = {tenant:UUID} AND event_type = 'MemberRegistered' AND toDate(occurred_at) <= {to:Date}
             GROUP BY member_id) AS members
-      LEFT JOIN (SELECT member_id, uniqExactMerge(activities) AS n FROM member_activity_daily
-                 WHERE tenant_id = {tenant:UUID} AND day BETWEEN {from:Date} AND {to:Date} GROUP BY member_id) AS counts
+      -- Counted on the facts, FINAL collapsing any duplicate: cheaper than merging daily states.
+      LEFT JOIN (SELECT member_id, count() AS n FROM activity_facts FINAL
+                 WHERE tenant_id = {tenant:UUID} AND toDate(occurred_at) BETWEEN {from:Date} AND {to:Date} GROUP BY member_id) AS counts
       USING member_id`, params),
     store.query<{ dau: string; wau: string; mau: string }>(`
       SELECT uniqExactIf(member_id, day = {to:Date}) AS dau, uniqExactIf(member_id, day > {to:Date} - 7) AS wau,
