@@ -25,8 +25,11 @@ FROM head, unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7
 WHERE $9::int IS NULL OR head.revision = $9::int
 RETURNING position, stream_revision`;
 
+// Instants leave PostgreSQL already in ISO-8601 UTC with milliseconds, as toISOString() writes
+// them: parsing each into a Date and formatting it again cost a rebuild a tenth of its time.
+const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 const columns = `position, event_id, stream_id, stream_revision, tenant_id, type, schema_version, data,
-  metadata, occurred_at, recorded_at`;
+  metadata, ${isoUtc('occurred_at')}, ${isoUtc('recorded_at')}`;
 
 // Everything below the oldest running transaction's id is final: committed or never will be.
 const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 12)`;
@@ -103,7 +106,8 @@ function metadataOf(event: NewEvent) {
 type EventRow = {
   position: string; event_id: string; stream_id: string; stream_revision: number; tenant_id: string; type: string;
   schema_version: number; data: unknown; metadata: Pick<EventEnvelope, 'actor' | 'correlationId' | 'causationId' | 'idempotencyKey'>;
-  occurred_at: Date; recorded_at: Date;
+  /** ISO strings from this store's reads; Dates from a query builder's (the audit route). */
+  occurred_at: Date | string; recorded_at: Date | string;
 };
 
 export function toEnvelope(row: EventRow): EventEnvelope {
@@ -116,8 +120,8 @@ export function toEnvelope(row: EventRow): EventEnvelope {
     streamRevision: row.stream_revision,
     position: Number(row.position),
     tenantId: row.tenant_id,
-    occurredAt: row.occurred_at.toISOString(),
-    recordedAt: row.recorded_at.toISOString(),
+    occurredAt: typeof row.occurred_at === 'string' ? row.occurred_at : row.occurred_at.toISOString(),
+    recordedAt: typeof row.recorded_at === 'string' ? row.recorded_at : row.recorded_at.toISOString(),
     actor,
     correlationId,
     causationId,

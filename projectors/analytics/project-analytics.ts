@@ -15,31 +15,39 @@ const memberStatusAfter: Record<string, string> = {
  */
 export function projectAnalytics(event: EventEnvelope): AnalyticsRow[] {
   const data = event.data as Record<string, any>;
-  const base = { tenant_id: event.tenantId, event_id: event.eventId };
+  // Rows are built as literals, not spread from a common base: a rebuild projects millions.
   if (event.type === 'ActivityRecorded') {
-    return [{ table: 'activity_facts', row: { ...base, member_id: data.memberId, occurred_at: clickHouseTime(data.occurredAt), activity_type: data.activityType } }];
+    return [{ table: 'activity_facts', row: {
+      tenant_id: event.tenantId, occurred_at: clickHouseTime(data.occurredAt), member_id: data.memberId,
+      activity_type: data.activityType, event_id: event.eventId,
+    } }];
   }
   if (!event.streamId.startsWith('member-')) return [];
-  const member = { ...base, member_id: entityIdOfStream(event.streamId), revision: event.streamRevision, occurred_at: clickHouseTime(event.occurredAt), event_type: event.type };
+  const memberFact = (status: string | null, membershipTypeSet: 0 | 1, membershipTypeId: string | null): AnalyticsRow => ({ table: 'member_facts', row: {
+    tenant_id: event.tenantId, member_id: entityIdOfStream(event.streamId), revision: event.streamRevision,
+    occurred_at: clickHouseTime(event.occurredAt), event_type: event.type, status,
+    membership_type_set: membershipTypeSet, membership_type_id: membershipTypeId, event_id: event.eventId,
+  } });
+  const subscriptionFact = (monthlyAmountCents: number, currency: string, membershipTypeId: string | null, interval: string): AnalyticsRow => ({ table: 'subscription_facts', row: {
+    tenant_id: event.tenantId, member_id: entityIdOfStream(event.streamId), revision: event.streamRevision,
+    occurred_at: clickHouseTime(event.occurredAt), event_type: event.type, monthly_amount_cents: monthlyAmountCents,
+    currency, membership_type_id: membershipTypeId, billing_interval: interval, event_id: event.eventId,
+  } });
   switch (event.type) {
     case 'MemberRegistered':
-      return [{ table: 'member_facts', row: { ...member, status: data.status, membership_type_set: 1, membership_type_id: data.membershipTypeId ?? null } }];
+      return [memberFact(data.status, 1, data.membershipTypeId ?? null)];
     case 'MemberDetailsChanged':
-      if (!('membershipTypeId' in data)) return [];
-      return [{ table: 'member_facts', row: { ...member, status: null, membership_type_set: 1, membership_type_id: data.membershipTypeId ?? null } }];
+      return 'membershipTypeId' in data ? [memberFact(null, 1, data.membershipTypeId ?? null)] : [];
     case 'MemberActivated':
     case 'MemberReactivated':
     case 'MemberSuspended':
     case 'MemberDeactivated':
-      return [{ table: 'member_facts', row: { ...member, status: memberStatusAfter[event.type], membership_type_set: 0, membership_type_id: null } }];
+      return [memberFact(memberStatusAfter[event.type]!, 0, null)];
     case 'SubscriptionStarted':
     case 'SubscriptionPlanChanged':
-      return [{ table: 'subscription_facts', row: {
-        ...member, monthly_amount_cents: data.monthlyAmountCents, currency: data.currency,
-        membership_type_id: data.membershipTypeId, billing_interval: data.interval,
-      } }];
+      return [subscriptionFact(data.monthlyAmountCents, data.currency, data.membershipTypeId, data.interval)];
     case 'SubscriptionCancelled':
-      return [{ table: 'subscription_facts', row: { ...member, monthly_amount_cents: 0, currency: '', membership_type_id: null, billing_interval: '' } }];
+      return [subscriptionFact(0, '', null, '')];
     default:
       return [];
   }
