@@ -18,6 +18,8 @@ export type RebuildOptions = {
   tenantId?: string;
   batchSize?: number;
   onProgress?: (position: number, head: number, events: number) => void;
+  /** Stops the rebuild between batches (the process is shutting down); leftovers are dropped by the next one. */
+  signal?: AbortSignal;
 };
 
 /**
@@ -45,7 +47,7 @@ export async function rebuildAnalytics(options: RebuildOptions) {
     await dropAsideTables(analytics);
     // Everything the live projection may have written to the old tables since it stood at
     // `liveCheckpoint`, for every tenant: written again into the new ones (counted once).
-    const caughtUp = await project({ ...options, tenantId: undefined, onProgress: undefined }, Math.min(liveCheckpoint, head), await store.headPosition(), (t) => t);
+    const caughtUp = await project({ ...options, tenantId: undefined, onProgress: undefined, signal: undefined }, Math.min(liveCheckpoint, head), await store.headPosition(), (t) => t);
     return { events: written, caughtUpEvents: caughtUp, head, seconds: (Date.now() - started) / 1000 };
   } finally {
     await lock.query("SELECT pg_advisory_unlock(hashtext('rebuild:analytics'))").catch(() => undefined);
@@ -86,6 +88,7 @@ async function project(options: RebuildOptions, after: number, upTo: number, tab
   let written = 0;
   let next: Promise<EventEnvelope[]> = read(after);
   for (;;) {
+    options.signal?.throwIfAborted();
     const batch = (await next).filter((event) => event.position <= upTo);
     if (batch.length === 0) break;
     const last = batch.at(-1)!.position;

@@ -42,7 +42,8 @@ export type PlatformOptions = {
 
 /**
  * The embedded platform in one process: event store, both APIs, the read-model projection and
- * the analytics projection (chDB), each fed by an in-process tail of the log. Shared by `npm start` and the end-to-end tests.
+ * the analytics projection (chDB), each fed by an in-process tail of the log. Shared by
+ * `npm start` and the end-to-end tests.
  */
 export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const writePool = createPool({ connectionString: options.databaseUrl, max: 20, applicationName: 'membership-platform' });
@@ -79,8 +80,8 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool),
     now, newId: () => uuidv7(),
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
-  const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress) =>
-    rebuildAnalytics({ events: baseStore, pool: projectionPool, analytics, tenantId, onProgress })) : undefined;
+  const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress, signal) =>
+    rebuildAnalytics({ events: baseStore, pool: projectionPool, analytics, tenantId, onProgress, signal })) : undefined;
   installRebuildRoutes(commandApi, tokens, rebuilds);
   const db = createReadModelDatabase(queryPool);
   const queryApi = buildQueryApi({
@@ -99,6 +100,8 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
       await Promise.all([commandApi.close(), queryApi.close()]);
       await tail.stop();
       await analyticsTail?.stop();
+      // chDB aborts the process if its connection closes under a running query.
+      await rebuilds?.stop();
       await analytics?.close();
       await db.destroy();
       await Promise.all([writePool.end(), projectionPool.end()]);
