@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { v7 as uuidv7 } from 'uuid';
 import * as assert from 'uvu/assert';
 import type { AnalyticsStore } from '../../infra/analytics/port';
 import { createTestAnalyticsStore } from '../../infra/analytics/test-analytics-store';
@@ -141,8 +142,29 @@ test('the analyst views (migration 002) give the same answers', async ({ store, 
   ]);
   assert.equal(await rows(`SELECT currency, sum(mrr_cents) AS mrr FROM member_mrr_now WHERE tenant_id = {tenant:UUID} GROUP BY currency ORDER BY currency`),
     [{ currency: 'EUR', mrr: 2300 }, { currency: 'USD', mrr: 900 }]);
+  // m2 cancelled: no plan; the four others pay monthly.
+  assert.equal(await rows(`SELECT billing_interval, count() AS members, countIf(plan_membership_type_id IS NULL) AS without_plan
+    FROM member_mrr_now WHERE tenant_id = {tenant:UUID} GROUP BY billing_interval ORDER BY billing_interval`),
+    [{ billing_interval: '', members: 1, without_plan: 1 }, { billing_interval: 'month', members: 4, without_plan: 0 }]);
   assert.equal(await rows(`SELECT status, count() AS members FROM member_current WHERE tenant_id = {tenant:UUID} GROUP BY status ORDER BY status`),
     [{ status: 'active', members: 4 }, { status: 'suspended', members: 1 }]);
+});
+
+test('member_current: a membership type cleared to none is none, not the one before', async ({ store }) => {
+  const tenantId = uuidv7();
+  const memberId = uuidv7();
+  const typeId = uuidv7();
+  const stream = `member-${tenantId}_${memberId}`;
+  const base = { tenantId, schemaVersion: 1, streamId: stream, actor: { system: 'test' }, correlationId: uuidv7(), causationId: uuidv7(), recordedAt: '2026-03-01T10:00:00.000Z' };
+  await insertAnalyticsRows(store, [
+    { ...base, eventId: uuidv7(), type: 'MemberRegistered', streamRevision: 0, position: 1, occurredAt: '2026-03-01T10:00:00.000Z',
+      data: { memberId, email: 'x@example.org', firstName: 'X', lastName: 'Y', membershipTypeId: typeId, status: 'active' } },
+    { ...base, eventId: uuidv7(), type: 'MemberDetailsChanged', streamRevision: 1, position: 2, occurredAt: '2026-03-02T10:00:00.000Z',
+      data: { membershipTypeId: null } },
+  ], clickHouseAnalytics);
+  const [row] = await store.query<{ membership_type_id: string | null; status: string }>(
+    'SELECT membership_type_id, status FROM member_current WHERE tenant_id = {tenant:UUID}', { tenant: tenantId });
+  assert.equal(row, { membership_type_id: null, status: 'active' });
 });
 
 test('another tenant sees none of it', async ({ store }) => {

@@ -9,7 +9,8 @@ SELECT tenant_id, member_id,
   minIf(occurred_at, event_type = 'MemberRegistered') AS joined_at,
   toStartOfMonth(joined_at) AS cohort,
   argMaxIf(status, revision, status IS NOT NULL) AS status,
-  argMaxIf(membership_type_id, revision, membership_type_set = 1) AS membership_type_id
+  -- In a tuple, so that a type cleared to NULL counts (aggregates skip bare NULLs).
+  argMaxIf(tuple(membership_type_id), revision, membership_type_set = 1).1 AS membership_type_id
 FROM member_facts
 GROUP BY tenant_id, member_id;
 
@@ -90,10 +91,14 @@ SELECT tenant_id, member_id, toStartOfMonth(occurred_at) AS month,
 FROM subscription_facts
 GROUP BY tenant_id, member_id, month;
 
--- What does each member pay per month now (MRR)?
+-- What plan is each member on now, and what does it pay per month (MRR)? A cancelled
+-- subscription leaves 0 and no plan.
 CREATE OR REPLACE VIEW member_mrr_now AS
 SELECT tenant_id, member_id,
   argMax(monthly_amount_cents, (occurred_at, revision)) AS mrr_cents,
-  argMaxIf(currency, (occurred_at, revision), currency != '') AS currency
+  argMaxIf(currency, (occurred_at, revision), currency != '') AS currency,
+  -- In a tuple, so that the NULL of a cancellation counts (aggregates skip bare NULLs).
+  argMax(tuple(membership_type_id), (occurred_at, revision)).1 AS plan_membership_type_id,
+  argMax(billing_interval, (occurred_at, revision)) AS billing_interval
 FROM subscription_facts
 GROUP BY tenant_id, member_id;
