@@ -30,6 +30,8 @@ export function guardEventStore(inner: EventStore, definitions: Record<string, E
 
 /** Brings a stored event to the current schema version, one upcaster at a time. */
 function upcast<E extends NewEvent | EventEnvelope>(event: E, definition: EventDefinition): E {
+  // Almost every stored event is current: no copy for those (a rebuild reads millions).
+  if (event.schemaVersion === definition.schemaVersion) return event;
   let { data, schemaVersion } = event;
   while (schemaVersion < definition.schemaVersion) {
     const step = definition.upcasters?.[schemaVersion];
