@@ -76,6 +76,9 @@ test('a command through the command API process is readable at once through the 
   }
   const list = await call(ports.query, 'GET', '/v1/members?limit=50', owner);
   assert.is(list.body.total, 20);
+  // No CLICKHOUSE_URL in this deployment: analytics are unavailable, said so, nothing else breaks.
+  const analytics = await call(ports.query, 'GET', '/v1/analytics/overview', owner);
+  assert.equal([analytics.status, analytics.body.code], [503, 'analytics-unavailable']);
 });
 
 test('another tenant\'s position is refused as X-Consistency-Position, not waited on', async ({ ports }) => {

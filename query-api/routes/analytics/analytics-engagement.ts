@@ -3,7 +3,8 @@ import { readEngagement } from '../../analytics/engagement-query';
 import { readLifecycle } from '../../analytics/lifecycle-query';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { dateRangeQuery, requireAnalytics, resolveRange, todayOf } from './date-range';
+import { requireAnalytics, todayOf } from './analytics-context';
+import { dateRangeQuery, resolveRange } from './date-range';
 
 const engagementQuery = dateRangeQuery({ interval: z.enum(['day', 'week', 'month']).default('day') });
 

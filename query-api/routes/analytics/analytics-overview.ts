@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { readOverview } from '../../analytics/overview-query';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { requireAnalytics, todayOf } from './date-range';
+import { requireAnalytics, todayOf } from './analytics-context';
 import { tenantCurrency } from './tenant-currency';
 
 export function analyticsOverviewRoute(deps: QueryApiDependencies): QueryRouteSpec<object, object> {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { readRetention } from '../../analytics/retention-query';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { dateRangeQuery, requireAnalytics, resolveRange, todayOf } from './date-range';
+import { requireAnalytics, todayOf } from './analytics-context';
+import { dateRangeQuery, resolveRange } from './date-range';
 
 const retentionQuery = dateRangeQuery({
   period: z.enum(['month']).default('month'),

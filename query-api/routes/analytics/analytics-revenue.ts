@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { readRevenue } from '../../analytics/revenue-query';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { dateRangeQuery, requireAnalytics, resolveRange, todayOf } from './date-range';
+import { requireAnalytics, todayOf } from './analytics-context';
+import { dateRangeQuery, resolveRange } from './date-range';
 import { tenantCurrency } from './tenant-currency';
 
 const revenueQuery = dateRangeQuery({ currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code, e.g. EUR').optional() });

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { HttpProblem, validationProblem } from '../../../infra/http/problem';
-import type { AnalyticsStore } from '../../../infra/analytics/port';
-import type { QueryApiDependencies } from '../../dependencies';
+import { validationProblem } from '../../../infra/http/problem';
 
 /** An ISO calendar date (YYYY-MM-DD) that exists. */
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date, YYYY-MM-DD')
@@ -28,13 +26,3 @@ export function resolveRange(query: { from?: string; to?: string }, today: strin
 }
 
 const rangeProblem = (path: string, message: string) => validationProblem([{ path, message }]);
-
-/** The analytics store, or a 503 where this process has none (distributed mode without CLICKHOUSE_URL). */
-export function requireAnalytics(deps: QueryApiDependencies): AnalyticsStore {
-  if (!deps.analytics) {
-    throw new HttpProblem(503, 'analytics-unavailable', 'Service unavailable', 'Analytics are not configured on this query API (CLICKHOUSE_URL).', undefined, { 'Retry-After': '60' });
-  }
-  return deps.analytics;
-}
-
-export const todayOf = (deps: QueryApiDependencies) => deps.now().slice(0, 10);

@@ -1,0 +1,13 @@
+import type { AnalyticsStore } from '../../../infra/analytics/port';
+import { HttpProblem } from '../../../infra/http/problem';
+import type { QueryApiDependencies } from '../../dependencies';
+
+/** The analytics store, or a 503 where this process has none (distributed mode without CLICKHOUSE_URL). */
+export function requireAnalytics(deps: QueryApiDependencies): AnalyticsStore {
+  if (!deps.analytics) {
+    throw new HttpProblem(503, 'analytics-unavailable', 'Service unavailable', 'Analytics are not configured on this query API (CLICKHOUSE_URL).', undefined, { 'Retry-After': '60' });
+  }
+  return deps.analytics;
+}
+
+export const todayOf = (deps: QueryApiDependencies) => deps.now().slice(0, 10);
