@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { AnalyticsStore } from '../../infra/analytics/port';
 import type { EventEnvelope, EventStore } from '../../infra/event-store/port';
-import { insertAnalyticsRows } from '../runtime/analytics-batch';
+import { insertRowsByTable, projectRowsByTable, type RowsByTable } from '../runtime/analytics-batch';
 import { clickHouseAnalytics } from './analytics-projection';
 
 /** The tables the analytics projection builds; the rollup is filled by its materialized view. */
@@ -79,25 +79,68 @@ async function dropAsideTables(analytics: AnalyticsStore) {
 }
 
 /**
- * Projects the log's events in (after, upTo] into the tables `tableName` gives, in large batches,
- * reading the next batch while the current one is written.
+ * Projects the log's events in (after, upTo] into the tables `tableName` gives. Events are read
+ * in pages of `readSize` (the next page read while the current one is projected: envelopes die
+ * young, which keeps garbage collection cheap) and their rows written every `batchSize` events
+ * (large inserts: few ClickHouse parts), each insert overlapping the reading of the next batch.
  */
 async function project(options: RebuildOptions, after: number, upTo: number, tableName: (table: string) => string) {
-  const limit = options.batchSize ?? 100_000;
-  const read = (from: number) => options.events.readAll(from, { limit, tenantId: options.tenantId });
-  let written = 0;
-  let next: Promise<EventEnvelope[]> = read(after);
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const batch = (await next).filter((event) => event.position <= upTo);
-    if (batch.length === 0) break;
-    const last = batch.at(-1)!.position;
-    next = last < upTo ? read(last) : Promise.resolve([]);
-    await insertAnalyticsRows(options.analytics, batch, clickHouseAnalytics, tableName);
-    written += batch.length;
-    options.onProgress?.(last, upTo, written);
+  const batchSize = options.batchSize ?? 100_000;
+  const readSize = Math.min(batchSize, 10_000);
+  const read = (from: number) => settleLater(options.events.readAll(from, { limit: readSize, tenantId: options.tenantId }));
+  const writer = createBatchWriter(options.analytics, tableName, (position, events) => options.onProgress?.(position, upTo, events));
+  let pending: RowsByTable = new Map();
+  let pendingEvents = 0;
+  let last = after;
+  try {
+    let next = read(after);
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const page = (await next).filter((event) => event.position <= upTo);
+      if (page.length === 0) break;
+      last = page.at(-1)!.position;
+      next = last < upTo ? read(last) : Promise.resolve([]);
+      projectRowsByTable(page, clickHouseAnalytics, pending);
+      pendingEvents += page.length;
+      if (pendingEvents >= batchSize) {
+        await writer.write(pending, pendingEvents, last);
+        [pending, pendingEvents] = [new Map(), 0];
+      }
+    }
+    if (pendingEvents > 0) await writer.write(pending, pendingEvents, last);
+    return await writer.finish();
+  } finally {
+    // Never leave an insert running: the caller may close the store next (chDB would abort).
+    await writer.finish().catch(() => undefined);
   }
-  return written;
+}
+
+/**
+ * Writes batches one at a time in the background: `write` waits for the previous insert, then
+ * starts this one and returns; `finish` waits for the last and gives the events written.
+ */
+function createBatchWriter(analytics: AnalyticsStore, tableName: (table: string) => string, onWritten: (position: number, events: number) => void) {
+  let inserting: Promise<void> = Promise.resolve();
+  let written = 0;
+  return {
+    async write(rows: RowsByTable, events: number, position: number) {
+      await inserting;
+      inserting = settleLater(insertRowsByTable(analytics, rows, tableName).then(() => {
+        written += events;
+        onWritten(position, written);
+      }));
+    },
+    finish: async () => {
+      await inserting;
+      return written;
+    },
+  };
+}
+
+/** A promise awaited later: its failure is raised there, not reported as unhandled meanwhile. */
+function settleLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /**

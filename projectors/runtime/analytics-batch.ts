@@ -16,14 +16,24 @@ export type AnalyticsProjection = { name: string; project: (event: EventEnvelope
 export async function insertAnalyticsRows(
   store: AnalyticsStore, events: EventEnvelope[], projection: AnalyticsProjection, tableName: (table: string) => string = (table) => table,
 ) {
-  const byTable = new Map<string, Record<string, unknown>[]>();
+  await insertRowsByTable(store, projectRowsByTable(events, projection), tableName);
+}
+
+export type RowsByTable = Map<string, Record<string, unknown>[]>;
+
+/** The fact rows of `events`, per table, added to `into` if given. */
+export function projectRowsByTable(events: EventEnvelope[], projection: AnalyticsProjection, into: RowsByTable = new Map()): RowsByTable {
   for (const event of events) {
     for (const { table, row } of projection.project(event)) {
-      const rows = byTable.get(table) ?? [];
+      const rows = into.get(table) ?? [];
       rows.push(row);
-      byTable.set(table, rows);
+      into.set(table, rows);
     }
   }
+  return into;
+}
+
+export async function insertRowsByTable(store: AnalyticsStore, byTable: RowsByTable, tableName: (table: string) => string = (table) => table) {
   for (const [table, rows] of byTable) await store.insert(tableName(table), rows);
 }
 
