@@ -73,6 +73,7 @@ test('bad parameters are a 400 problem naming the field', async (context) => {
     ['/v1/analytics/engagement?from=2026-03-20&to=2026-03-01', 'from'],
     ['/v1/analytics/engagement?interval=hour', 'interval'],
     ['/v1/analytics/retention?from=2026-02-30', 'from'],
+    ['/v1/analytics/engagement?from=1969-12-01&to=1969-12-31', 'from'],
     ['/v1/analytics/retention?mode=always', 'mode'],
     ['/v1/analytics/revenue?from=2010-01-01&to=2026-01-01', 'to'],
     ['/v1/analytics/revenue?currency=euro', 'currency'],
