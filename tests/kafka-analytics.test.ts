@@ -11,16 +11,9 @@ import { readEngagement } from '../query-api/analytics/engagement-query';
 import { readRetention } from '../query-api/analytics/retention-query';
 import { readRevenue } from '../query-api/analytics/revenue-query';
 import { kafkaTest, startTestBroker } from './kafka-harness';
+import { until } from './until';
 
 const test = kafkaTest();
-
-async function until(check: () => Promise<boolean>, what: string, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 test('the analytics projection consumes Kafka into ClickHouse; applied again from offset 0, no figure moves', async () => {
   const broker = await startTestBroker();

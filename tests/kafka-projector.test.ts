@@ -13,16 +13,9 @@ import { publisherCheckpointName, startPublisher } from '../projectors/publisher
 import { postgresReadModels } from '../projectors/read-models';
 import { readModelApplier, startKafkaProjector } from '../projectors/runtime/kafka-projector';
 import { kafkaTest, startTestBroker } from './kafka-harness';
+import { until } from './until';
 
 const test = kafkaTest();
-
-async function until(check: () => Promise<boolean>, what: string, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const snapshot = async (db: TestDatabase) =>
   JSON.stringify((await db.pool.query(`SELECT member_id, status, revision, updated_at, last_activity_at FROM rm_members

@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 import type { AnalyticsStore } from '../../infra/analytics/port';
 import type { EventEnvelope } from '../../infra/event-store/port';
 import type { AnalyticsRow } from '../analytics/project-analytics';
-import { unappliedEvents, type PartitionCheckpoint, type PartitionMessage } from './partition-batch';
+import { readCheckpoint } from './checkpointed-batch';
+import { partitionCheckpointSql, unappliedEvents, type PartitionCheckpoint, type PartitionMessage } from './partition-batch';
 
 /** A ClickHouse projection: the fact rows an event contributes. Pure. */
 export type AnalyticsProjection = { name: string; project: (event: EventEnvelope) => AnalyticsRow[] };
@@ -39,8 +40,7 @@ export async function insertRowsByTable(store: AnalyticsStore, byTable: RowsByTa
 
 /** Embedded mode: a batch of the global log, checkpointed in projection_checkpoints. */
 export async function applyAnalyticsBatch(store: AnalyticsStore, pool: Pool, projection: AnalyticsProjection, events: EventEnvelope[]) {
-  const { rows } = await pool.query('SELECT position FROM projection_checkpoints WHERE projection = $1', [projection.name]);
-  const checkpoint = rows[0] ? Number(rows[0].position) : 0;
+  const checkpoint = await readCheckpoint(pool, projection.name);
   const fresh = events.filter((event) => event.position > checkpoint);
   if (fresh.length === 0) return checkpoint;
   await insertAnalyticsRows(store, fresh, projection);
@@ -63,14 +63,11 @@ export async function applyAnalyticsPartitionBatch(
   const key = [projection.name, topic, partition];
   try {
     await client.query('BEGIN');
-    await client.query(`INSERT INTO projection_partition_offsets (projection, topic, partition, next_offset, position)
-      VALUES ($1, $2, $3, 0, 0) ON CONFLICT DO NOTHING`, key);
-    const { rows } = await client.query(`SELECT next_offset, position FROM projection_partition_offsets
-      WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`, key);
+    await client.query(partitionCheckpointSql.register, key);
+    const { rows } = await client.query(partitionCheckpointSql.lock, key);
     const { events, nextOffset, position } = unappliedEvents(messages, { nextOffset: Number(rows[0].next_offset), position: Number(rows[0].position) });
     await insertAnalyticsRows(store, events, projection);
-    await client.query(`UPDATE projection_partition_offsets SET next_offset = $4, position = $5, updated_at = now()
-      WHERE projection = $1 AND topic = $2 AND partition = $3`, [...key, nextOffset, position]);
+    await client.query(partitionCheckpointSql.advance, [...key, nextOffset, position]);
     await client.query('COMMIT');
     return { nextOffset, position };
   } catch (error) {

@@ -4,6 +4,20 @@ import { inlineStatements, projectionTransactionOpening, runStatementsThenFinish
 import { statementsOfBatch } from './batched-rows';
 import type { ProjectedChange, Projection } from './projection';
 
+/**
+ * The partition's checkpoint row as a batch uses it, parameters ($1, $2, $3) = (projection, topic,
+ * partition): registered if new, then locked and read, then advanced ($4 next offset, $5
+ * position) in the batch's transaction. Shared by the read-model and analytics appliers.
+ */
+export const partitionCheckpointSql = {
+  register: `INSERT INTO projection_partition_offsets (projection, topic, partition, next_offset, position)
+             VALUES ($1, $2, $3, 0, 0) ON CONFLICT DO NOTHING`,
+  lock: `SELECT next_offset, position FROM projection_partition_offsets
+         WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+  advance: `UPDATE projection_partition_offsets SET next_offset = $4, position = $5, updated_at = now()
+            WHERE projection = $1 AND topic = $2 AND partition = $3`,
+};
+
 /** `event: null` marks a message already sent to the dead-letter topic: only its offset counts. */
 export type PartitionMessage = { offset: string; event: EventEnvelope | null };
 
@@ -27,17 +41,14 @@ export async function applyPartitionBatch(
       // turns: their batches update shared rows (per-tenant counters) in event order, which in
       // parallel transactions deadlocks. Fetching and decoding still overlap; only writes are serial.
       { text: 'SELECT pg_advisory_xact_lock(hashtext($1))', values: [`projection:${projection.name}`] },
-      { text: `INSERT INTO projection_partition_offsets (projection, topic, partition, next_offset, position) VALUES ($1, $2, $3, 0, 0)
-               ON CONFLICT DO NOTHING`, values: key },
-      { text: `SELECT next_offset, position FROM projection_partition_offsets
-               WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`, values: key },
+      { text: partitionCheckpointSql.register, values: key },
+      { text: partitionCheckpointSql.lock, values: key },
     ], (value) => client.escapeLiteral(value)));
     const stored = (opened as unknown as { rows: { next_offset: string; position: string }[] }[]).at(-1)!.rows[0]!;
     const { events, nextOffset, position } = unappliedEvents(messages, { nextOffset: Number(stored.next_offset), position: Number(stored.position) });
     const changes: ProjectedChange[] = events.flatMap((event) => projection.project(event));
     await runStatementsThenFinish(client, statementsOfBatch(changes), [
-      { text: `UPDATE projection_partition_offsets SET next_offset = $4, position = $5, updated_at = now()
-               WHERE projection = $1 AND topic = $2 AND partition = $3`, values: [...key, nextOffset, position] },
+      { text: partitionCheckpointSql.advance, values: [...key, nextOffset, position] },
       { text: 'COMMIT', values: [] },
     ]);
     return { nextOffset, position };

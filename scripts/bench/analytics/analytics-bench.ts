@@ -7,13 +7,12 @@ import { createClickHouseStore } from '../../../infra/analytics/clickhouse-store
 import { migrateAnalytics } from '../../../infra/analytics/migrate-analytics';
 import { guardEventStore } from '../../../infra/event-store/guarded-event-store';
 import { createPostgresEventStore } from '../../../infra/event-store/postgres-event-store';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../../infra/postgres/embedded-postgres';
-import { findFreePort } from '../../../infra/postgres/free-port';
 import { migrate } from '../../../infra/postgres/migrate';
 import { createPool } from '../../../infra/postgres/pool';
 import { rebuildAnalytics } from '../../../projectors/analytics/rebuild-analytics';
 import { readEngagement } from '../../../query-api/analytics/engagement-query';
 import { readRetention } from '../../../query-api/analytics/retention-query';
+import { benchDatabase } from '../bench-database';
 import { round, summarise } from '../stats';
 import { appendActivityHistory } from './activity-history';
 
@@ -28,15 +27,9 @@ export type AnalyticsBenchOptions = { activities: number; members: number; queri
 export async function runAnalyticsBench(options: AnalyticsBenchOptions) {
   const { log } = options;
   const scratch = await mkdtemp(path.join(tmpdir(), 'bench-analytics-'));
-  let embedded: RunningPostgres | undefined;
+  const database = await benchDatabase(log);
   try {
-    let databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) {
-      log('starting a throw-away embedded PostgreSQL');
-      embedded = await startEmbeddedPostgres({ dataDirectory: path.join('.data', `bench-postgres-${process.pid}`), port: await findFreePort(), persistent: false });
-      databaseUrl = embedded.url('postgres');
-    }
-    const pool = createPool({ connectionString: databaseUrl, max: 20, applicationName: 'membership-bench' });
+    const pool = createPool({ connectionString: database.url, max: 20, applicationName: 'membership-bench' });
     await migrate(pool, { queryRole: 'membership_query' });
     const analytics = await createClickHouseStore(process.env.CLICKHOUSE_URL ? { url: process.env.CLICKHOUSE_URL } : { embeddedPath: path.join(scratch, 'chdb') });
     await migrateAnalytics(analytics);
@@ -62,8 +55,7 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions) {
       await pool.end();
     }
   } finally {
-    await embedded?.stop();
-    if (embedded) await rm(path.join('.data', `bench-postgres-${process.pid}`), { recursive: true, force: true });
+    await database.stop();
     await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -7,13 +7,13 @@ import { createKafka } from '../../../infra/bus/kafka/kafka-client';
 import { eventDefinitions } from '../../../domain/event-definitions';
 import { guardEventStore } from '../../../infra/event-store/guarded-event-store';
 import { createPostgresEventStore } from '../../../infra/event-store/postgres-event-store';
-import { startEmbeddedPostgres, type RunningPostgres } from '../../../infra/postgres/embedded-postgres';
 import { findFreePort } from '../../../infra/postgres/free-port';
 import { createPool } from '../../../infra/postgres/pool';
 import { removeKafkaBroker, startKafkaBroker } from '../../kafka/kafka-broker';
 import { createJsonClient } from '../../load/http-client';
 import { readGauge, startRole, waitUntilServing, type RoleName, type RoleProcess } from '../../platform/role-process';
 import { createBenchTenants } from '../setup';
+import { benchDatabase } from '../bench-database';
 import { round } from '../stats';
 import { appendBacklog } from './backlog';
 import { measureCatchUp } from './catch-up';
@@ -33,16 +33,12 @@ export type DistributedBenchOptions = {
 export async function runDistributedBench(options: DistributedBenchOptions) {
   const { log } = options;
   const scratch = await mkdtemp(path.join(tmpdir(), 'bench-distributed-'));
-  let embedded: RunningPostgres | undefined;
+  let database: Awaited<ReturnType<typeof benchDatabase>> | undefined;
   let brokerDir: string | undefined;
   const roles: RoleProcess[] = [];
   try {
-    let databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) {
-      log('starting a throw-away embedded PostgreSQL');
-      embedded = await startEmbeddedPostgres({ dataDirectory: path.join('.data', `bench-postgres-${process.pid}`), port: await findFreePort(), persistent: false });
-      databaseUrl = embedded.url('postgres');
-    }
+    database = await benchDatabase(log);
+    const databaseUrl = database.url;
     let brokers = process.env.KAFKA_BROKERS;
     if (!brokers) {
       log('starting a throw-away Kafka broker');
@@ -55,7 +51,7 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
     const jwtSecret = randomBytes(32).toString('base64url');
     const env = {
       DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic, KAFKA_PARTITIONS: '6', JWT_SECRET: jwtSecret,
-      QUERY_DB_PASSWORD: queryRolePassword(embedded !== undefined), LOG_LEVEL: 'warn',
+      QUERY_DB_PASSWORD: queryRolePassword(database.embedded), LOG_LEVEL: 'warn',
       KAFKAJS_NO_PARTITIONER_WARNING: '1', COMMAND_API_PORT: String(ports.command),
       PUBLISHER_PORT: String(ports.publisher), PROJECTORS_PORT: String(ports.projectors),
     };
@@ -125,7 +121,7 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
   } finally {
     await Promise.all(roles.map((role) => role.kill('SIGTERM')));
     if (brokerDir) await removeKafkaBroker(brokerDir);
-    await embedded?.stop();
+    await database?.stop();
     await rm(scratch, { recursive: true, force: true });
   }
 }
