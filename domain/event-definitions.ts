@@ -3,6 +3,7 @@ import { claimEventDefinitions } from './claim/events';
 import { memberEventDefinitions } from './member/events';
 import { membershipTypeEventDefinitions } from './membership-type/events';
 import type { EventDefinition } from './shared/event';
+import { planUsageEventDefinitions } from './plan-usage/events';
 import { tenantEventDefinitions } from './tenant/events';
 
 /** Every persisted event type. Names are wire contracts: never rename one, add a schemaVersion. */
@@ -12,4 +13,5 @@ export const eventDefinitions: Record<string, EventDefinition> = {
   ...membershipTypeEventDefinitions,
   ...memberEventDefinitions,
   ...activityEventDefinitions,
+  ...planUsageEventDefinitions,
 };

@@ -3,7 +3,12 @@ import type { MemberEvent, SubscriptionTerms } from './events';
 
 export type MemberStatus = 'pending' | 'active' | 'suspended' | 'inactive';
 
-export type Subscription = SubscriptionTerms & { cancelAtPeriodEnd: boolean };
+/**
+ * `anchor` is where the subscription's periods are counted from and `periodsRenewed` how many
+ * renewals there have been: period n ends at anchor + (n + 1) intervals, so a subscription started
+ * on 31 January renews to 28 February, then 31 March, never drifting to the 28th.
+ */
+export type Subscription = SubscriptionTerms & { cancelAtPeriodEnd: boolean; anchor: string; periodsRenewed: number };
 
 export type Member = {
   memberId: string;
@@ -37,13 +42,15 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       return { ...state, status: 'inactive' };
     case 'SubscriptionStarted':
     case 'SubscriptionPlanChanged':
-      return { ...state, subscription: { ...event.data, cancelAtPeriodEnd: false } };
+      return { ...state, subscription: { ...event.data, cancelAtPeriodEnd: false, anchor: event.data.periodStart, periodsRenewed: 0 } };
     case 'SubscriptionCancellationScheduled':
       return state.subscription ? { ...state, subscription: { ...state.subscription, cancelAtPeriodEnd: true } } : state;
     case 'SubscriptionCancelled':
       return { ...state, subscription: null };
     case 'SubscriptionRenewed':
-      return state.subscription ? { ...state, subscription: { ...state.subscription, ...event.data } } : state;
+      return state.subscription
+        ? { ...state, subscription: { ...state.subscription, ...event.data, periodsRenewed: state.subscription.periodsRenewed + 1 } }
+        : state;
     default:
       return assertNever(event);
   }

@@ -59,11 +59,20 @@ test('cancel now, or schedule it at period end once', () => {
 
 test('renewal extends the period when it has ended, ends a scheduled cancellation, and waits otherwise', () => {
   spec.given([registered, started]).when({ type: 'RenewSubscription', now: '2026-02-28T10:00:00.000Z' })
-    .then([{ type: 'SubscriptionRenewed', data: { periodStart: '2026-02-28T10:00:00.000Z', periodEnd: '2026-03-28T10:00:00.000Z' } }]);
+    .then([{ type: 'SubscriptionRenewed', data: { periodStart: '2026-02-28T10:00:00.000Z', periodEnd: '2026-03-31T10:00:00.000Z' } }]);
   spec.given([registered, started]).when({ type: 'RenewSubscription', now: '2026-02-20T00:00:00.000Z' }).then([]);
   spec.given([registered, started, { type: 'SubscriptionCancellationScheduled', data: { cancelAt: goldMonthly.periodEnd } }])
     .when({ type: 'RenewSubscription', now: '2026-03-01T00:00:00.000Z' })
     .then([{ type: 'SubscriptionCancelled', data: { reason: 'period-ended' } }]);
+});
+
+test('renewals keep the anchor day: 31 Jan → 28 Feb → 31 Mar → 30 Apr, and a late scheduler catches up every period', () => {
+  const renewed = (periodStart: string, periodEnd: string): MemberEvent => ({ type: 'SubscriptionRenewed', data: { periodStart, periodEnd } });
+  const toMarch = renewed('2026-02-28T10:00:00.000Z', '2026-03-31T10:00:00.000Z');
+  spec.given([registered, started, toMarch]).when({ type: 'RenewSubscription', now: '2026-03-31T10:00:00.000Z' })
+    .then([renewed('2026-03-31T10:00:00.000Z', '2026-04-30T10:00:00.000Z')]);
+  spec.given([registered, started]).when({ type: 'RenewSubscription', now: '2026-05-01T00:00:00.000Z' })
+    .then([toMarch, renewed('2026-03-31T10:00:00.000Z', '2026-04-30T10:00:00.000Z'), renewed('2026-04-30T10:00:00.000Z', '2026-05-31T10:00:00.000Z')]);
 });
 
 test('deactivating a subscribed member also ends the subscription', () => {

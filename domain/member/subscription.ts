@@ -60,13 +60,22 @@ function cancel(command: CancelSubscription, member: Member): MemberEvent[] {
   return [{ type: 'SubscriptionCancellationScheduled', data: { cancelAt: current.periodEnd } }];
 }
 
+/** Renewal periods one command may catch up on (a scheduler that was down for a long time). */
+const maxRenewalsPerCommand = 36;
+
 function renew(command: RenewSubscription, member: Member): MemberEvent[] {
   const current = member.subscription;
   if (!current || !isAtOrAfter(command.now, current.periodEnd)) return [];
   if (current.cancelAtPeriodEnd || member.status !== 'active') {
     return [{ type: 'SubscriptionCancelled', data: { reason: 'period-ended' } }];
   }
-  const periodStart = current.periodEnd;
-  const periodEnd = addMonthsUtc(periodStart, monthsPerInterval[current.interval]);
-  return [{ type: 'SubscriptionRenewed', data: { periodStart, periodEnd } }];
+  const months = monthsPerInterval[current.interval];
+  const events: MemberEvent[] = [];
+  let periodEnd = current.periodEnd;
+  for (let n = current.periodsRenewed + 2; isAtOrAfter(command.now, periodEnd) && events.length < maxRenewalsPerCommand; n++) {
+    const periodStart = periodEnd;
+    periodEnd = addMonthsUtc(current.anchor, months * n);
+    events.push({ type: 'SubscriptionRenewed', data: { periodStart, periodEnd } });
+  }
+  return events;
 }

@@ -12,6 +12,8 @@ export class DomainError extends Error {
     readonly kind: DomainErrorKind,
     message: string,
     readonly fieldErrors: FieldError[] = [],
+    /** Extra members of the problem body that name what was refused (e.g. `resource`, `limit`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { EventDefinition } from '../shared/event';
-import { entityId } from '../shared/schemas';
+import { entityId, isoInstant } from '../shared/schemas';
 
 export const planSchema = z.enum(['free', 'pro', 'enterprise']);
 export type Plan = z.infer<typeof planSchema>;
+export const paidPlanSchema = z.enum(['pro', 'enterprise']);
+export type PaidPlan = z.infer<typeof paidPlanSchema>;
 
 export const tenantCreatedSchema = z.object({
   tenantId: entityId,
@@ -12,8 +14,76 @@ export const tenantCreatedSchema = z.object({
   plan: planSchema,
 });
 
-export type TenantEvent = { type: 'TenantCreated'; data: z.infer<typeof tenantCreatedSchema> };
+const stripeId = z.string().min(1).max(255);
+const stripeOrder = z.object({ created: z.number().int().min(0), eventId: stripeId });
+
+const subscriptionFactSchema = z.object({
+  kind: z.literal('subscription'),
+  subscriptionId: stripeId,
+  customerId: stripeId,
+  status: z.enum(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled']),
+  plan: paidPlanSchema,
+  interval: z.enum(['month', 'year']),
+  currentPeriodEnd: isoInstant.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  graceEndsAt: isoInstant,
+  order: stripeOrder,
+});
+const invoiceFactSchema = z.object({
+  kind: z.literal('invoice'),
+  invoiceId: stripeId,
+  subscriptionId: stripeId.nullable(),
+  customerId: stripeId,
+  outcome: z.enum(['paid', 'failed']),
+  graceEndsAt: isoInstant.nullable(),
+  order: stripeOrder,
+});
+
+/** The billing the tenant has after the event: what read models show, recomputed by `billingView`. */
+const billingViewSchema = z.object({
+  status: z.enum(['free', 'active', 'trialing', 'past_due', 'suspended', 'canceled']),
+  plan: planSchema,
+  interval: z.enum(['month', 'year']).nullable(),
+  currentPeriodEnd: isoInstant.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  graceEndsAt: isoInstant.nullable(),
+});
+
+const subscriptionFactEvent = z.object({ fact: subscriptionFactSchema, billing: billingViewSchema });
+const invoiceFactEvent = z.object({ fact: invoiceFactSchema, billing: billingViewSchema });
+const billingAccountLinked = z.object({
+  customerId: stripeId, checkoutSessionId: stripeId, order: stripeOrder, billing: billingViewSchema,
+});
+const planChanged = z.object({ from: planSchema, to: planSchema, billing: billingViewSchema });
+const tenantSuspended = z.object({
+  reason: z.enum(['grace-period-ended', 'subscription-unpaid']), graceEndsAt: isoInstant.nullable(), billing: billingViewSchema,
+});
+const tenantRestored = z.object({ billing: billingViewSchema });
+
+type SubscriptionFactEvent = z.infer<typeof subscriptionFactEvent>;
+type InvoiceFactEvent = z.infer<typeof invoiceFactEvent>;
+
+export type TenantEvent =
+  | { type: 'TenantCreated'; data: z.infer<typeof tenantCreatedSchema> }
+  | { type: 'TenantBillingAccountLinked'; data: z.infer<typeof billingAccountLinked> }
+  | { type: 'TenantSubscriptionActivated'; data: SubscriptionFactEvent }
+  | { type: 'TenantSubscriptionChanged'; data: SubscriptionFactEvent }
+  | { type: 'TenantSubscriptionCancelled'; data: SubscriptionFactEvent }
+  | { type: 'TenantInvoicePaid'; data: InvoiceFactEvent }
+  | { type: 'TenantPaymentFailed'; data: InvoiceFactEvent }
+  | { type: 'TenantPlanChanged'; data: z.infer<typeof planChanged> }
+  | { type: 'TenantSuspended'; data: z.infer<typeof tenantSuspended> }
+  | { type: 'TenantRestored'; data: z.infer<typeof tenantRestored> };
 
 export const tenantEventDefinitions: Record<TenantEvent['type'], EventDefinition> = {
   TenantCreated: { schemaVersion: 1, schema: tenantCreatedSchema },
+  TenantBillingAccountLinked: { schemaVersion: 1, schema: billingAccountLinked },
+  TenantSubscriptionActivated: { schemaVersion: 1, schema: subscriptionFactEvent },
+  TenantSubscriptionChanged: { schemaVersion: 1, schema: subscriptionFactEvent },
+  TenantSubscriptionCancelled: { schemaVersion: 1, schema: subscriptionFactEvent },
+  TenantInvoicePaid: { schemaVersion: 1, schema: invoiceFactEvent },
+  TenantPaymentFailed: { schemaVersion: 1, schema: invoiceFactEvent },
+  TenantPlanChanged: { schemaVersion: 1, schema: planChanged },
+  TenantSuspended: { schemaVersion: 1, schema: tenantSuspended },
+  TenantRestored: { schemaVersion: 1, schema: tenantRestored },
 };

@@ -2,3 +2,5 @@ export * from './events';
 export * from './state';
 export * from './decide';
 export * from './plans';
+export * from './billing-facts';
+export * from './billing-view';

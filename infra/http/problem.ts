@@ -12,6 +12,8 @@ export class HttpProblem extends Error {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly headers: Record<string, string> = {},
+    /** Extra members of the body that name what was refused (`resource`, `limit`, `usage`…). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
   }
@@ -21,7 +23,7 @@ export class HttpProblem extends Error {
 const statusOfKind: Record<DomainErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409 };
 
 const titles: Record<number, string> = {
-  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
+  400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
   412: 'Precondition failed', 413: 'Payload too large', 415: 'Unsupported media type',
   422: 'Unprocessable content', 429: 'Too many requests', 500: 'Internal error', 503: 'Service unavailable',
 };
@@ -37,7 +39,8 @@ export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof DomainError) {
     const status = statusOfKind[error.kind];
-    return new HttpProblem(status, error.code, titles[status]!, error.message, error.fieldErrors.length ? error.fieldErrors : undefined);
+    return new HttpProblem(status, error.code, titles[status]!, error.message,
+      error.fieldErrors.length ? error.fieldErrors : undefined, {}, error.details);
   }
   if (error instanceof WrongExpectedRevisionError) {
     return new HttpProblem(409, 'concurrent-modification', 'Conflict', 'Another change to this resource won; retry.');
@@ -69,8 +72,8 @@ function isUnavailable(error: unknown) {
 
 /** RFC 9457 body; `type` is a relative URI naming the stable code. */
 export function problemBody(problem: HttpProblem) {
-  const { status, code, title, detail, errors } = problem;
-  return { type: `/problems/${code}`, title, status, detail: detail ?? title, code, ...(errors ? { errors } : {}) };
+  const { status, code, title, detail, errors, extensions } = problem;
+  return { ...extensions, type: `/problems/${code}`, title, status, detail: detail ?? title, code, ...(errors ? { errors } : {}) };
 }
 
 export function sendProblem(reply: FastifyReply, problem: HttpProblem) {

@@ -1,0 +1,89 @@
+import { isNewer, mergeFacts, type InvoiceFact, type StripeOrder, type SubscriptionFact, type BillingFact } from './billing-facts';
+import type { Plan } from './events';
+
+export type BillingStatus = 'free' | 'active' | 'trialing' | 'past_due' | 'suspended' | 'canceled';
+
+/** What the tenant's billing is now, as `GET /v1/tenant` shows it and plan limits use it. */
+export type BillingView = {
+  status: BillingStatus;
+  plan: Plan;
+  interval: 'month' | 'year' | null;
+  currentPeriodEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  graceEndsAt: string | null;
+};
+
+/** Every fact received, merged per Stripe object; plus the dunning episodes the scheduler ended. */
+export type TenantBilling = {
+  customerLink: { customerId: string; order: StripeOrder } | null;
+  subscriptions: Record<string, SubscriptionFact>;
+  invoices: Record<string, InvoiceFact>;
+  /** `graceEndsAt` of each dunning episode whose grace period passed unpaid. */
+  suspendedEpisodes: string[];
+};
+
+export const noBilling: TenantBilling = { customerLink: null, subscriptions: {}, invoices: {}, suspendedEpisodes: [] };
+
+export function withFact(billing: TenantBilling, fact: BillingFact): TenantBilling {
+  if (fact.kind === 'subscription') {
+    const known = billing.subscriptions[fact.subscriptionId];
+    return { ...billing, subscriptions: { ...billing.subscriptions, [fact.subscriptionId]: known ? mergeFacts(known, fact) : fact } };
+  }
+  const known = billing.invoices[fact.invoiceId];
+  return { ...billing, invoices: { ...billing.invoices, [fact.invoiceId]: known ? mergeFacts(known, fact) : fact } };
+}
+
+const newestOf = <T extends { order: StripeOrder }>(items: T[]) =>
+  items.reduce<T | undefined>((best, item) => (best === undefined || isNewer(item.order, best.order) ? item : best), undefined);
+
+/** The subscription whose newest fact is the newest: across objects, the newest event decides. */
+export function currentSubscription(billing: TenantBilling): SubscriptionFact | undefined {
+  return newestOf(Object.values(billing.subscriptions));
+}
+
+/** The Stripe customer of the tenant: its current subscription's, else the one checkout linked. */
+export function billingCustomerId(billing: TenantBilling): string | null {
+  return currentSubscription(billing)?.customerId ?? billing.customerLink?.customerId ?? null;
+}
+
+const statusOfSubscription: Record<Exclude<SubscriptionFact['status'], 'canceled'>, BillingStatus> = {
+  trialing: 'trialing', active: 'active', past_due: 'past_due', unpaid: 'suspended', paused: 'suspended',
+};
+
+/** A function of the set of facts only: the same facts in any order give the same view. */
+export function billingView(provisionedPlan: Plan, billing: TenantBilling): BillingView {
+  const current = currentSubscription(billing);
+  if (!current) {
+    // Provisioned by the operator without Stripe: a paid plan is simply active, with no period.
+    return { status: provisionedPlan === 'free' ? 'free' : 'active', plan: provisionedPlan, interval: null,
+      currentPeriodEnd: null, cancelAtPeriodEnd: false, graceEndsAt: null };
+  }
+  if (current.status === 'canceled') {
+    return { status: 'canceled', plan: 'free', interval: null, currentPeriodEnd: null, cancelAtPeriodEnd: false, graceEndsAt: null };
+  }
+  const invoices = Object.values(billing.invoices)
+    .filter((invoice) => invoice.subscriptionId === null || invoice.subscriptionId === current.subscriptionId);
+  const decisive = newestOf<SubscriptionFact | InvoiceFact>([current, ...invoices])!;
+  const subscriptionStatus = statusOfSubscription[current.status];
+  let status: BillingStatus;
+  if (decisive.kind === 'subscription') status = subscriptionStatus;
+  else if (decisive.outcome === 'failed') status = 'past_due';
+  // A payment lifts dunning; a trial's own (zero) invoice does not end the trial.
+  else status = subscriptionStatus === 'trialing' ? 'trialing' : 'active';
+  const graceEndsAt = status === 'past_due' ? graceOfEpisode(current, invoices) : null;
+  if (status === 'past_due' && graceEndsAt !== null && billing.suspendedEpisodes.includes(graceEndsAt)) status = 'suspended';
+  return {
+    status, plan: current.plan, interval: current.interval, currentPeriodEnd: current.currentPeriodEnd,
+    cancelAtPeriodEnd: current.cancelAtPeriodEnd, graceEndsAt: status === 'past_due' || status === 'suspended' ? graceEndsAt : null,
+  };
+}
+
+/** The episode began with the earliest failure since the last payment (or the subscription's own past_due). */
+function graceOfEpisode(current: SubscriptionFact, invoices: InvoiceFact[]): string {
+  const lastPaid = newestOf(invoices.filter((invoice) => invoice.outcome === 'paid'));
+  const failures = invoices
+    .filter((invoice) => invoice.outcome === 'failed' && (lastPaid === undefined || isNewer(invoice.order, lastPaid.order)))
+    .map((invoice) => invoice.graceEndsAt!)
+    .sort();
+  return failures[0] ?? current.graceEndsAt;
+}
