@@ -16,6 +16,11 @@ import { createMembershipTypeRoute } from './routes/membership-types/create-memb
 import { createTenantRoute } from './routes/tenants/create-tenant';
 import { createStreamStates } from './stream-states';
 import { createTenantGuard } from './tenant-guard';
+import { createPlanUsage } from './plan-usage';
+import { createInTurn } from './in-turn';
+import { installStripeWebhookRoute, webhookDeliveryMetrics } from './routes/billing/receive-stripe-webhook';
+import { openBillingPortalRoute } from './routes/billing/open-billing-portal';
+import { startCheckoutRoute } from './routes/billing/start-checkout';
 
 /** 1,000 activities fit comfortably; anything larger is refused with a 413 before parsing. */
 export const commandBodyLimit = 256 * 1024;
@@ -29,11 +34,12 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
   const app = Fastify({ logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
   installProblemHandling(app);
   installJsonBodyParser(app, commandBodyLimit);
-  installHttpMetrics(app);
-
-  const { eventStore, ...rest } = dependencies;
-  const deps: RouteDependencies = { ...rest, streams: createStreamStates(eventStore) };
+  const { eventStore, billing: billingSettings, ...rest } = dependencies;
+  const streams = createStreamStates(eventStore);
   const requireTenant = createTenantGuard(eventStore);
+  const billing = billingSettings && { ...billingSettings, deliveries: new Map<string, number>(), inTurn: createInTurn() };
+  const deps: RouteDependencies = { ...rest, billing, streams, planUsage: createPlanUsage(streams), requireTenant };
+  installHttpMetrics(app, async () => (billing ? webhookDeliveryMetrics(billing.deliveries) : ''));
   const documents: RouteDocument[] = [];
   const routes = [
     createTenantRoute(deps),
@@ -45,8 +51,11 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
     startOrChangeSubscriptionRoute(deps),
     cancelSubscriptionRoute(deps),
     recordActivitiesRoute(deps),
+    startCheckoutRoute(deps),
+    openBillingPortalRoute(deps),
   ];
   for (const route of routes) registerCommandRoute(app, deps, requireTenant, documents, route as never);
+  installStripeWebhookRoute(app, deps);
 
   installOperationalRoutes(app, 'Membership platform: command API', documents, options.ready);
   return app;

@@ -8,12 +8,15 @@ import { DomainError } from '../domain/shared/domain-error';
 import { fieldErrorsOf, HttpProblem, problemBody, toProblem, validationProblem } from '../infra/http/problem';
 import type { RouteDependencies } from './dependencies';
 import type { CommandContext } from './handle-command';
-import type { TenantGuard } from './tenant-guard';
+import { refuseWritesOfSuspendedTenant, type TenantGuard } from './tenant-guard';
+import type { Tenant } from '../domain/tenant';
 
 export type CommandInput<Body, Params> = {
   body: Body;
   params: Params;
   principal: Principal;
+  /** The caller's tenant as stored (absent only for tenant provisioning). */
+  tenant: Tenant | undefined;
   context: CommandContext;
   /** The revision named by `If-Match: "<revision>"`, if sent. */
   ifMatch?: number;
@@ -31,6 +34,8 @@ export type CommandRouteSpec<Body, Params> = {
   handle: (input: CommandInput<Body, Params>) => Promise<CommandReply>;
   /** Only tenant provisioning runs without the caller's tenant existing. */
   provisionsTenant?: true;
+  /** The billing routes: a tenant suspended for non-payment must still be able to pay. */
+  allowedWhileSuspended?: true;
 };
 
 /** What /docs describes: filled as routes register, so the document cannot drift from the code. */
@@ -54,11 +59,12 @@ export function registerCommandRoute<Body, Params>(
       enforceRateLimit(deps.rateLimiter, principal.tenantId);
       const params = parse(spec.params, request.params);
       const body = parse(spec.body, request.body ?? {});
-      if (!spec.provisionsTenant) await requireTenant(principal.tenantId);
+      const tenant = spec.provisionsTenant ? undefined : await requireTenant(principal.tenantId);
+      if (tenant && !spec.allowedWhileSuspended) refuseWritesOfSuspendedTenant(tenant);
       const ifMatch = readIfMatch(request);
       const key = request.headers['idempotency-key'];
       const context = contextOf(deps, request, principal, typeof key === 'string' ? key : undefined);
-      const run = () => spec.handle({ body, params, principal, context, ...(ifMatch === undefined ? {} : { ifMatch }) });
+      const run = () => spec.handle({ body, params, principal, tenant, context, ...(ifMatch === undefined ? {} : { ifMatch }) });
       if (key === undefined) return send(reply, await run());
       return runIdempotently(deps, request, reply, principal, parse(idempotencyKeySchema, key), run);
     },

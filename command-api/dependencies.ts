@@ -2,7 +2,29 @@ import type { TokenService } from '../infra/auth/jwt';
 import type { EventStore } from '../infra/event-store/port';
 import type { IdempotencyStore } from '../infra/idempotency/port';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
+import type { StripeBilling } from '../infra/stripe/port';
+import type { PriceTable } from '../infra/stripe/prices';
+import type { WebhookRecords } from '../infra/stripe/webhook-records';
+import type { PlanUsage } from './plan-usage';
 import type { StreamStates } from './stream-states';
+import type { TenantGuard } from './tenant-guard';
+
+/** Tenants paying the platform through Stripe (DESIGN §10). Without it the billing routes answer 503. */
+export type BillingSettings = {
+  stripe: StripeBilling;
+  prices: PriceTable;
+  webhookRecords: WebhookRecords;
+  /** How long a tenant past due keeps writing before the scheduler suspends it. */
+  gracePeriodSeconds: number;
+};
+
+/** What the billing routes share inside one command API. */
+export type BillingDependencies = BillingSettings & {
+  /** Deliveries by Stripe event type and outcome (`type outcome` → count), for /metrics. */
+  deliveries: Map<string, number>;
+  /** Billing commands of one tenant take turns in this process (they append to its one stream). */
+  inTurn: <T>(tenantId: string, work: () => Promise<T>) => Promise<T>;
+};
 
 /** Everything the command API needs from outside, built by a composition root. */
 export type CommandApiDependencies = {
@@ -10,6 +32,7 @@ export type CommandApiDependencies = {
   idempotency: IdempotencyStore;
   tokens: TokenService;
   rateLimiter: RateLimiter;
+  billing?: BillingSettings;
   /** ISO-8601 UTC now: the clock lives here, never in the domain. */
   now: () => string;
   /** A new UUIDv7. */
@@ -17,4 +40,9 @@ export type CommandApiDependencies = {
 };
 
 /** What routes get: the event store behind this app's cache of folded stream states. */
-export type RouteDependencies = Omit<CommandApiDependencies, 'eventStore'> & { streams: StreamStates };
+export type RouteDependencies = Omit<CommandApiDependencies, 'eventStore' | 'billing'> & {
+  billing: BillingDependencies | undefined;
+  streams: StreamStates;
+  planUsage: PlanUsage;
+  requireTenant: TenantGuard;
+};

@@ -1,7 +1,8 @@
 /**
  * The command API as its own process (distributed mode): `npm run start:command-api`.
  * Reads DATABASE_URL, JWT_SECRET and QUERY_DB_PASSWORD (it applies the migrations, which own the
- * query role), and listens on COMMAND_API_PORT. Its events reach the read models through the
+ * query role), the Stripe settings (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_PRICES,
+ * BILLING_GRACE_PERIOD_SECONDS; without them no billing), and listens on COMMAND_API_PORT. Its events reach the read models through the
  * publisher and the projectors.
  */
 import { v7 as uuidv7 } from 'uuid';
@@ -15,17 +16,21 @@ import { migrate } from '../infra/postgres/migrate';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
 import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
+import { stripeFromEnvironment } from '../infra/stripe/billing-config';
+import { createWebhookRecords } from '../infra/stripe/webhook-records';
 import { buildCommandApi } from './app';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: false });
 const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 20, applicationName: 'membership-command-api' });
 await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.queryRolePassword });
 
+const stripe = stripeFromEnvironment(config);
 const app = buildCommandApi({
   eventStore: guardEventStore(createPostgresEventStore(pool), eventDefinitions),
   idempotency: createPostgresIdempotencyStore(pool),
   tokens: createTokenService(config.jwtSecret),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
+  ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
   now: () => new Date().toISOString(),
   newId: () => uuidv7(),
 }, {

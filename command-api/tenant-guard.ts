@@ -1,19 +1,39 @@
+import { tenantBilling, type Tenant, type TenantState } from '../domain/tenant';
 import type { EventStore } from '../infra/event-store/port';
-import { tenantStreamId } from '../infra/event-store/stream-name';
 import { HttpProblem } from '../infra/http/problem';
+import { tenantDecider, tenantStream } from './tenant-stream';
 
 /**
- * A token names its tenant; commands for a tenant that was never provisioned are refused. Tenants
- * are never deleted, so a tenant once seen is remembered for the life of the process.
+ * How long a tenant's state read by this process is trusted. Billing changes (suspension, a plan
+ * change) may be decided in another process; this bounds how long this one can miss them.
  */
-export function createTenantGuard(store: EventStore) {
-  const known = new Set<string>();
-  return async function requireTenant(tenantId: string) {
-    if (known.has(tenantId)) return;
-    const exists = (await store.existingStreams([tenantStreamId('tenant', tenantId)])).size > 0;
-    if (!exists) throw new HttpProblem(404, 'tenant-not-found', 'Not found', 'The tenant of this token does not exist.');
-    known.add(tenantId);
-  };
+const freshForMs = 1_000;
+
+/**
+ * A token names its tenant; commands for a tenant that was never provisioned are refused with a
+ * 404. Returns the tenant as stored (plan, billing), read again once it is older than `freshForMs`.
+ */
+export function createTenantGuard(store: Pick<EventStore, 'readStream'>, clock: () => number = Date.now) {
+  const known = new Map<string, { tenant: Tenant; readAtMs: number }>();
+  async function requireTenant(tenantId: string): Promise<Tenant> {
+    const entry = known.get(tenantId);
+    if (entry && clock() - entry.readAtMs < freshForMs) return entry.tenant;
+    const history = await store.readStream(tenantStream(tenantId));
+    const state = history.reduce<TenantState>((s, e) => tenantDecider.evolve(s, e as never), tenantDecider.initialState);
+    if (state.kind === 'absent') throw new HttpProblem(404, 'tenant-not-found', 'Not found', 'The tenant of this token does not exist.');
+    known.set(tenantId, { tenant: state, readAtMs: clock() });
+    return state;
+  }
+  /** After this process changed the tenant: read it again next time. */
+  requireTenant.forget = (tenantId: string) => known.delete(tenantId);
+  return requireTenant;
 }
 
 export type TenantGuard = ReturnType<typeof createTenantGuard>;
+
+/** DESIGN §10: a tenant suspended for non-payment keeps reading; its writes, but billing's, get a 402. */
+export function refuseWritesOfSuspendedTenant(tenant: Tenant) {
+  if (tenantBilling(tenant).status !== 'suspended') return;
+  throw new HttpProblem(402, 'tenant-suspended', 'Payment required',
+    'This tenant is suspended for non-payment: pay the open invoice (POST /v1/billing/portal) to write again.');
+}

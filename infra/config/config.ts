@@ -41,6 +41,17 @@ const schema = z.object({
   /** /health, /ready and /metrics of the worker roles (they serve no API). */
   PUBLISHER_PORT: port.default(3002),
   PROJECTORS_PORT: port.default(3003),
+  SCHEDULER_PORT: port.default(3004),
+  /**
+   * Billing (DESIGN §10). Without STRIPE_SECRET_KEY, embedded mode runs the local Stripe stand-in
+   * with development values; a distributed command API runs without billing (its routes answer 503).
+   */
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'a Stripe secret or restricted key (sk_…, rk_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).optional(),
+  /** `plan:interval=price_id,…`, e.g. `pro:month=price_1Q…,pro:year=price_1R…`. */
+  STRIPE_PRICES: z.string().optional(),
+  BILLING_GRACE_PERIOD_SECONDS: z.coerce.number().int().min(0).max(90 * 86400).default(604_800),
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
 });
 
 export type SecretName = 'JWT_SECRET' | 'QUERY_DB_PASSWORD';

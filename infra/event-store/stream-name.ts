@@ -4,7 +4,7 @@
  * caller holding tenant A's token can only ever name tenant A's streams: this file is the one place
  * where that rule lives.
  */
-export type TenantCategory = 'tenant' | 'member' | 'membershiptype' | 'memberemail' | 'activity';
+export type TenantCategory = 'tenant' | 'member' | 'membershiptype' | 'memberemail' | 'activity' | 'planusage';
 /** Platform-wide streams: values unique across tenants. */
 export type PlatformCategory = 'subdomain';
 

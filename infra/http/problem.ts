@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodError } from 'zod';
 import { DomainError, type DomainErrorKind, type FieldError } from '../../domain/shared/domain-error';
 import { WrongExpectedRevisionError } from '../event-store/port';
+import { StripeRequestError, StripeUnavailableError } from '../stripe/port';
 
 /** An HTTP-level refusal (auth, preconditions, idempotency...). Business refusals are DomainErrors. */
 export class HttpProblem extends Error {
@@ -25,7 +26,7 @@ const statusOfKind: Record<DomainErrorKind, number> = { invalid: 400, 'not-found
 const titles: Record<number, string> = {
   400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
   412: 'Precondition failed', 413: 'Payload too large', 415: 'Unsupported media type',
-  422: 'Unprocessable content', 429: 'Too many requests', 500: 'Internal error', 503: 'Service unavailable',
+  422: 'Unprocessable content', 429: 'Too many requests', 500: 'Internal error', 502: 'Bad gateway', 503: 'Service unavailable',
 };
 
 export function fieldErrorsOf(error: ZodError): FieldError[] {
@@ -44,6 +45,12 @@ export function toProblem(error: unknown): HttpProblem {
   }
   if (error instanceof WrongExpectedRevisionError) {
     return new HttpProblem(409, 'concurrent-modification', 'Conflict', 'Another change to this resource won; retry.');
+  }
+  if (error instanceof StripeRequestError) {
+    return new HttpProblem(502, 'billing-provider-refused', 'Bad gateway', `Stripe refused the request: ${error.message}`);
+  }
+  if (error instanceof StripeUnavailableError) {
+    return new HttpProblem(503, 'billing-provider-unavailable', titles[503]!, 'Stripe is unavailable; nothing was changed.', undefined, { 'Retry-After': '5' });
   }
   const fastifyError = error as FastifyError;
   switch (fastifyError.code) {

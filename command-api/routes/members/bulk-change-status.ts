@@ -20,12 +20,12 @@ export function bulkChangeStatusRoute(
   return {
     method: 'POST', url: '/v1/members/bulk', summary: 'Suspend, reactivate or deactivate many members',
     roles: ['owner', 'admin'], body: bulkBody, params: z.object({}),
-    async handle({ body, context }) {
+    async handle({ body, tenant, context }) {
       const uniqueIds = [...new Set(body.memberIds)];
       const results: Outcome[] = [];
       for (const memberId of uniqueIds) {
         try {
-          const result = await changeStatus(deps, memberId, statusCommand(body.action, body.reason), context);
+          const result = await changeStatus(deps, tenant!, memberId, statusCommand(body.action, body.reason), context);
           results.push({ memberId, ok: true, revision: result.revision, position: result.position });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { MemberCommand } from '../../../domain/member';
+import { DomainError } from '../../../domain/shared/domain-error';
+import type { Tenant } from '../../../domain/tenant';
+import { HttpProblem } from '../../../infra/http/problem';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand, type CommandContext } from '../../handle-command';
@@ -26,8 +29,33 @@ export function statusCommand(action: StatusAction, reasonText: string | undefin
   }
 }
 
-export function changeStatus(deps: RouteDependencies, memberId: string, command: MemberCommand, context: CommandContext, ifMatch?: number) {
-  return handleCommand(deps.streams, memberStream(context.tenantId, memberId), memberDecider, command, context, ifMatch);
+/**
+ * A status change, with the plan's seats (DESIGN §10): reactivating an inactive member takes a
+ * seat first (refused at the limit) and gives it back if the change is refused; deactivating
+ * releases the member's seat once done. Suspension keeps the seat.
+ */
+export async function changeStatus(
+  deps: RouteDependencies, tenant: Tenant, memberId: string, command: MemberCommand, context: CommandContext, ifMatch?: number,
+) {
+  const streamId = memberStream(context.tenantId, memberId);
+  const change = () => handleCommand(deps.streams, streamId, memberDecider, command, context, ifMatch);
+  if (command.type === 'DeactivateMember') {
+    const result = await change();
+    await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
+    return result;
+  }
+  if (command.type !== 'ReactivateMember') return change();
+  deps.streams.forget(streamId);
+  const { state } = await deps.streams.load(streamId, memberDecider);
+  if (state.kind !== 'registered' || state.status !== 'inactive') return change();
+  await deps.planUsage.takeMemberSeat(tenant, memberId, context);
+  try {
+    return await change();
+  } catch (error) {
+    // Only a refusal surely changed nothing; after any other failure the seat stays taken.
+    if (error instanceof DomainError || error instanceof HttpProblem) await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
+    throw error;
+  }
 }
 
 function statusRoute(
@@ -35,8 +63,8 @@ function statusRoute(
 ): CommandRouteSpec<{ reason?: string }, z.infer<typeof memberParams>> {
   return {
     method: 'POST', url: `/v1/members/:memberId/${action}`, summary, roles: ['owner', 'admin'], body, params: memberParams,
-    async handle({ body: input, params, context, ifMatch }) {
-      const result = await changeStatus(deps, params.memberId, statusCommand(action, input.reason), context, ifMatch);
+    async handle({ body: input, params, tenant, context, ifMatch }) {
+      const result = await changeStatus(deps, tenant!, params.memberId, statusCommand(action, input.reason), context, ifMatch);
       return memberReply(params.memberId, result);
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { memberEmail } from '../../../domain/member';
+import { DomainError } from '../../../domain/shared/domain-error';
 import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
@@ -21,19 +22,27 @@ export function registerMemberRoute(
   return {
     method: 'POST', url: '/v1/members', summary: 'Register a member (active, or pending when invited)',
     roles: ['owner', 'admin', 'staff'], body: registerMemberBody, params: z.object({}),
-    async handle({ body, context }) {
+    async handle({ body, tenant, context }) {
       const membershipTypeId = body.membershipTypeId ?? null;
       if (membershipTypeId) await loadMembershipType(deps.streams, context, membershipTypeId);
       const memberId = context.newId();
-      // The email is claimed first: if the member append then fails, the claim is stale and the
-      // next registration with that email takes it over.
-      await claimValue(deps.streams, emailClaim(deps.streams, context.tenantId, body.email), memberId, context);
-      deps.streams.presumeAbsent(memberStream(context.tenantId, memberId), memberDecider);
-      const result = await handleCommand(deps.streams, memberStream(context.tenantId, memberId), memberDecider, {
-        type: 'RegisterMember', memberId, email: body.email, firstName: body.firstName, lastName: body.lastName,
-        membershipTypeId, invite: body.invite ?? false,
-      }, context);
-      return { ...memberReply(memberId, result, 201), location: `/v1/members/${memberId}` };
+      // A pending member holds a seat too. The seat is taken first and given back if the
+      // registration is refused; a crash in between only over-counts.
+      await deps.planUsage.takeMemberSeat(tenant!, memberId, context);
+      try {
+        // The email is claimed next: if the member append then fails, the claim is stale and the
+        // next registration with that email takes it over.
+        await claimValue(deps.streams, emailClaim(deps.streams, context.tenantId, body.email), memberId, context);
+        deps.streams.presumeAbsent(memberStream(context.tenantId, memberId), memberDecider);
+        const result = await handleCommand(deps.streams, memberStream(context.tenantId, memberId), memberDecider, {
+          type: 'RegisterMember', memberId, email: body.email, firstName: body.firstName, lastName: body.lastName,
+          membershipTypeId, invite: body.invite ?? false,
+        }, context);
+        return { ...memberReply(memberId, result, 201), location: `/v1/members/${memberId}` };
+      } catch (error) {
+        if (error instanceof DomainError) await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
+        throw error;
+      }
     },
   };
 }

@@ -22,8 +22,10 @@ export function createMembershipTypeRoute(
   return {
     method: 'POST', url: '/v1/membership-types', summary: 'Create a membership type', roles: ['owner', 'admin'],
     body: createMembershipTypeBody, params: z.object({}),
-    async handle({ body, context }) {
+    async handle({ body, tenant, context }) {
       const membershipTypeId = context.newId();
+      // Counted first: a refusal here leaves nothing behind; a crash after it only over-counts.
+      await deps.planUsage.countMembershipType(tenant!, membershipTypeId, context);
       const result = await handleCommand(deps.streams, tenantStreamId('membershiptype', context.tenantId, membershipTypeId), decider, {
         type: 'CreateMembershipType', membershipTypeId, name: body.name, description: body.description ?? null,
         monthlyPriceCents: body.monthlyPriceCents, currency: body.currency, features: body.features,

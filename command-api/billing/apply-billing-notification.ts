@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { TenantCommand } from '../../domain/tenant';
+import type { BillingNotification } from '../../infra/stripe/port';
+import type { DeliveryOutcome } from '../../infra/stripe/webhook-records';
+import type { BillingDependencies, RouteDependencies } from '../dependencies';
+import { handleCommand, type CommandContext } from '../handle-command';
+import { tenantDecider, tenantStream } from '../tenant-stream';
+import { billingFactOf } from './billing-facts-of';
+
+type Placed = Exclude<BillingNotification, { kind: 'ignored' }>;
+export type Applied = { outcome: DeliveryOutcome; tenantId: string | null };
+
+const tenantIdSchema = z.uuid();
+
+/**
+ * A verified Stripe notification, translated into our own command on the tenant's stream. The
+ * tenant is the one our checkout named in the metadata, else the one its customer is linked to;
+ * a notification of a customer not linked yet is parked and applied when the link arrives.
+ */
+export async function applyBillingNotification(
+  deps: RouteDependencies, billing: BillingDependencies, notification: BillingNotification,
+): Promise<Applied> {
+  if (notification.kind === 'ignored') return { outcome: 'ignored', tenantId: null };
+  const tenantId = await tenantOf(deps, billing, notification);
+  if (tenantId === null) {
+    if (notification.tenantId !== null) return { outcome: 'unknown-tenant', tenantId: null };
+    await billing.webhookRecords.park(notification);
+    // The link may have landed between our look-up and the parking: look again, so that one of
+    // the two deliveries always sees the other.
+    if ((await billing.webhookRecords.tenantOfCustomer(notification.customerId)) !== null) {
+      await applyParked(deps, billing, notification.customerId);
+    }
+    return { outcome: 'parked', tenantId: null };
+  }
+  const outcome = await decide(deps, billing, tenantId, notification);
+  if (notification.tenantId !== null) await applyParked(deps, billing, notification.customerId);
+  return { outcome, tenantId };
+}
+
+async function tenantOf(deps: RouteDependencies, billing: BillingDependencies, notification: Placed): Promise<string | null> {
+  const named = notification.tenantId;
+  if (named === null) return billing.webhookRecords.tenantOfCustomer(notification.customerId);
+  if (!tenantIdSchema.safeParse(named).success || !(await tenantExists(deps, named))) return null;
+  return billing.webhookRecords.linkCustomer(notification.customerId, named);
+}
+
+async function tenantExists(deps: RouteDependencies, tenantId: string) {
+  return (await deps.streams.store.existingStreams([tenantStream(tenantId)])).size > 0;
+}
+
+async function decide(deps: RouteDependencies, billing: BillingDependencies, tenantId: string, notification: Placed): Promise<DeliveryOutcome> {
+  let command: TenantCommand;
+  if (notification.kind === 'checkout-completed') {
+    command = { type: 'LinkBillingAccount', customerId: notification.customerId, checkoutSessionId: notification.checkoutSessionId,
+      order: { created: notification.created, eventId: notification.eventId } };
+  } else {
+    const fact = billingFactOf(notification, billing.prices, billing.gracePeriodSeconds);
+    if (fact === 'ignored' || fact === 'unknown-price') return fact;
+    command = { type: 'RecordBillingFact', fact };
+  }
+  return billing.inTurn(tenantId, async () => {
+    const streamId = tenantStream(tenantId);
+    deps.streams.forget(streamId);
+    const before = await deps.streams.load(streamId, tenantDecider);
+    const result = await handleCommand(deps.streams, streamId, tenantDecider, command, stripeContext(deps, tenantId, notification));
+    deps.requireTenant.forget(tenantId);
+    return result.revision === before.revision ? 'no-change' : 'applied';
+  });
+}
+
+async function applyParked(deps: RouteDependencies, billing: BillingDependencies, customerId: string) {
+  for (const parked of await billing.webhookRecords.takeParked(customerId)) {
+    const applied = await applyBillingNotification(deps, billing, parked);
+    await billing.webhookRecords.record({ ...parked, tenantId: applied.tenantId, outcome: applied.outcome });
+  }
+}
+
+function stripeContext(deps: RouteDependencies, tenantId: string, notification: Placed): CommandContext {
+  return {
+    tenantId, actor: { system: 'stripe' }, correlationId: notification.eventId, causationId: notification.eventId,
+    now: deps.now(), newId: deps.newId,
+  };
+}

@@ -1,0 +1,55 @@
+import { decidePlanUsage, evolvePlanUsage, initialPlanUsageState, type PlanUsageCommand, type PlanUsageState } from '../domain/plan-usage';
+import { planLimits, tenantBilling, type Tenant } from '../domain/tenant';
+import { WrongExpectedRevisionError } from '../infra/event-store/port';
+import { tenantStreamId } from '../infra/event-store/stream-name';
+import { handleCommand, type CommandContext } from './handle-command';
+import { createInTurn } from './in-turn';
+import type { StreamStates } from './stream-states';
+
+const planUsageDecider = { decide: decidePlanUsage, evolve: evolvePlanUsage, initialState: initialPlanUsageState };
+const planUsageStream = (tenantId: string) => tenantStreamId('planusage', tenantId);
+
+/** Another process appending to the same ledger is retried this often before giving up. */
+const attemptsAcrossProcesses = 20;
+
+/**
+ * A tenant's plan usage ledger (DESIGN §10: limits exact under concurrent requests). Every seat
+ * taken is an append with the expected revision, so two writers can never both take the last one;
+ * in this process, appends to one ledger take turns, so concurrent registrations do not race.
+ */
+export function createPlanUsage(streams: StreamStates) {
+  const inTurn = createInTurn();
+
+  async function run(tenantId: string, command: PlanUsageCommand, context: CommandContext): Promise<PlanUsageState> {
+    return inTurn(tenantId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await handleCommand(streams, planUsageStream(tenantId), planUsageDecider, command, context)).state;
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError) || attempt >= attemptsAcrossProcesses) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        }
+      }
+    });
+  }
+
+  const limitsOf = (tenant: Tenant) => planLimits[tenantBilling(tenant).plan];
+
+  return {
+    /** Before a member starts holding a seat (registration, reactivation of an inactive member). */
+    takeMemberSeat: (tenant: Tenant, memberId: string, context: CommandContext) =>
+      run(tenant.tenantId, { type: 'TakeMemberSeat', memberId, limit: limitsOf(tenant).members }, context),
+    /** After a member stopped holding one, or when the command that took it was refused. */
+    releaseMemberSeat: (tenantId: string, memberId: string, context: CommandContext) =>
+      run(tenantId, { type: 'ReleaseMemberSeat', memberId }, context),
+    countMembershipType: (tenant: Tenant, membershipTypeId: string, context: CommandContext) =>
+      run(tenant.tenantId, { type: 'CountMembershipType', membershipTypeId, limit: limitsOf(tenant).membershipTypes }, context),
+    /** The member seats held now, as the scheduler reports them to Stripe. */
+    async memberSeats(tenantId: string) {
+      streams.forget(planUsageStream(tenantId));
+      return (await streams.load(planUsageStream(tenantId), planUsageDecider)).state.memberSeats;
+    },
+  };
+}
+
+export type PlanUsage = ReturnType<typeof createPlanUsage>;

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { conflict } from '../../../domain/shared/domain-error';
+import { billingCustomerId } from '../../../domain/tenant';
+import type { CommandRouteSpec } from '../../command-route';
+import type { RouteDependencies } from '../../dependencies';
+import { billingOf, returnUrl } from './billing-available';
+
+export const portalBody = z.strictObject({ returnUrl: returnUrl });
+
+/** Stripe's customer portal: change plan, update the card, see invoices, cancel. */
+export function openBillingPortalRoute(deps: RouteDependencies): CommandRouteSpec<z.infer<typeof portalBody>, object> {
+  return {
+    method: 'POST', url: '/v1/billing/portal', summary: 'Open the Stripe billing portal',
+    roles: ['owner'], body: portalBody, params: z.object({}), allowedWhileSuspended: true,
+    async handle({ body, tenant }) {
+      const billing = billingOf(deps);
+      const customerId = billingCustomerId(tenant!.billing);
+      if (!customerId) throw conflict('no-billing-account', 'This tenant has no Stripe customer yet: start a checkout first.');
+      const session = await billing.stripe.createPortalSession({ customerId, returnUrl: body.returnUrl });
+      return { status: 201, body: { url: session.url } };
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../../../infra/http/problem';
+import { metricFamily } from '../../../infra/metrics/prometheus-text';
+import { WebhookPayloadError, WebhookSignatureError, type BillingNotification } from '../../../infra/stripe/port';
+import { applyBillingNotification } from '../../billing/apply-billing-notification';
+import type { BillingDependencies, RouteDependencies } from '../../dependencies';
+import { billingOf } from './billing-available';
+
+/** Stripe's events are small; this bounds what an unauthenticated caller can make us hash. */
+const webhookBodyLimit = 1024 * 1024;
+
+/**
+ * POST /v1/webhooks/stripe (no bearer token). The raw bytes are verified before anything is
+ * parsed; a verified event is recorded once by its id and translated into our own commands. Every
+ * answer but a dependency outage is final for Stripe: 400 for what is not from Stripe, 200 for the
+ * rest (a duplicate, an ignored type, an unknown tenant or price), so Stripe stops retrying.
+ */
+export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDependencies) {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: webhookBodyLimit }, (_request, body, done) => done(null, body));
+    scope.post('/v1/webhooks/stripe', async (request, reply) => {
+      const billing = billingOf(deps);
+      const notification = verified(billing, request);
+      const seen = await billing.webhookRecords.outcomeOf(notification.eventId);
+      if (seen !== null) {
+        count(billing, notification.type, 'duplicate');
+        return reply.send({ received: true });
+      }
+      const applied = await applyBillingNotification(deps, billing, notification);
+      await billing.webhookRecords.record({ eventId: notification.eventId, type: notification.type,
+        created: notification.created, tenantId: applied.tenantId, outcome: applied.outcome });
+      count(billing, notification.type, applied.outcome);
+      if (applied.outcome === 'unknown-tenant' || applied.outcome === 'unknown-price') {
+        request.log.warn({ stripeEventId: notification.eventId, type: notification.type, outcome: applied.outcome }, 'Stripe event not applied');
+      }
+      return reply.send({ received: true });
+    });
+  });
+}
+
+function verified(billing: BillingDependencies, request: FastifyRequest): BillingNotification {
+  const signature = request.headers['stripe-signature'];
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  try {
+    return billing.stripe.verifyWebhook(body, typeof signature === 'string' ? signature : undefined);
+  } catch (error) {
+    if (error instanceof WebhookSignatureError) {
+      count(billing, 'unverified', 'signature-invalid');
+      request.log.warn({ reason: error.message }, 'Stripe webhook refused: signature');
+      throw new HttpProblem(400, 'webhook-signature-invalid', 'Bad request', 'The Stripe-Signature does not verify this body.');
+    }
+    if (error instanceof WebhookPayloadError) {
+      count(billing, 'unreadable', 'payload-invalid');
+      request.log.warn({ reason: error.message }, 'Stripe webhook refused: payload');
+      throw new HttpProblem(400, 'webhook-payload-invalid', 'Bad request', error.message);
+    }
+    throw error;
+  }
+}
+
+function count(billing: BillingDependencies, type: string, outcome: string) {
+  const key = `${type} ${outcome}`;
+  billing.deliveries.set(key, (billing.deliveries.get(key) ?? 0) + 1);
+}
+
+/** Counters of webhook deliveries by Stripe event type and what became of them. */
+export function webhookDeliveryMetrics(deliveries: Map<string, number>) {
+  return metricFamily('stripe_webhook_deliveries_total', 'counter', 'Stripe webhook deliveries by event type and outcome.',
+    [...deliveries].map(([key, value]) => {
+      const [type, outcome] = key.split(' ') as [string, string];
+      return { labels: { type, outcome }, value };
+    }));
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { billingCustomerId, currentSubscription, paidPlanSchema } from '../../../domain/tenant';
+import { conflict } from '../../../domain/shared/domain-error';
+import { HttpProblem } from '../../../infra/http/problem';
+import type { CommandRouteSpec } from '../../command-route';
+import type { RouteDependencies } from '../../dependencies';
+import { billingOf, returnUrl } from './billing-available';
+
+export const checkoutBody = z.strictObject({
+  plan: paidPlanSchema,
+  interval: z.enum(['month', 'year']),
+  successUrl: returnUrl,
+  cancelUrl: returnUrl,
+});
+
+/**
+ * A Stripe Checkout session for the tenant's plan. The session and its subscription carry the
+ * tenant in their metadata, which is how the webhooks find it. A tenant with a live subscription
+ * changes plan in the portal instead: a second checkout would bill it twice.
+ */
+export function startCheckoutRoute(deps: RouteDependencies): CommandRouteSpec<z.infer<typeof checkoutBody>, object> {
+  return {
+    method: 'POST', url: '/v1/billing/checkout', summary: 'Start a Stripe Checkout for a paid plan',
+    roles: ['owner'], body: checkoutBody, params: z.object({}), allowedWhileSuspended: true,
+    async handle({ body, tenant, context }) {
+      const billing = billingOf(deps);
+      const subscription = currentSubscription(tenant!.billing);
+      if (subscription && subscription.status !== 'canceled') {
+        throw conflict('subscription-exists', 'This tenant already has a subscription: change its plan in the billing portal.');
+      }
+      const priceId = billing.prices.priceOf(body.plan, body.interval);
+      if (!priceId) {
+        throw new HttpProblem(400, 'validation-failed', 'Validation failed', 'This plan is not sold with this interval.',
+          [{ path: 'interval', message: `no price is configured for ${body.plan}:${body.interval}` }]);
+      }
+      const session = await billing.stripe.createCheckoutSession({
+        tenantId: context.tenantId, customerId: billingCustomerId(tenant!.billing), priceId,
+        successUrl: body.successUrl, cancelUrl: body.cancelUrl,
+      });
+      return { status: 201, body: session };
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { Pool } from 'pg';
+
+/**
+ * What time has made due, read from the read models (as the owner role, across tenants). The read
+ * models may lag: each command the scheduler sends is decided again on its stream, so a stale row
+ * costs a no-op, never a wrong change.
+ */
+export type DueWork = {
+  unpaidTenants(nowIso: string): Promise<string[]>;
+  endedSubscriptions(nowIso: string, limit: number): Promise<{ tenantId: string; memberId: string }[]>;
+  /** Tenants on a paid plan with no usage figure for `day`, or one not yet reported to Stripe. */
+  unreportedUsage(day: string): Promise<{ tenantId: string; customerId: string | null }[]>;
+};
+
+export function createDueWork(pool: Pick<Pool, 'query'>): DueWork {
+  return {
+    async unpaidTenants(nowIso) {
+      const { rows } = await pool.query(
+        `SELECT tenant_id FROM rm_tenants WHERE billing_status = 'past_due' AND grace_ends_at <= $1`, [nowIso]);
+      return rows.map((row) => row.tenant_id);
+    },
+    async endedSubscriptions(nowIso, limit) {
+      // ISO-8601 UTC instants compare as text, which is what the index on periodEnd holds.
+      const { rows } = await pool.query(
+        `SELECT tenant_id, member_id FROM rm_members
+          WHERE subscription IS NOT NULL AND subscription->>'periodEnd' <= $1
+          ORDER BY subscription->>'periodEnd' LIMIT $2`, [nowIso, limit]);
+      return rows.map((row) => ({ tenantId: row.tenant_id, memberId: row.member_id }));
+    },
+    async unreportedUsage(day) {
+      const { rows } = await pool.query(
+        `SELECT t.tenant_id, (SELECT min(c.customer_id) FROM stripe_customers c WHERE c.tenant_id = t.tenant_id) AS customer_id
+           FROM rm_tenants t
+           LEFT JOIN tenant_usage_days u ON u.tenant_id = t.tenant_id AND u.day = $1::date
+          WHERE t.plan <> 'free' AND t.billing_status IN ('active', 'trialing', 'past_due')
+            AND (u.tenant_id IS NULL OR u.reported_at IS NULL)`, [day]);
+      return rows.map((row) => ({ tenantId: row.tenant_id, customerId: row.customer_id }));
+    },
+  };
+}

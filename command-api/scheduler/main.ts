@@ -1,0 +1,61 @@
+/**
+ * The scheduler as its own process (distributed mode): `npm run start:scheduler`. Reads
+ * DATABASE_URL, SCHEDULER_INTERVAL_MS and the Stripe settings (for the usage report), and serves
+ * /health, /ready and /metrics on SCHEDULER_PORT. Several may run: one is active, the others wait
+ * for its PostgreSQL advisory lock (the publisher's pattern) and take over when it dies.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { eventDefinitions } from '../../domain/event-definitions';
+import { loadConfig, required } from '../../infra/config/config';
+import { guardEventStore } from '../../infra/event-store/guarded-event-store';
+import { createPostgresEventStore } from '../../infra/event-store/postgres-event-store';
+import { buildOperationsServer } from '../../infra/http/operations-server';
+import { acquireLeadership } from '../../infra/postgres/advisory-leadership';
+import { migrate } from '../../infra/postgres/migrate';
+import { createPool } from '../../infra/postgres/pool';
+import { closeOnSignal } from '../../infra/process/shutdown';
+import { stripeFromEnvironment } from '../../infra/stripe/billing-config';
+import { createPlanUsage } from '../plan-usage';
+import { createStreamStates } from '../stream-states';
+import { runPeriodically } from './run-periodically';
+import { createScheduler } from './scheduler';
+
+const config = loadConfig(process.env, { allowDevelopmentSecrets: false, secrets: [] });
+const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 4, applicationName: 'membership-scheduler' });
+await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.QUERY_DB_PASSWORD });
+const streams = createStreamStates(guardEventStore(createPostgresEventStore(pool), eventDefinitions));
+const scheduler = createScheduler({
+  streams, planUsage: createPlanUsage(streams), pool, stripe: stripeFromEnvironment(config)?.stripe, newId: () => uuidv7(),
+});
+
+let active = false;
+const operations = buildOperationsServer({
+  logger: { level: config.LOG_LEVEL },
+  ready: async () => {
+    await pool.query('SELECT 1');
+  },
+  metrics: async () => `${await scheduler.metrics()}# TYPE scheduler_active gauge\nscheduler_active ${active ? 1 : 0}\n`,
+});
+await operations.listen({ host: config.HOST, port: config.SCHEDULER_PORT });
+
+const leadership = await acquireLeadership(pool, 'membership-scheduler', {
+  onWaiting: () => operations.log.info('another scheduler is active; standing by'),
+});
+active = true;
+const loop = runPeriodically(scheduler, {
+  intervalMs: config.SCHEDULER_INTERVAL_MS,
+  onError: (error) => operations.log.error({ err: error }, 'scheduler run failed; the next run tries again'),
+});
+operations.log.info(`scheduler active, every ${config.SCHEDULER_INTERVAL_MS} ms`);
+
+void leadership.lost.then(() => {
+  operations.log.fatal('lost the scheduler lock (database connection gone); exiting');
+  process.exit(1);
+});
+
+closeOnSignal('scheduler', async () => {
+  await loop.stop();
+  await operations.close();
+  await leadership.release();
+  await pool.end();
+});

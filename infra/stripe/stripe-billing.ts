@@ -1,0 +1,88 @@
+import Stripe from 'stripe';
+import { z } from 'zod';
+import { StripeRequestError, StripeUnavailableError, WebhookPayloadError, WebhookSignatureError, type StripeBilling } from './port';
+import { translateStripeEvent } from './translate-event';
+
+export type StripeBillingOptions = {
+  secretKey: string;
+  webhookSecret: string;
+  /** The local stand-in's address; unset, the SDK talks to Stripe. */
+  apiBase?: { host: string; port: number; protocol: 'http' | 'https' };
+};
+
+/** Stripe's tolerance for a signature's timestamp, in seconds (a replayed old delivery is refused). */
+const signatureToleranceSeconds = 300;
+
+/** The Stripe port on the official SDK: the one place the platform talks to Stripe. */
+export function createStripeBilling(options: StripeBillingOptions): StripeBilling {
+  const stripe = new Stripe(options.secretKey, { maxNetworkRetries: 2, timeout: 10_000, telemetry: false, ...options.apiBase });
+  return {
+    async createCheckoutSession({ tenantId, customerId, priceId, successUrl, cancelUrl }) {
+      const session = await refusalsAsErrors(() => stripe.checkout.sessions.create({
+        mode: 'subscription',
+        line_items: [{ price: priceId, quantity: 1 }],
+        success_url: successUrl,
+        cancel_url: cancelUrl,
+        client_reference_id: tenantId,
+        ...(customerId ? { customer: customerId } : {}),
+        metadata: { tenantId },
+        subscription_data: { metadata: { tenantId } },
+      }));
+      return { checkoutSessionId: session.id, url: session.url! };
+    },
+    async createPortalSession({ customerId, returnUrl }) {
+      const session = await refusalsAsErrors(() => stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl }));
+      return { url: session.url };
+    },
+    async reportMeterEvent({ eventName, customerId, value, identifier, timestamp }) {
+      try {
+        await stripe.billing.meterEvents.create({
+          event_name: eventName, payload: { stripe_customer_id: customerId, value: String(value) }, identifier, timestamp,
+        }, { idempotencyKey: identifier });
+        return 'reported';
+      } catch (error) {
+        if (isDuplicateMeterEvent(error)) return 'duplicate';
+        throw error;
+      }
+    },
+    verifyWebhook(rawBody, signatureHeader) {
+      if (!signatureHeader) throw new WebhookSignatureError('No Stripe-Signature header.');
+      let event: Stripe.Event;
+      try {
+        event = stripe.webhooks.constructEvent(rawBody, signatureHeader, options.webhookSecret, signatureToleranceSeconds);
+      } catch (error) {
+        throw new WebhookSignatureError((error as Error).message);
+      }
+      if (!eventEnvelope.safeParse(event).success) throw new WebhookPayloadError('The body is not a Stripe event.');
+      try {
+        return translateStripeEvent(event);
+      } catch {
+        throw new WebhookPayloadError(`The ${event.type} event's object does not have Stripe's shape.`);
+      }
+    },
+  };
+}
+
+/** The least a verified body must be before its object is read. */
+const eventEnvelope = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  created: z.number().int().min(0),
+  data: z.object({ object: z.object({ id: z.string().optional() }).loose() }),
+});
+
+async function refusalsAsErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError) throw new StripeRequestError(error.message, error.param ?? null);
+    if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError
+      || error instanceof Stripe.errors.StripeRateLimitError) throw new StripeUnavailableError(error.message);
+    throw error;
+  }
+}
+
+function isDuplicateMeterEvent(error: unknown) {
+  return error instanceof Stripe.errors.StripeInvalidRequestError
+    && (error.code === 'duplicate_meter_event' || /identifier.*already/i.test(error.message));
+}
