@@ -28,6 +28,8 @@ export const commandBodyLimit = 256 * 1024;
 export type CommandApiOptions = { logger: FastifyServerOptions['logger']; ready: () => Promise<void>;
   /** One log line per request; off by default, it costs a measurable share of a core under load. */
   logRequests?: boolean;
+  /** More Prometheus text for /metrics (the embedded platform's scheduler). */
+  extraMetrics?: () => Promise<string>;
 };
 
 export function buildCommandApi(dependencies: CommandApiDependencies, options: CommandApiOptions) {
@@ -39,7 +41,8 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
   const requireTenant = createTenantGuard(eventStore);
   const billing = billingSettings && { ...billingSettings, deliveries: new Map<string, number>(), inTurn: createInTurn() };
   const deps: RouteDependencies = { ...rest, billing, streams, planUsage: createPlanUsage(streams), requireTenant };
-  installHttpMetrics(app, async () => (billing ? webhookDeliveryMetrics(billing.deliveries) : ''));
+  installHttpMetrics(app, async () =>
+    (billing ? webhookDeliveryMetrics(billing.deliveries) : '') + (options.extraMetrics ? await options.extraMetrics() : ''));
   const documents: RouteDocument[] = [];
   const routes = [
     createTenantRoute(deps),

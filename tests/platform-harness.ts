@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '../infra/auth/jwt';
 import { createTestDatabase, testQueryRole, type TestDatabase } from '../infra/postgres/test-database';
-import { buildEmbeddedPlatform, type EmbeddedPlatform } from '../scripts/platform/build-platform';
+import { buildEmbeddedPlatform, type EmbeddedPlatform, type PlatformOptions } from '../scripts/platform/build-platform';
 
 export const testJwtSecret = 'test-secret-test-secret-test-secret-0123';
 
@@ -10,7 +10,7 @@ export type Harness = {
   database: TestDatabase;
   token: (tenantId: string, roles: Role[], userId?: string) => Promise<string>;
   /** Provisions a tenant through the API and returns its id and an owner token. */
-  createTenant: (name?: string) => Promise<{ tenantId: string; owner: string }>;
+  createTenant: (name?: string, plan?: 'free' | 'pro' | 'enterprise') => Promise<{ tenantId: string; owner: string }>;
   command: (method: string, url: string, token: string, body?: unknown, headers?: Record<string, string>) => Promise<Reply>;
   query: (url: string, token: string, headers?: Record<string, string>) => Promise<Reply>;
   close: () => Promise<void>;
@@ -19,13 +19,15 @@ export type Harness = {
 export type Reply = { status: number; body: any; headers: Record<string, unknown>; text: string };
 
 /** The whole embedded platform on a fresh database, driven through `inject` (no sockets). */
-export async function startHarness(options: { rateLimitPerSecond?: number; now?: () => string } = {}): Promise<Harness> {
+export async function startHarness(options: {
+  rateLimitPerSecond?: number; now?: () => string; billing?: PlatformOptions['billing'];
+} = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const platform = await buildEmbeddedPlatform({
     databaseUrl: database.url, queryDatabaseUrl: database.queryUrl, ...testQueryRole,
     jwtSecret: testJwtSecret, consistencyTimeoutMs: 3000, logger: false,
     rateLimitPerSecond: options.rateLimitPerSecond ?? 10_000,
-    analyticsPath: process.env.TEST_ANALYTICS_PATH, now: options.now,
+    analyticsPath: process.env.TEST_ANALYTICS_PATH, now: options.now, billing: options.billing,
   });
   const token = (tenantId: string, roles: Role[], userId = 'user-1') => platform.tokens.sign({ userId, tenantId, roles });
   const toReply = (response: { statusCode: number; body: string; headers: Record<string, unknown> }): Reply => {
@@ -45,8 +47,8 @@ export async function startHarness(options: { rateLimitPerSecond?: number; now?:
   const query: Harness['query'] = async (url, bearer, headers = {}) =>
     toReply(await platform.queryApi.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}`, ...headers } }));
   const platformToken = await token(uuidv7(), ['platform'], 'operator');
-  const createTenant = async (name = 'Chess Club') => {
-    const reply = await command('POST', '/v1/tenants', platformToken, { name, subdomain: `t${uuidv7().slice(-12)}`, plan: 'pro' });
+  const createTenant = async (name = 'Chess Club', plan: 'free' | 'pro' | 'enterprise' = 'pro') => {
+    const reply = await command('POST', '/v1/tenants', platformToken, { name, subdomain: `t${uuidv7().slice(-12)}`, plan });
     if (reply.status !== 201) throw new Error(`tenant creation failed: ${reply.text}`);
     return { tenantId: reply.body.tenantId as string, owner: await token(reply.body.tenantId, ['owner']) };
   };

@@ -21,6 +21,12 @@ import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
 import { analyticsProjection, logCheckpointProgress } from '../../query-api/read-model-progress';
 import { installRebuildRoutes } from './rebuild-routes';
+import { createPlanUsage } from '../../command-api/plan-usage';
+import { runPeriodically } from '../../command-api/scheduler/run-periodically';
+import { createScheduler } from '../../command-api/scheduler/scheduler';
+import { createStreamStates } from '../../command-api/stream-states';
+import type { StripeSettings } from '../../infra/stripe/billing-config';
+import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 
 export type PlatformOptions = {
   databaseUrl: string;
@@ -38,6 +44,11 @@ export type PlatformOptions = {
   analyticsPath?: string;
   /** The clock of both APIs (tests fix it). */
   now?: () => string;
+  /** Tenants paying through Stripe (or the local stand-in); without it the billing routes answer 503. */
+  billing?: StripeSettings & { gracePeriodSeconds: number };
+  /** Runs the scheduler every so often; unset, it runs only when asked (`platform.scheduler.runOnce`). */
+  schedulerIntervalMs?: number;
+  onSchedulerError?: (error: unknown) => void;
 };
 
 /**
@@ -76,10 +87,20 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     await queryPool.query('SELECT 1');
     await analytics?.ping();
   };
+  const newId = () => uuidv7();
+  const streams = createStreamStates(eventStore);
+  const scheduler = createScheduler({ streams, planUsage: createPlanUsage(streams), pool: writePool, stripe: options.billing?.stripe, newId });
+  const schedulerLoop = options.schedulerIntervalMs === undefined ? undefined : runPeriodically(scheduler, {
+    intervalMs: options.schedulerIntervalMs, onError: options.onSchedulerError ?? (() => undefined),
+  });
+  const billing = options.billing && {
+    stripe: options.billing.stripe, prices: options.billing.prices, gracePeriodSeconds: options.billing.gracePeriodSeconds,
+    webhookRecords: createWebhookRecords(writePool),
+  };
   const commandApi = buildCommandApi({
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool),
-    now, newId: () => uuidv7(),
-  }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
+    ...(billing ? { billing } : {}), now, newId,
+  }, { logger: options.logger, ready, logRequests: options.logRequests ?? false, extraMetrics: () => scheduler.metrics() });
   const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress, signal) =>
     rebuildAnalytics({ events: baseStore, pool: projectionPool, analytics, tenantId, onProgress, signal })) : undefined;
   installRebuildRoutes(commandApi, tokens, rebuilds);
@@ -96,7 +117,9 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     tokens,
     writePool,
     analytics,
+    scheduler,
     async close() {
+      await schedulerLoop?.stop();
       await Promise.all([commandApi.close(), queryApi.close()]);
       await tail.stop();
       await analyticsTail?.stop();
