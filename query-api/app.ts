@@ -17,6 +17,7 @@ import { getMemberRoute } from './routes/members/get-member';
 import { listMembersRoute } from './routes/members/list-members';
 import { listMembershipTypesRoute } from './routes/membership-types/list-membership-types';
 import { getTenantRoute } from './routes/tenant/get-tenant';
+import { getTenantUsageRoute } from './routes/tenant/get-tenant-usage';
 
 export type QueryApiOptions = { logger: FastifyServerOptions['logger']; ready: () => Promise<void>;
   /** One log line per request; off by default, it costs a measurable share of a core under load. */
@@ -30,7 +31,7 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
   const documents: DocumentedRoute[] = [];
   const routes = [
     listMembersRoute(deps), exportMembersRoute(deps), getMemberRoute(deps), listMembershipTypesRoute(deps),
-    getTenantRoute(deps), listAuditEventsRoute(deps),
+    getTenantRoute(deps), getTenantUsageRoute(deps), listAuditEventsRoute(deps),
     analyticsOverviewRoute(deps), analyticsEngagementRoute(deps), analyticsRetentionRoute(deps), analyticsRevenueRoute(deps),
   ];
   for (const route of routes) registerQueryRoute(app, deps, documents, route as never);

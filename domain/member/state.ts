@@ -3,6 +3,9 @@ import type { MemberEvent, SubscriptionTerms } from './events';
 
 export type MemberStatus = 'pending' | 'active' | 'suspended' | 'inactive';
 
+/** The members a plan's member limit counts (DESIGN §10): a deactivated member frees its seat. */
+export const seatHoldingStatuses: readonly MemberStatus[] = ['pending', 'active', 'suspended'];
+
 /**
  * `anchor` is where the subscription's periods are counted from and `periodsRenewed` how many
  * renewals there have been: period n ends at anchor + (n + 1) intervals, so a subscription started

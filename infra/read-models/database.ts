@@ -1,11 +1,18 @@
 import { Kysely, PostgresDialect, type ColumnType } from 'kysely';
 import type { Pool } from 'pg';
 
-/** The read-model tables as the query API sees them (see migration 002). */
+/** The read-model tables as the query API sees them (see migrations 002, 004, 006, 009). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A calendar date: pg reads it as local midnight, so select it as text (to_char) to show it. */
+type CalendarDate = ColumnType<Date, string, string>;
 
 export type ReadModelDatabase = {
-  rm_tenants: { tenant_id: string; name: string; subdomain: string; plan: string; created_at: Timestamp; updated_at: Timestamp; revision: number };
+  rm_tenants: {
+    tenant_id: string; name: string; subdomain: string; created_at: Timestamp; updated_at: Timestamp; revision: number;
+    /** The plan in force (migration 009), and the billing view of the newest billing event. */
+    plan: string; billing_status: string; billing_interval: string | null; current_period_end: Timestamp | null;
+    cancel_at_period_end: boolean; grace_ends_at: Timestamp | null;
+  };
   rm_membership_types: {
     tenant_id: string; membership_type_id: string; name: string; description: string | null; monthly_price_cents: number;
     currency: string; features: string[]; created_at: Timestamp; revision: number;
@@ -17,6 +24,7 @@ export type ReadModelDatabase = {
   };
   rm_member_activity: { tenant_id: string; member_id: string; last_activity_at: Timestamp };
   rm_member_counts: { tenant_id: string; status: string; members: number };
+  tenant_usage_days: { tenant_id: string; day: CalendarDate; member_seats: number; reported_at: Timestamp | null };
   projection_checkpoints: { projection: string; position: number; updated_at: Timestamp };
   projection_partition_offsets: { projection: string; topic: string; partition: number; next_offset: number; position: number; updated_at: Timestamp };
   events: {

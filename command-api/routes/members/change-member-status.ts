@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MemberCommand } from '../../../domain/member';
+import { seatHoldingStatuses, type MemberCommand } from '../../../domain/member';
 import { DomainError } from '../../../domain/shared/domain-error';
 import type { Tenant } from '../../../domain/tenant';
 import { HttpProblem } from '../../../infra/http/problem';
@@ -47,7 +47,7 @@ export async function changeStatus(
   if (command.type !== 'ReactivateMember') return change();
   deps.streams.forget(streamId);
   const { state } = await deps.streams.load(streamId, memberDecider);
-  if (state.kind !== 'registered' || state.status !== 'inactive') return change();
+  if (state.kind !== 'registered' || seatHoldingStatuses.includes(state.status)) return change();
   await deps.planUsage.takeMemberSeat(tenant, memberId, context);
   try {
     return await change();
