@@ -9,6 +9,9 @@ import { createPool } from '../infra/postgres/pool';
 import { withCredentials } from '../infra/postgres/connection-url';
 import { buildEmbeddedPlatform } from './platform/build-platform';
 import { ensureDemoTenant } from './platform/demo-tenant';
+import { stripeFromEnvironment } from '../infra/stripe/billing-config';
+import { developmentPrices } from '../infra/stripe/prices';
+import { developmentWebhookSecret, startDevelopmentStripe } from '../infra/stripe/development-stripe';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: true });
 if (config.usesDevelopmentSecrets) {
@@ -24,6 +27,10 @@ if (!databaseUrl) {
   databaseUrl = embedded.url('membership');
 }
 
+// Without STRIPE_SECRET_KEY, billing runs against the local Stripe stand-in (DESIGN §10).
+const development = config.STRIPE_SECRET_KEY ? undefined : await startDevelopmentStripe();
+const stripe = development?.settings ?? stripeFromEnvironment(config);
+
 const platform = await buildEmbeddedPlatform({
   databaseUrl,
   queryDatabaseUrl: config.QUERY_DATABASE_URL ?? withCredentials(databaseUrl, config.QUERY_DB_ROLE, config.queryRolePassword),
@@ -36,6 +43,9 @@ const platform = await buildEmbeddedPlatform({
   rateLimitPerSecond: config.RATE_LIMIT_PER_SECOND,
   onProjectionError: (error) => console.error('projection failed, retrying:', error),
   analyticsPath: `${config.DATA_DIR}/chdb`,
+  ...(stripe ? { billing: { ...stripe, gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
+  schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
+  onSchedulerError: (error) => console.error('scheduler run failed, retrying at the next interval:', error),
 });
 await platform.commandApi.listen({ host: config.HOST, port: config.COMMAND_API_PORT });
 await platform.queryApi.listen({ host: config.HOST, port: config.QUERY_API_PORT });
@@ -44,6 +54,15 @@ const demo = await ensureDemoTenant(platform);
 const token = await platform.tokens.sign({ userId: 'demo-owner', tenantId: demo.tenantId, roles: ['owner'] }, '30d');
 const commandUrl = `http://${config.HOST}:${config.COMMAND_API_PORT}`;
 const queryUrl = `http://${config.HOST}:${config.QUERY_API_PORT}`;
+development?.standIn.setWebhookUrl(`${commandUrl}/v1/webhooks/stripe`);
+const billingNote = development ? `
+*** DEVELOPMENT BILLING: the local Stripe stand-in at ${development.standIn.url} (no STRIPE_SECRET_KEY). ***
+  webhook secret  ${developmentWebhookSecret}
+  prices          ${developmentPrices}
+  try a checkout: curl -s -X POST ${commandUrl}/v1/billing/checkout -H "Authorization: Bearer $TOKEN" \\
+    -H 'Content-Type: application/json' -d '{"plan":"enterprise","interval":"month","successUrl":"${queryUrl}/dashboard","cancelUrl":"${queryUrl}/dashboard"}'
+  then open the "url" it returns in a browser and press Pay.
+` : '';
 console.log(`
 Membership platform is running (embedded mode).
   command API  ${commandUrl}   (OpenAPI: ${commandUrl}/docs)
@@ -59,6 +78,7 @@ Try:
   curl -s ${queryUrl}/v1/members -H "Authorization: Bearer $TOKEN"
 
 More tokens: npm run token -- --tenant ${demo.tenantId} --role admin
+${billingNote}
 Stop with Ctrl-C.
 `);
 
@@ -76,6 +96,7 @@ async function shutdown(signal: string) {
   }
   // Ctrl-C in a terminal also signals PostgreSQL itself; stopping an already stopped server is fine.
   await embedded?.stop().catch(() => undefined);
+  await development?.standIn.close().catch(() => undefined);
   console.log('stopped.');
   process.exit(0);
 }

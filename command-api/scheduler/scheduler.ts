@@ -17,9 +17,10 @@ export type SchedulerDependencies = {
   /** Absent when billing is not configured: usage figures are then kept locally only. */
   stripe: StripeBilling | undefined;
   newId: () => string;
+  onError?: (error: unknown) => void;
 };
 
-type Action = 'tenant-suspended' | 'subscription-renewed' | 'usage-reported' | 'usage-stored';
+type Action = 'tenant-suspended' | 'subscription-renewed' | 'usage-reported' | 'usage-stored' | 'usage-failed';
 
 /** Member subscriptions looked at per pass; a run makes passes until nothing due is left. */
 const renewalBatch = 500;
@@ -71,9 +72,16 @@ export function createScheduler(deps: SchedulerDependencies) {
   async function reportUsage(now: Date) {
     const day = now.toISOString().slice(0, 10);
     for (const { tenantId, customerId } of await due.unreportedUsage(day)) {
-      const memberSeats = await deps.planUsage.memberSeats(tenantId);
-      count(await reportMemberSeats(deps.pool, deps.stripe, { tenantId, customerId, day, memberSeats, now }) === 'reported'
-        ? 'usage-reported' : 'usage-stored');
+      try {
+        const memberSeats = await deps.planUsage.memberSeats(tenantId);
+        count(await reportMemberSeats(deps.pool, deps.stripe, { tenantId, customerId, day, memberSeats, now }) === 'reported'
+          ? 'usage-reported' : 'usage-stored');
+      } catch (error) {
+        // One tenant's report (Stripe refusing, unreachable) must not hold back the others; the
+        // figure is stored, unreported, and the next run sends it again under the same identifier.
+        count('usage-failed');
+        deps.onError?.(error);
+      }
     }
   }
 
