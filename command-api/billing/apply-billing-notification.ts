@@ -69,9 +69,11 @@ async function decide(deps: RouteDependencies, billing: BillingDependencies, ten
 }
 
 async function applyParked(deps: RouteDependencies, billing: BillingDependencies, customerId: string) {
-  for (const parked of await billing.webhookRecords.takeParked(customerId)) {
+  // Removed only once applied and recorded: a failure leaves it parked for the next link or retry.
+  for (const parked of await billing.webhookRecords.parked(customerId)) {
     const applied = await applyBillingNotification(deps, billing, parked);
     await billing.webhookRecords.record({ ...parked, tenantId: applied.tenantId, outcome: applied.outcome });
+    await billing.webhookRecords.unpark(parked.eventId);
   }
 }
 

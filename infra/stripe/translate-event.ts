@@ -14,7 +14,8 @@ export function translateStripeEvent(event: Stripe.Event): BillingNotification {
       const session = event.data.object;
       const customerId = idOf(session.customer);
       if (session.mode !== 'subscription' || customerId === null) return { kind: 'ignored', ...base };
-      return { kind: 'checkout-completed', ...base, tenantId: tenantIn(session.metadata) ?? session.client_reference_id,
+      // Only the metadata our server set: a buyer can choose client_reference_id on a Payment Link.
+      return { kind: 'checkout-completed', ...base, tenantId: tenantIn(session.metadata),
         customerId, checkoutSessionId: session.id, subscriptionId: idOf(session.subscription) };
     }
     case 'customer.subscription.created':

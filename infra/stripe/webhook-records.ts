@@ -11,11 +11,16 @@ export type WebhookRecords = {
   outcomeOf(eventId: string): Promise<DeliveryOutcome | null>;
   record(delivery: { eventId: string; type: string; created: number; tenantId: string | null; outcome: DeliveryOutcome }): Promise<void>;
   tenantOfCustomer(customerId: string): Promise<string | null>;
-  /** Links a customer to a tenant unless it is linked already; returns the tenant it is linked to. */
+  /**
+   * Links a customer to a tenant unless it is linked already; returns the tenant it is linked to
+   * (the no-op update makes a concurrent first link return the winner's row instead of nothing).
+   */
   linkCustomer(customerId: string, tenantId: string): Promise<string>;
   park(notification: Placed): Promise<void>;
-  /** Removes and returns the notifications parked for a customer, oldest first. */
-  takeParked(customerId: string): Promise<Placed[]>;
+  /** The notifications parked for a customer, oldest first. */
+  parked(customerId: string): Promise<Placed[]>;
+  /** Once a parked notification was applied and its delivery recorded. */
+  unpark(eventId: string): Promise<void>;
 };
 
 export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords {
@@ -40,8 +45,9 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
     async linkCustomer(customerId, tenantId) {
       const { rows } = await pool.query(
         `WITH inserted AS (
-           INSERT INTO stripe_customers (customer_id, tenant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING tenant_id)
-         SELECT tenant_id FROM inserted UNION ALL SELECT tenant_id FROM stripe_customers WHERE customer_id = $1 LIMIT 1`,
+           INSERT INTO stripe_customers (customer_id, tenant_id) VALUES ($1, $2)
+           ON CONFLICT (customer_id) DO UPDATE SET customer_id = stripe_customers.customer_id RETURNING tenant_id)
+         SELECT tenant_id FROM inserted`,
         [customerId, tenantId]);
       return rows[0].tenant_id;
     },
@@ -50,10 +56,13 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
         `INSERT INTO stripe_parked_notifications (event_id, customer_id, notification) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING`, [notification.eventId, notification.customerId, JSON.stringify(notification)]);
     },
-    async takeParked(customerId) {
+    async parked(customerId) {
       const { rows } = await pool.query(
-        `DELETE FROM stripe_parked_notifications WHERE customer_id = $1 RETURNING notification, received_at`, [customerId]);
-      return rows.sort((a, b) => a.received_at - b.received_at).map((row) => row.notification);
+        `SELECT notification FROM stripe_parked_notifications WHERE customer_id = $1 ORDER BY received_at`, [customerId]);
+      return rows.map((row) => row.notification);
+    },
+    async unpark(eventId) {
+      await pool.query('DELETE FROM stripe_parked_notifications WHERE event_id = $1', [eventId]);
     },
   };
 }

@@ -38,25 +38,40 @@ export async function changeStatus(
   deps: RouteDependencies, tenant: Tenant, memberId: string, command: MemberCommand, context: CommandContext, ifMatch?: number,
 ) {
   const streamId = memberStream(context.tenantId, memberId);
-  const change = () => handleCommand(deps.streams, streamId, memberDecider, command, context, ifMatch);
   if (command.type === 'DeactivateMember') {
-    const result = await change();
+    const result = await handleCommand(deps.streams, streamId, memberDecider, command, context, ifMatch);
     await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
     return result;
   }
-  if (command.type !== 'ReactivateMember') return change();
-  deps.streams.forget(streamId);
-  const { state } = await deps.streams.load(streamId, memberDecider);
-  if (state.kind !== 'registered' || seatHoldingStatuses.includes(state.status)) return change();
-  await deps.planUsage.takeMemberSeat(tenant, memberId, context);
-  try {
-    return await change();
-  } catch (error) {
-    // Only a refusal surely changed nothing; after any other failure the seat stays taken.
-    if (error instanceof DomainError || error instanceof HttpProblem) await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
-    throw error;
+  if (command.type !== 'ReactivateMember') return handleCommand(deps.streams, streamId, memberDecider, command, context, ifMatch);
+  for (let attempt = 1; ; attempt++) {
+    deps.streams.forget(streamId);
+    const loaded = await deps.streams.load(streamId, memberDecider);
+    // The seat is decided on this revision, so the change must apply to exactly it: a
+    // deactivation landing in between would otherwise let a member back in without a seat.
+    const expected = ifMatch ?? loaded.revision;
+    const changeAt = () => handleCommand(deps.streams, streamId, memberDecider, command, context, expected);
+    if (loaded.state.kind !== 'registered' || seatHoldingStatuses.includes(loaded.state.status)) {
+      try {
+        return await changeAt();
+      } catch (error) {
+        if (ifMatch === undefined && isRevisionMismatch(error) && attempt < 3) continue;
+        throw error;
+      }
+    }
+    await deps.planUsage.takeMemberSeat(tenant, memberId, context);
+    try {
+      return await changeAt();
+    } catch (error) {
+      // Only a refusal surely changed nothing; after any other failure the seat stays taken.
+      if (error instanceof DomainError || error instanceof HttpProblem) await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
+      if (ifMatch === undefined && isRevisionMismatch(error) && attempt < 3) continue;
+      throw error;
+    }
   }
 }
+
+const isRevisionMismatch = (error: unknown) => error instanceof HttpProblem && error.status === 412;
 
 function statusRoute(
   deps: RouteDependencies, action: StatusAction, body: z.ZodType<{ reason?: string }>, summary: string,

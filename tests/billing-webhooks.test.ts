@@ -1,0 +1,185 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type Stripe from 'stripe';
+import { v7 as uuidv7 } from 'uuid';
+import { addMonthsUtc } from '../domain/shared/time';
+import { startBillingHarness, subscriptionOf, type BillingHarness } from './billing-harness';
+
+const test = suite<{ h: BillingHarness }>('Stripe webhooks: verification, dedup, arrival order, the scheduler');
+test.before(async (context) => {
+  context.h = await startBillingHarness();
+});
+test.after(async ({ h }) => h.close());
+
+const eventCount = async (h: BillingHarness) =>
+  (await h.platform.writePool.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number;
+
+/** Deterministic shuffle (mulberry32), so a failing order is replayed from its seed. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  let a = seed;
+  const random = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+/**
+ * A tenant's Stripe life, at the same offsets from its own start (Stripe's clock only moves
+ * forward, so each life starts later): checkout, a failed renewal, its payment, an upgrade, a
+ * second failure, and in life 1 a deletion. Some steps share a second, as Stripe's often do.
+ */
+async function live(h: BillingHarness, owner: string, life: number, start: number): Promise<Stripe.Event[]> {
+  h.clock.now = start;
+  const events = await h.standIn.completeCheckout(await h.checkout(owner));
+  const subscription = subscriptionOf(events);
+  for (const [offset, step] of [
+    [30, () => h.standIn.failPayment(subscription)],
+    [33, () => h.standIn.payInvoice(subscription)],
+    [33, () => h.standIn.changePrice(subscription, 'price_enterprise_month')],
+    [61, () => h.standIn.failPayment(subscription)],
+    ...(life === 1 ? [[62, () => h.standIn.cancel(subscription, { atPeriodEnd: false })] as const] : []),
+  ] as const) {
+    h.clock.now = start + offset;
+    events.push(...await step());
+  }
+  return events;
+}
+
+/** A billing view with its instants as seconds after the life's start, comparable across lives. */
+function relative(view: Awaited<ReturnType<BillingHarness['billingOf']>>, start: number) {
+  const offset = (instant: string | null | undefined) => (instant ? Date.parse(instant) / 1000 - start : instant);
+  return view && { ...view, currentPeriodEnd: offset(view.currentPeriodEnd), graceEndsAt: offset(view.graceEndsAt) };
+}
+
+test('arrival order does not matter: 1,000 orderings over many tenants end as the in-order delivery does', async ({ h }) => {
+  const perLife = Number(process.env.PER_LIFE ?? 500);
+  let start = Math.floor(Date.now() / 1000) - 2 * (perLife + 1) * 100;
+  const nextStart = () => (start += 100);
+  for (const life of [0, 1]) {
+    const reference = await h.createTenant(`Reference ${life}`, 'free');
+    const referenceStart = nextStart();
+    for (const event of await live(h, reference.owner, life, referenceStart)) assert.is((await h.deliver(event)).status, 200);
+    const expected = relative(await h.billingOf(reference.tenantId), referenceStart);
+    assert.ok(expected && expected.status === (life === 0 ? 'past_due' : 'canceled') && expected.plan === (life === 0 ? 'enterprise' : 'free'),
+      JSON.stringify(expected));
+    for (let batch = 0; batch < perLife; batch += 25) {
+      // Lives are made one after the other (they move the stand-in's one clock), delivered together.
+      const tenants: { tenantId: string; seed: number; events: Stripe.Event[]; lifeStart: number }[] = [];
+      for (let i = 0; i < 25; i++) {
+        const seed = life * 10_000 + batch + i + 1;
+        const { tenantId, owner } = await h.createTenant(`Shuffled ${seed}`, 'free');
+        const lifeStart = nextStart();
+        tenants.push({ tenantId, seed, lifeStart, events: await live(h, owner, life, lifeStart) });
+      }
+      const results = await Promise.allSettled(tenants.map(async ({ tenantId, seed, events, lifeStart }) => {
+        const withDuplicates = [...events, ...events.filter((_, n) => (n * seed) % 4 === 0)];
+        for (const event of shuffled(withDuplicates, seed)) assert.is((await h.deliver(event)).status, 200);
+        assert.equal(relative(await h.billingOf(tenantId), lifeStart), expected, `life ${life}, seed ${seed}`);
+      }));
+      const failure = results.find((r) => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    }
+  }
+});
+
+test('refused deliveries change nothing and are counted: no, wrong, expired or mismatched signature; not an event', async ({ h }) => {
+  const { owner } = await h.createTenant('Attacked Club', 'free');
+  const [completed] = await h.standIn.completeCheckout(await h.checkout(owner));
+  const body = JSON.stringify(completed);
+  const before = await eventCount(h);
+  const refusals = [
+    await h.deliver(completed!, { signature: '' }),
+    await h.deliver(completed!, { signature: `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }),
+    await h.deliver(completed!, { signature: h.standIn.signatureFor(body, Math.floor(Date.now() / 1000) - 301) }),
+    await h.deliver(completed!, { body: body.replace('"complete"', '"open"'), signature: h.standIn.signatureFor(body) }),
+  ];
+  for (const reply of refusals) assert.equal([reply.status, reply.body.code], [400, 'webhook-signature-invalid']);
+  const notEvent = await h.deliver({ hello: 'world' });
+  assert.equal([notEvent.status, notEvent.body.code], [400, 'webhook-payload-invalid']);
+  const malformed = await h.deliver({ ...completed, type: 'customer.subscription.updated', data: { object: { id: 'sub_x' } } });
+  assert.equal([malformed.status, malformed.body.code], [400, 'webhook-payload-invalid']);
+  assert.is(await eventCount(h), before, 'nothing appended');
+  const { rows } = await h.platform.writePool.query('SELECT count(*)::int AS n FROM stripe_webhook_deliveries WHERE event_id = $1', [completed!.id]);
+  assert.is(rows[0].n, 0, 'nothing recorded');
+  const metrics = await h.platform.commandApi.inject({ method: 'GET', url: '/metrics' });
+  assert.match(metrics.body, /stripe_webhook_deliveries_total\{type="unverified",outcome="signature-invalid"\} [4-9]/);
+});
+
+test('verified but not ours to apply: a duplicate, an ignored type, an unknown tenant or price — 200, no effect, logged', async ({ h }) => {
+  const { tenantId, owner } = await h.createTenant('Quiet Club', 'free');
+  const events = await h.standIn.completeCheckout(await h.checkout(owner));
+  for (const event of events) assert.is((await h.deliver(event)).status, 200);
+  const before = await eventCount(h);
+  assert.equal((await h.deliver(events[1]!)).body, { received: true }, 'a duplicate');
+  const ignored = { ...events[0]!, id: `evt_${uuidv7()}`, type: 'charge.succeeded' };
+  assert.is((await h.deliver(ignored)).status, 200);
+  const subscription = events[1]!.data.object as Stripe.Subscription;
+  const strangerTenant = { ...events[1]!, id: `evt_${uuidv7()}`, data: { object: { ...subscription, metadata: { tenantId: uuidv7() } } } };
+  assert.is((await h.deliver(strangerTenant)).status, 200);
+  const notATenant = { ...events[1]!, id: `evt_${uuidv7()}`, data: { object: { ...subscription, metadata: { tenantId: 'x; DROP TABLE' } } } };
+  assert.is((await h.deliver(notATenant)).status, 200);
+  const strangePrice = { ...events[1]!, id: `evt_${uuidv7()}`, created: events[1]!.created + 5, data: { object: {
+    ...subscription, items: { ...subscription.items, data: [{ ...subscription.items.data[0]!, price: { ...subscription.items.data[0]!.price, id: 'price_unknown' } }] } } } };
+  assert.is((await h.deliver(strangePrice)).status, 200);
+  assert.is(await eventCount(h), before, 'no tenant changed');
+  const outcomes = (await h.platform.writePool.query(
+    'SELECT event_id, outcome FROM stripe_webhook_deliveries WHERE event_id = ANY($1)', [[ignored.id, strangerTenant.id, notATenant.id, strangePrice.id]])).rows;
+  assert.equal(Object.fromEntries(outcomes.map((r) => [r.event_id, r.outcome])), {
+    [ignored.id]: 'ignored', [strangerTenant.id]: 'unknown-tenant', [notATenant.id]: 'unknown-tenant', [strangePrice.id]: 'unknown-price',
+  });
+  assert.is((await h.billingOf(tenantId))!.plan, 'pro');
+});
+
+test('an invoice of a customer not linked yet is kept and applied when the checkout link arrives', async ({ h }) => {
+  const { tenantId, owner } = await h.createTenant('Early Invoice Club', 'free');
+  const events = await h.standIn.completeCheckout(await h.checkout(owner));
+  const bare = (event: Stripe.Event) => {
+    const invoice = event.data.object as Stripe.Invoice;
+    const parent = invoice.parent && { ...invoice.parent, subscription_details: invoice.parent.subscription_details && { ...invoice.parent.subscription_details, metadata: {} } };
+    return { ...event, data: { object: { ...invoice, metadata: {}, parent } } };
+  };
+  h.clock.now += 10;
+  const subscriptionFailed = (await h.standIn.failPayment(subscriptionOf(events))).find((e) => e.type === 'invoice.payment_failed')!;
+  assert.is((await h.deliver(bare(subscriptionFailed))).status, 200);
+  assert.is((await h.billingOf(tenantId))!.status, 'free', 'parked, not applied');
+  for (const event of events) await h.deliver(event);
+  assert.is((await h.billingOf(tenantId))!.status, 'past_due', 'the parked failure was applied once the customer was linked');
+});
+
+test('the scheduler: usage reported once a day with an idempotent identifier, member renewals keep the anchor day, twice changes nothing', async ({ h }) => {
+  const { tenantId, owner } = await h.createTenant('Metered Club', 'free');
+  for (const event of await h.standIn.completeCheckout(await h.checkout(owner))) await h.deliver(event);
+  const type = await h.command('POST', '/v1/membership-types', owner, { name: 'Gold', monthlyPriceCents: 1000, currency: 'EUR', features: [] });
+  const member = await h.command('POST', '/v1/members', owner, { email: 'r@example.org', firstName: 'R', lastName: 'S' });
+  await h.command('POST', '/v1/members', owner, { email: 's@example.org', firstName: 'S', lastName: 'T', invite: true });
+  const subscribed = await h.command('POST', `/v1/members/${member.body.memberId}/subscription`, owner,
+    { membershipTypeId: type.body.membershipTypeId, interval: 'month' });
+  await h.query('/v1/tenant', owner, { 'x-consistency-position': String(subscribed.body.position) });
+  const now = new Date(Date.now() + 40 * 86400 * 1000);
+  h.clock.now = Math.floor(now.getTime() / 1000);
+  await h.platform.scheduler.runOnce(now);
+  await h.platform.scheduler.runOnce(now);
+  const reported = h.standIn.meterEvents.filter((e) => e.identifier === `${tenantId}:${now.toISOString().slice(0, 10)}`);
+  assert.is(reported.length, 1, 'one meter event for the day, however often the scheduler runs');
+  assert.equal([reported[0]!.event_name, reported[0]!.payload.value], ['member_seats', '2']);
+  const usage = await h.query(`/v1/tenant/usage?from=${now.toISOString().slice(0, 10)}&to=${now.toISOString().slice(0, 10)}`, owner);
+  assert.equal(usage.body.days.map((d: { memberSeats: number; reportedAt: string | null }) => [d.memberSeats, d.reportedAt !== null]), [[2, true]]);
+  const history = await h.platform.eventStore.readStream(`member-${tenantId}_${member.body.memberId}`);
+  const renewals = history.filter((e) => e.type === 'SubscriptionRenewed');
+  const started = history.find((e) => e.type === 'SubscriptionStarted')!.data as { periodStart: string };
+  assert.is(renewals.length, 1, 'one period ended in 40 days, renewed once, however often the scheduler ran');
+  assert.is((renewals[0]!.data as { periodEnd: string }).periodEnd, addMonthsUtc(started.periodStart, 2), 'counted from the anchor');
+  const metrics = await h.platform.commandApi.inject({ method: 'GET', url: '/metrics' });
+  assert.match(metrics.body, /scheduler_runs_total\{result="succeeded"\} \d+/);
+  assert.match(metrics.body, /tenants_by_billing_status\{status="active"\} \d+/);
+});
+
+test.run();
