@@ -30,6 +30,7 @@ import { measureProjectionLag } from './bench/projection-lag';
 import { measureRawInsertCeiling } from './bench/raw-insert-ceiling';
 import { runAnalyticsBench } from './bench/analytics/analytics-bench';
 import { runDistributedBench } from './bench/distributed/distributed-bench';
+import { runBillingBench } from './bench/billing/billing-bench';
 import { createBenchTenants, ensureLargeTenant } from './bench/setup';
 import { startMemorySampler } from './bench/memory';
 import { round } from './bench/stats';
@@ -43,6 +44,7 @@ const { values } = parseArgs({ options: {
   backlog: { type: 'string', default: '200000' }, profile: { type: 'string' },
   analytics: { type: 'boolean', default: false }, activities: { type: 'string', default: '1000000' },
   members: { type: 'string', default: '20000' }, queries: { type: 'string', default: '200' },
+  billing: { type: 'boolean', default: false }, 'billing-tenants': { type: 'string', default: '300' },
 } });
 const log = (message: string) => console.error(`[bench] ${message}`);
 if (values.analytics) {
@@ -50,6 +52,11 @@ if (values.analytics) {
     activities: Number(values.activities), members: Number(values.members), queries: Number(values.queries), log,
   });
   console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'PostgreSQL and ClickHouse on the same machine' }, ...result }, null, 2));
+  process.exit(0);
+}
+if (values.billing) {
+  const result = await runBillingBench({ tenants: Number(values['billing-tenants']), log });
+  console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'platform, PostgreSQL, Stripe stand-in and load on the same machine' }, ...result }, null, 2));
   process.exit(0);
 }
 if (values.distributed) {

@@ -1,0 +1,88 @@
+import type Stripe from 'stripe';
+import { v7 as uuidv7 } from 'uuid';
+import { withCredentials } from '../../../infra/postgres/connection-url';
+import { startDevelopmentStripe } from '../../../infra/stripe/development-stripe';
+import { buildEmbeddedPlatform } from '../../platform/build-platform';
+import { benchDatabase } from '../bench-database';
+import { round } from '../stats';
+
+export type BillingBenchOptions = { tenants: number; log: (m: string) => void };
+
+const graceSeconds = 2;
+const schedulerIntervalMs = 1000;
+const jwtSecret = 'bench-secret-bench-secret-bench-secret-0';
+
+/**
+ * Billing, self-contained (throw-away PostgreSQL, the local Stripe stand-in): webhook deliveries
+ * per second through the HTTP route with signature verification, each tenant's events in order
+ * and tenants in parallel; then the time from a payment failure to suspension with a 2 s grace
+ * period and the scheduler every second (target: within one scheduler interval of the grace end).
+ */
+export async function runBillingBench(options: BillingBenchOptions) {
+  const { log } = options;
+  const database = await benchDatabase(log);
+  const { standIn, settings } = await startDevelopmentStripe();
+  const platform = await buildEmbeddedPlatform({
+    databaseUrl: database.url, queryDatabaseUrl: withCredentials(database.url, 'membership_query', 'membership_query'),
+    queryRole: 'membership_query', queryRolePassword: 'membership_query', jwtSecret, consistencyTimeoutMs: 5000,
+    logger: false, rateLimitPerSecond: 100_000, billing: { ...settings, gracePeriodSeconds: graceSeconds }, schedulerIntervalMs,
+  });
+  try {
+    const commandUrl = await platform.commandApi.listen({ host: '127.0.0.1', port: 0 });
+    const platformToken = await platform.tokens.sign({ userId: 'bench', tenantId: uuidv7(), roles: ['platform'] });
+    const post = async (path: string, token: string, body: unknown) => {
+      const response = await fetch(`${commandUrl}${path}`, { method: 'POST', body: JSON.stringify(body),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+      return { status: response.status, body: await response.json() as any };
+    };
+    log(`making the Stripe lives of ${options.tenants} tenants on the stand-in`);
+    const lives: { tenantId: string; owner: string; subscriptionId: string; events: Stripe.Event[] }[] = [];
+    for (let i = 0; i < options.tenants; i++) {
+      const { body } = await post('/v1/tenants', platformToken, { name: `Bench ${i}`, subdomain: `b${uuidv7().slice(-12)}`, plan: 'free' });
+      const owner = await platform.tokens.sign({ userId: 'owner', tenantId: body.tenantId, roles: ['owner'] });
+      const session = await post('/v1/billing/checkout', owner, { plan: 'pro', interval: 'month', successUrl: 'https://example.org/a', cancelUrl: 'https://example.org/b' });
+      const events = await standIn.completeCheckout(session.body.checkoutSessionId);
+      const subscriptionId = (events.find((e) => e.type === 'customer.subscription.created')!.data.object as Stripe.Subscription).id;
+      events.push(...await standIn.changePrice(subscriptionId, 'price_enterprise_month'), ...await standIn.changePrice(subscriptionId, 'price_pro_month'));
+      lives.push({ tenantId: body.tenantId, owner, subscriptionId, events });
+    }
+    const deliver = async (event: Stripe.Event) => {
+      const payload = JSON.stringify(event);
+      const response = await fetch(`${commandUrl}/v1/webhooks/stripe`, { method: 'POST', body: payload,
+        headers: { 'content-type': 'application/json', 'stripe-signature': standIn.signatureFor(payload) } });
+      if (response.status !== 200) throw new Error(`delivery answered ${response.status}: ${await response.text()}`);
+    };
+    const deliveries = lives.reduce((n, life) => n + life.events.length, 0);
+    log(`delivering ${deliveries} signed events`);
+    const started = performance.now();
+    await Promise.all(lives.map(async (life) => {
+      for (const event of life.events) await deliver(event);
+    }));
+    const seconds = (performance.now() - started) / 1000;
+
+    log('measuring the time from a payment failure to suspension');
+    const delays: number[] = [];
+    for (const life of lives.slice(0, 5)) {
+      const failure = await standIn.failPayment(life.subscriptionId);
+      for (const event of failure) await deliver(event);
+      const graceEndsMs = (failure[0]!.created + graceSeconds) * 1000;
+      for (;;) {
+        const reply = await post('/v1/membership-types', life.owner, { name: 'x', monthlyPriceCents: 1, currency: 'EUR', features: [] });
+        if (reply.status === 402) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      delays.push(Date.now() - graceEndsMs);
+    }
+    return {
+      webhooks: { deliveries, seconds: round(seconds), perSecond: round(deliveries / seconds), target: '≥ 1,000/s' },
+      suspension: {
+        gracePeriodSeconds: graceSeconds, schedulerIntervalMs, afterGraceEndsMs: delays.map((d) => Math.round(d)),
+        maxAfterGraceEndsMs: Math.round(Math.max(...delays)), target: `≤ ${schedulerIntervalMs} ms (one scheduler interval)`,
+      },
+    };
+  } finally {
+    await platform.close();
+    await standIn.close();
+    await database.stop();
+  }
+}
