@@ -28,7 +28,7 @@ test('over its rate a tenant gets 429 with Retry-After, nothing is appended, oth
   assert.ok(commands.includes(429));
   const created = commands.filter((s) => s === 201).length;
   const after = Number((await h.database.pool.query('SELECT count(*) AS n FROM events')).rows[0].n);
-  assert.is(after - before, created * 2, 'each accepted registration appends a claim and a member; a refused one nothing');
+  assert.is(after - before, created * 3, 'each accepted registration appends a seat, a claim and a member; a refused one nothing');
 });
 
 test.run();
