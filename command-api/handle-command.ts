@@ -27,6 +27,8 @@ export type CommandResult<State> = {
   revision: number;
   position: number;
   state: State;
+  /** False when the decision was "already done" (`[]`), confirmed on the stored state. */
+  changed: boolean;
 };
 
 const attemptsWithoutIfMatch = 3;
@@ -62,7 +64,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       continue;
     }
     if (events.length === 0) {
-      if (!loaded.cached) return { revision, position, state };
+      if (!loaded.cached) return { revision, position, state, changed: false };
       streams.forget(streamId);
       continue;
     }
@@ -70,7 +72,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       const result = await streams.store.append(streamId, events.map((e) => envelope(e, context)), revision < 0 ? 'no-stream' : revision);
       const newState = events.reduce(decider.evolve, state);
       streams.stored(streamId, decider, { state: newState, revision: result.nextExpectedRevision, position: result.position });
-      return { revision: result.nextExpectedRevision, position: result.position, state: newState };
+      return { revision: result.nextExpectedRevision, position: result.position, state: newState, changed: true };
     } catch (error) {
       streams.forget(streamId);
       if (!(error instanceof WrongExpectedRevisionError)) throw error;

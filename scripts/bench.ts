@@ -55,7 +55,7 @@ if (values.analytics) {
   process.exit(0);
 }
 if (values.billing) {
-  const result = await runBillingBench({ tenants: Number(values['billing-tenants']), log });
+  const result = await runBillingBench({ tenants: Number(values['billing-tenants']), log, profileDir: values.profile });
   console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'platform, PostgreSQL, Stripe stand-in and load on the same machine' }, ...result }, null, 2));
   process.exit(0);
 }

@@ -138,6 +138,19 @@ test('verified but not ours to apply: a duplicate, an ignored type, an unknown t
   assert.is((await h.billingOf(tenantId))!.plan, 'pro');
 });
 
+test('the same event delivered five times at once: five 200s, one effect, one delivery recorded', async ({ h }) => {
+  const { tenantId, owner } = await h.createTenant('Eager Club', 'free');
+  const events = await h.standIn.completeCheckout(await h.checkout(owner));
+  const before = await eventCount(h);
+  const replies = await Promise.all(Array.from({ length: 5 }, () => h.deliver(events[1]!)));
+  assert.equal(replies.map((r) => r.status), [200, 200, 200, 200, 200]);
+  const appended = (await eventCount(h)) - before;
+  assert.is(appended, 2, 'TenantSubscriptionActivated and TenantPlanChanged, once');
+  const { rows } = await h.platform.writePool.query('SELECT outcome FROM stripe_webhook_deliveries WHERE event_id = $1', [events[1]!.id]);
+  assert.equal(rows, [{ outcome: 'applied' }]);
+  assert.is((await h.billingOf(tenantId))!.plan, 'pro');
+});
+
 test('an invoice of a customer not linked yet is kept and applied when the checkout link arrives', async ({ h }) => {
   const { tenantId, owner } = await h.createTenant('Early Invoice Club', 'free');
   const events = await h.standIn.completeCheckout(await h.checkout(owner));

@@ -21,7 +21,7 @@ export async function applyBillingNotification(
   deps: RouteDependencies, billing: BillingDependencies, notification: BillingNotification,
 ): Promise<Applied> {
   if (notification.kind === 'ignored') return { outcome: 'ignored', tenantId: null };
-  const tenantId = await tenantOf(deps, billing, notification);
+  const { tenantId, linkedNow } = await tenantOf(deps, billing, notification);
   if (tenantId === null) {
     if (notification.tenantId !== null) return { outcome: 'unknown-tenant', tenantId: null };
     await billing.webhookRecords.park(notification);
@@ -33,19 +33,29 @@ export async function applyBillingNotification(
     return { outcome: 'parked', tenantId: null };
   }
   const outcome = await decide(deps, billing, tenantId, notification);
-  if (notification.tenantId !== null) await applyParked(deps, billing, notification.customerId);
+  // Notifications parked before the link exist only if the link is new: a notification arriving
+  // after it finds the link itself.
+  if (linkedNow) await applyParked(deps, billing, notification.customerId);
   return { outcome, tenantId };
 }
 
-async function tenantOf(deps: RouteDependencies, billing: BillingDependencies, notification: Placed): Promise<string | null> {
+async function tenantOf(
+  deps: RouteDependencies, billing: BillingDependencies, notification: Placed,
+): Promise<{ tenantId: string | null; linkedNow: boolean }> {
   const named = notification.tenantId;
-  if (named === null) return billing.webhookRecords.tenantOfCustomer(notification.customerId);
-  if (!tenantIdSchema.safeParse(named).success || !(await tenantExists(deps, named))) return null;
+  if (named === null) return { tenantId: await billing.webhookRecords.tenantOfCustomer(notification.customerId), linkedNow: false };
+  if (!tenantIdSchema.safeParse(named).success || !(await tenantExists(deps, named))) return { tenantId: null, linkedNow: false };
   return billing.webhookRecords.linkCustomer(notification.customerId, named);
 }
 
+/** Reads the tenant's stream, which its command needs next anyway; an absent one is read afresh. */
 async function tenantExists(deps: RouteDependencies, tenantId: string) {
-  return (await deps.streams.store.existingStreams([tenantStream(tenantId)])).size > 0;
+  let loaded = await deps.streams.load(tenantStream(tenantId), tenantDecider);
+  if (loaded.state.kind === 'absent' && loaded.cached) {
+    deps.streams.forget(tenantStream(tenantId));
+    loaded = await deps.streams.load(tenantStream(tenantId), tenantDecider);
+  }
+  return loaded.state.kind === 'created';
 }
 
 async function decide(deps: RouteDependencies, billing: BillingDependencies, tenantId: string, notification: Placed): Promise<DeliveryOutcome> {
@@ -59,12 +69,10 @@ async function decide(deps: RouteDependencies, billing: BillingDependencies, ten
     command = { type: 'RecordBillingFact', fact };
   }
   return billing.inTurn(tenantId, async () => {
-    const streamId = tenantStream(tenantId);
-    deps.streams.forget(streamId);
-    const before = await deps.streams.load(streamId, tenantDecider);
-    const result = await handleCommand(deps.streams, streamId, tenantDecider, command, stripeContext(deps, tenantId, notification));
+    const result = await handleCommand(deps.streams, tenantStream(tenantId), tenantDecider, command, stripeContext(deps, tenantId, notification));
+    if (!result.changed) return 'no-change';
     deps.requireTenant.forget(tenantId);
-    return result.revision === before.revision ? 'no-change' : 'applied';
+    return 'applied';
   });
 }
 

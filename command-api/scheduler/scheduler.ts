@@ -40,15 +40,12 @@ export function createScheduler(deps: SchedulerDependencies) {
   const context = (tenantId: string, now: string, runId: string): CommandContext => ({
     tenantId, actor: { system: 'scheduler' }, correlationId: runId, causationId: runId, now, newId: deps.newId,
   });
-  const changed = (result: { revision: number }, before: number) => result.revision !== before;
 
   async function suspendUnpaid(now: string, runId: string) {
     for (const tenantId of await due.unpaidTenants(now)) {
-      deps.streams.forget(tenantStream(tenantId));
-      const before = (await deps.streams.load(tenantStream(tenantId), tenantDecider)).revision;
       const result = await handleCommand(deps.streams, tenantStream(tenantId), tenantDecider,
         { type: 'SuspendUnpaidTenant', now }, context(tenantId, now, runId));
-      if (changed(result, before)) count('tenant-suspended');
+      if (result.changed) count('tenant-suspended');
     }
   }
 
@@ -58,11 +55,9 @@ export function createScheduler(deps: SchedulerDependencies) {
       const batch = (await due.endedSubscriptions(now, renewalBatch)).filter((row) => !seen.has(row.memberId));
       for (const { tenantId, memberId } of batch) {
         seen.add(memberId);
-        const streamId = memberStream(tenantId, memberId);
-        deps.streams.forget(streamId);
-        const before = (await deps.streams.load(streamId, memberDecider)).revision;
-        const result = await handleCommand(deps.streams, streamId, memberDecider, { type: 'RenewSubscription', now }, context(tenantId, now, runId));
-        if (changed(result, before)) count('subscription-renewed');
+        const result = await handleCommand(deps.streams, memberStream(tenantId, memberId), memberDecider,
+          { type: 'RenewSubscription', now }, context(tenantId, now, runId));
+        if (result.changed) count('subscription-renewed');
       }
       // The read models lag our own appends: rows already handled in this run come back until projected.
       if (batch.length === 0) return;

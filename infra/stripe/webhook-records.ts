@@ -1,21 +1,27 @@
 import type { Pool } from 'pg';
+import { groupStatements } from '../postgres/grouped-statements';
 import type { BillingNotification } from './port';
 
 export type DeliveryOutcome =
   | 'applied' | 'no-change' | 'ignored' | 'parked' | 'unknown-tenant' | 'unknown-price';
 
 type Placed = Exclude<BillingNotification, { kind: 'ignored' }>;
+type Delivery = { eventId: string; type: string; created: number; tenantId: string | null; outcome: DeliveryOutcome };
 
 /** The webhook edge's records: the delivery log, customer → tenant links, parked notifications. */
 export type WebhookRecords = {
   outcomeOf(eventId: string): Promise<DeliveryOutcome | null>;
-  record(delivery: { eventId: string; type: string; created: number; tenantId: string | null; outcome: DeliveryOutcome }): Promise<void>;
+  /**
+   * 'duplicate' when the delivery was recorded before; 'was-parked' when it had been recorded as
+   * parked (a parked delivery is recorded again once applied; any other outcome is final).
+   */
+  record(delivery: Delivery): Promise<'recorded' | 'was-parked' | 'duplicate'>;
   tenantOfCustomer(customerId: string): Promise<string | null>;
   /**
-   * Links a customer to a tenant unless it is linked already; returns the tenant it is linked to
-   * (the no-op update makes a concurrent first link return the winner's row instead of nothing).
+   * Links a customer to a tenant unless it is linked already; returns the tenant it is linked to,
+   * and whether this call made the link.
    */
-  linkCustomer(customerId: string, tenantId: string): Promise<string>;
+  linkCustomer(customerId: string, tenantId: string): Promise<{ tenantId: string; linkedNow: boolean }>;
   park(notification: Placed): Promise<void>;
   /** The notifications parked for a customer, oldest first. */
   parked(customerId: string): Promise<Placed[]>;
@@ -23,33 +29,66 @@ export type WebhookRecords = {
   unpark(eventId: string): Promise<void>;
 };
 
+/** Links never change once made (the first wins), so each process remembers those it has seen. */
+const rememberedLinks = 100_000;
+
 export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords {
+  const links = new Map<string, string>();
+  const remember = (customerId: string, tenantId: string) => {
+    if (links.size >= rememberedLinks) links.delete(links.keys().next().value!);
+    links.set(customerId, tenantId);
+  };
+  // Deliveries are recorded together when they finish together: one statement per batch.
+  const recordDelivery = groupStatements<Delivery, 'recorded' | 'was-parked' | 'duplicate'>(async (deliveries) => {
+    // The log is not the source of truth (applying a delivery again is a no-op), so its
+    // insert does not wait for the WAL flush: a crash may lose the last rows, never an effect.
+    const { rows } = await pool.query(
+      `WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true))
+       INSERT INTO stripe_webhook_deliveries (event_id, type, created, tenant_id, outcome)
+       SELECT d.event_id, d.type, to_timestamp(d.created), d.tenant_id, d.outcome
+         FROM unflushed, jsonb_to_recordset($1::jsonb)
+           AS d(event_id text, type text, created bigint, tenant_id uuid, outcome text)
+       ON CONFLICT (event_id) DO UPDATE SET outcome = excluded.outcome, tenant_id = excluded.tenant_id
+         WHERE stripe_webhook_deliveries.outcome = 'parked'
+       RETURNING event_id, (xmax = 0) AS inserted`,
+      // One row per event id: a statement may not update the same row twice.
+      [JSON.stringify([...new Map(deliveries.map((d) => [d.eventId, d])).values()]
+        .map((d) => ({ event_id: d.eventId, type: d.type, created: d.created, tenant_id: d.tenantId, outcome: d.outcome })))]);
+    const written = new Map(rows.map((row) => [row.event_id as string, row.inserted as boolean]));
+    // The same event twice in one batch: the first is written, the second is its duplicate.
+    const seen = new Set<string>();
+    return deliveries.map(({ eventId }) => {
+      const inserted = written.get(eventId);
+      if (inserted === undefined || seen.has(eventId)) return 'duplicate';
+      seen.add(eventId);
+      return inserted ? 'recorded' : 'was-parked';
+    });
+  });
   return {
     async outcomeOf(eventId) {
       const { rows } = await pool.query('SELECT outcome FROM stripe_webhook_deliveries WHERE event_id = $1', [eventId]);
       return rows[0]?.outcome ?? null;
     },
-    async record({ eventId, type, created, tenantId, outcome }) {
-      // A parked delivery is recorded again once applied; any other outcome is final.
-      await pool.query(
-        `INSERT INTO stripe_webhook_deliveries (event_id, type, created, tenant_id, outcome)
-         VALUES ($1, $2, to_timestamp($3), $4, $5)
-         ON CONFLICT (event_id) DO UPDATE SET outcome = excluded.outcome, tenant_id = excluded.tenant_id
-           WHERE stripe_webhook_deliveries.outcome = 'parked'`,
-        [eventId, type, created, tenantId, outcome]);
-    },
+    record: recordDelivery,
     async tenantOfCustomer(customerId) {
+      const known = links.get(customerId);
+      if (known) return known;
       const { rows } = await pool.query('SELECT tenant_id FROM stripe_customers WHERE customer_id = $1', [customerId]);
+      if (rows[0]) remember(customerId, rows[0].tenant_id);
       return rows[0]?.tenant_id ?? null;
     },
     async linkCustomer(customerId, tenantId) {
+      const known = links.get(customerId);
+      if (known) return { tenantId: known, linkedNow: false };
+      // The no-op update makes a concurrent first link return the winner's row instead of nothing;
+      // xmax = 0 tells a row this statement inserted.
       const { rows } = await pool.query(
-        `WITH inserted AS (
-           INSERT INTO stripe_customers (customer_id, tenant_id) VALUES ($1, $2)
-           ON CONFLICT (customer_id) DO UPDATE SET customer_id = stripe_customers.customer_id RETURNING tenant_id)
-         SELECT tenant_id FROM inserted`,
+        `INSERT INTO stripe_customers (customer_id, tenant_id) VALUES ($1, $2)
+         ON CONFLICT (customer_id) DO UPDATE SET customer_id = stripe_customers.customer_id
+         RETURNING tenant_id, (xmax = 0) AS inserted`,
         [customerId, tenantId]);
-      return rows[0].tenant_id;
+      remember(customerId, rows[0].tenant_id);
+      return { tenantId: rows[0].tenant_id, linkedNow: rows[0].inserted };
     },
     async park(notification) {
       await pool.query(

@@ -22,14 +22,18 @@ export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDepen
     scope.post('/v1/webhooks/stripe', async (request, reply) => {
       const billing = billingOf(deps);
       const notification = verified(billing, request);
-      const seen = await billing.webhookRecords.outcomeOf(notification.eventId);
-      if (seen !== null) {
+      // Applying is idempotent (the domain decides [] for a fact it already knows), so a delivery
+      // is applied first and recorded after: a duplicate costs a no-op, and a delivery whose
+      // process died before recording it is simply applied again when Stripe retries.
+      const applied = await applyBillingNotification(deps, billing, notification);
+      const recorded = await billing.webhookRecords.record({ eventId: notification.eventId, type: notification.type,
+        created: notification.created, tenantId: applied.tenantId, outcome: applied.outcome });
+      if (recorded === 'duplicate') {
         count(billing, notification.type, 'duplicate');
         return reply.send({ received: true });
       }
-      const applied = await applyBillingNotification(deps, billing, notification);
-      await billing.webhookRecords.record({ eventId: notification.eventId, type: notification.type,
-        created: notification.created, tenantId: applied.tenantId, outcome: applied.outcome });
+      // A parked delivery that Stripe resent may have found its tenant by now.
+      if (recorded === 'was-parked' && applied.outcome !== 'parked') await billing.webhookRecords.unpark(notification.eventId);
       count(billing, notification.type, applied.outcome);
       if (applied.outcome === 'unknown-tenant' || applied.outcome === 'unknown-price') {
         request.log.warn({ stripeEventId: notification.eventId, type: notification.type, outcome: applied.outcome }, 'Stripe event not applied');

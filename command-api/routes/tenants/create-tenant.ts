@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { decideTenant, evolveTenant, initialTenantState, planSchema } from '../../../domain/tenant';
-import { platformStreamId, tenantStreamId } from '../../../infra/event-store/stream-name';
+import { planSchema } from '../../../domain/tenant';
+import { platformStreamId } from '../../../infra/event-store/stream-name';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
+import { tenantDecider, tenantStream } from '../../tenant-stream';
 import { claimValue } from '../../value-claims';
 
 export const createTenantBody = z.strictObject({
@@ -12,7 +13,6 @@ export const createTenantBody = z.strictObject({
   plan: planSchema,
 });
 
-const tenantDecider = { decide: decideTenant, evolve: evolveTenant, initialState: initialTenantState };
 
 /** Provisions a tenant (platform operators only). The subdomain routes the tenant, so it is unique. */
 export function createTenantRoute(deps: RouteDependencies): CommandRouteSpec<z.infer<typeof createTenantBody>, object> {
@@ -24,14 +24,16 @@ export function createTenantRoute(deps: RouteDependencies): CommandRouteSpec<z.i
       // Events of the new tenant are stamped with the new tenant's id, as every event is.
       const context = { ...callerContext, tenantId };
       const subdomain = body.subdomain.toLowerCase();
-      const streamId = tenantStreamId('tenant', tenantId);
+      const streamId = tenantStream(tenantId);
       await claimValue(deps.streams, {
         streamId: platformStreamId('subdomain', subdomain),
         value: subdomain,
         conflictCode: 'subdomain-taken',
         holderDoesNotUseIt: async (holderId) =>
-          (await deps.streams.store.existingStreams([tenantStreamId('tenant', holderId)])).size === 0,
+          (await deps.streams.store.existingStreams([tenantStream(holderId)])).size === 0,
       }, tenantId, context);
+      // A fresh id: decide on the empty stream without reading it.
+      deps.streams.presumeAbsent(streamId, tenantDecider);
       const result = await handleCommand(deps.streams, streamId, tenantDecider,
         { type: 'CreateTenant', tenantId, name: body.name, subdomain, plan: body.plan }, context);
       return {
