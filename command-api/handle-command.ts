@@ -36,6 +36,9 @@ const attemptsWithoutIfMatch = 3;
 /**
  * Load → decide → append with the expected revision. With `ifMatch` the caller's revision is the
  * expectation (a mismatch is a 412); without it, a concurrent writer's win is retried on fresh state.
+ * `cachedNoOpIsFinal` is for commands whose state only grows by merging (a join): what adds
+ * nothing to a cached state adds nothing to the stored one, which holds at least as much, so an
+ * "already done" decided on the cache needs no read to confirm it.
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   streams: StreamStates,
@@ -44,6 +47,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   command: Command,
   context: CommandContext,
   ifMatch?: number,
+  cachedNoOpIsFinal = false,
 ): Promise<CommandResult<State>> {
   for (let attempt = 1; ; attempt++) {
     let loaded = await streams.load(streamId, decider);
@@ -64,7 +68,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       continue;
     }
     if (events.length === 0) {
-      if (!loaded.cached) return { revision, position, state, changed: false };
+      if (!loaded.cached || cachedNoOpIsFinal) return { revision, position, state, changed: false };
       streams.forget(streamId);
       continue;
     }

@@ -69,7 +69,10 @@ async function decide(deps: RouteDependencies, billing: BillingDependencies, ten
     command = { type: 'RecordBillingFact', fact };
   }
   return billing.inTurn(tenantId, async () => {
-    const result = await handleCommand(deps.streams, tenantStream(tenantId), tenantDecider, command, stripeContext(deps, tenantId, notification));
+    // Billing facts merge (domain/tenant/billing-facts.ts): a fact the cache already covers is
+    // covered by the store too.
+    const result = await handleCommand(deps.streams, tenantStream(tenantId), tenantDecider, command,
+      stripeContext(deps, tenantId, notification), undefined, true);
     if (!result.changed) return 'no-change';
     deps.requireTenant.forget(tenantId);
     return 'applied';

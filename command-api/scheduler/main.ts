@@ -15,7 +15,7 @@ import { migrate } from '../../infra/postgres/migrate';
 import { createPool } from '../../infra/postgres/pool';
 import { closeOnSignal } from '../../infra/process/shutdown';
 import { stripeFromEnvironment } from '../../infra/stripe/billing-config';
-import { createPlanUsage } from '../plan-usage';
+import { metricFamily } from '../../infra/metrics/prometheus-text';
 import { createStreamStates } from '../stream-states';
 import { runPeriodically } from './run-periodically';
 import { createScheduler } from './scheduler';
@@ -24,17 +24,18 @@ const config = loadConfig(process.env, { allowDevelopmentSecrets: false, secrets
 const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 4, applicationName: 'membership-scheduler' });
 await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.QUERY_DB_PASSWORD });
 const streams = createStreamStates(guardEventStore(createPostgresEventStore(pool), eventDefinitions));
-const scheduler = createScheduler({
-  streams, planUsage: createPlanUsage(streams), pool, stripe: stripeFromEnvironment(config)?.stripe, newId: () => uuidv7(),
-});
-
 let active = false;
 const operations = buildOperationsServer({
   logger: { level: config.LOG_LEVEL },
   ready: async () => {
     await pool.query('SELECT 1');
   },
-  metrics: async () => `${await scheduler.metrics()}# TYPE scheduler_active gauge\nscheduler_active ${active ? 1 : 0}\n`,
+  metrics: async () => await scheduler.metrics()
+    + metricFamily('scheduler_active', 'gauge', '1 when this instance holds the scheduler lock', [{ value: active ? 1 : 0 }]),
+});
+const scheduler = createScheduler({
+  streams, pool, stripe: stripeFromEnvironment(config)?.stripe, newId: () => uuidv7(),
+  onError: (error) => operations.log.error({ err: error }, 'a usage report failed; the next run sends it again'),
 });
 await operations.listen({ host: config.HOST, port: config.SCHEDULER_PORT });
 

@@ -1,27 +1,30 @@
 import type { Scheduler } from './scheduler';
 
 /**
- * Runs the scheduler now and then every `intervalMs` (one run at a time; a run that fails is
- * logged and the next one tries again). `stop` waits for a running pass to end.
+ * Runs each scheduler task now and then every `intervalMs`, each in its own loop (a slow usage
+ * report never delays a suspension), one run of a task at a time. A failed run is passed to
+ * `onError` and the next one tries again. `stop` waits for running tasks to end.
  */
 export function runPeriodically(scheduler: Scheduler, options: {
   intervalMs: number; clock?: () => Date; onError: (error: unknown) => void;
 }) {
   const clock = options.clock ?? (() => new Date());
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = scheduler.runOnce(clock()).catch(options.onError).finally(() => {
-      if (!stopped) timer = setTimeout(tick, options.intervalMs);
-    });
-  };
-  tick();
+  const loops = [scheduler.runDueCommands, scheduler.reportUsage].map((task) => {
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> = Promise.resolve();
+    const tick = () => {
+      running = task(clock()).catch(options.onError).finally(() => {
+        if (!stopped) timer = setTimeout(tick, options.intervalMs);
+      });
+    };
+    tick();
+    return { stop: () => { clearTimeout(timer); return running; } };
+  });
   return {
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      await running;
+      await Promise.all(loops.map((loop) => loop.stop()));
     },
   };
 }

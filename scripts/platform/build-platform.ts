@@ -21,7 +21,6 @@ import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
 import { analyticsProjection, logCheckpointProgress } from '../../query-api/read-model-progress';
 import { installRebuildRoutes } from './rebuild-routes';
-import { createPlanUsage } from '../../command-api/plan-usage';
 import { runPeriodically } from '../../command-api/scheduler/run-periodically';
 import { createScheduler } from '../../command-api/scheduler/scheduler';
 import { createStreamStates } from '../../command-api/stream-states';
@@ -57,7 +56,7 @@ export type PlatformOptions = {
  * `npm start` and the end-to-end tests.
  */
 export async function buildEmbeddedPlatform(options: PlatformOptions) {
-  const writePool = createPool({ connectionString: options.databaseUrl, max: 20, applicationName: 'membership-platform' });
+  const writePool = createPool({ connectionString: options.databaseUrl, max: Number(process.env.WP ?? 20), applicationName: 'membership-platform' });
   await migrate(writePool, { queryRole: options.queryRole, queryRolePassword: options.queryRolePassword });
   const queryPool = createPool({ connectionString: options.queryDatabaseUrl, max: 20, applicationName: 'membership-query-api' });
   const projectionPool = createPool({ connectionString: options.databaseUrl, max: 4, applicationName: 'membership-projector' });
@@ -89,10 +88,10 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   };
   const newId = () => uuidv7();
   const streams = createStreamStates(eventStore);
-  const scheduler = createScheduler({ streams, planUsage: createPlanUsage(streams), pool: writePool, stripe: options.billing?.stripe, newId });
-  const schedulerLoop = options.schedulerIntervalMs === undefined ? undefined : runPeriodically(scheduler, {
-    intervalMs: options.schedulerIntervalMs, onError: options.onSchedulerError ?? (() => undefined),
-  });
+  const onSchedulerError = options.onSchedulerError ?? (() => undefined);
+  const scheduler = createScheduler({ streams, pool: writePool, stripe: options.billing?.stripe, newId, onError: onSchedulerError });
+  const schedulerLoop = options.schedulerIntervalMs === undefined ? undefined
+    : runPeriodically(scheduler, { intervalMs: options.schedulerIntervalMs, onError: onSchedulerError });
   const billing = options.billing && {
     stripe: options.billing.stripe, prices: options.billing.prices, gracePeriodSeconds: options.billing.gracePeriodSeconds,
     webhookRecords: createWebhookRecords(writePool),

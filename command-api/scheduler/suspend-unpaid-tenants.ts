@@ -1,0 +1,16 @@
+import { handleCommand, type CommandContext } from '../handle-command';
+import type { StreamStates } from '../stream-states';
+import { tenantDecider, tenantStream } from '../tenant-stream';
+import type { DueWork } from './due-work';
+
+/** Tenants past due whose grace period has ended are suspended (DESIGN §10); returns how many. */
+export async function suspendUnpaidTenants(
+  streams: StreamStates, due: DueWork, now: string, context: (tenantId: string) => CommandContext,
+): Promise<number> {
+  let suspended = 0;
+  for (const tenantId of await due.unpaidTenants(now)) {
+    const result = await handleCommand(streams, tenantStream(tenantId), tenantDecider, { type: 'SuspendUnpaidTenant', now }, context(tenantId));
+    if (result.changed) suspended += 1;
+  }
+  return suspended;
+}
