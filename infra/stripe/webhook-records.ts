@@ -12,10 +12,11 @@ type Delivery = { eventId: string; type: string; created: number; tenantId: stri
 export type WebhookRecords = {
   outcomeOf(eventId: string): Promise<DeliveryOutcome | null>;
   /**
-   * 'duplicate' when the delivery was recorded before; 'was-parked' when it had been recorded as
-   * parked (a parked delivery is recorded again once applied; any other outcome is final).
+   * 'duplicate' when the delivery was recorded before; 'updated' when an earlier record of it
+   * gave way: a parked delivery is recorded again once applied, and when concurrent copies of one
+   * delivery race, the one that applied it wins over one that found it done. Other outcomes are final.
    */
-  record(delivery: Delivery): Promise<'recorded' | 'was-parked' | 'duplicate'>;
+  record(delivery: Delivery): Promise<'recorded' | 'updated' | 'duplicate'>;
   tenantOfCustomer(customerId: string): Promise<string | null>;
   /**
    * Links a customer to a tenant unless it is linked already; returns the tenant it is linked to,
@@ -39,7 +40,7 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
     links.set(customerId, tenantId);
   };
   // Deliveries are recorded together when they finish together: one statement per batch.
-  const recordDelivery = groupStatements<Delivery, 'recorded' | 'was-parked' | 'duplicate'>(async (deliveries) => {
+  const recordDelivery = groupStatements<Delivery, 'recorded' | 'updated' | 'duplicate'>(async (deliveries) => {
     // The log is not the source of truth (applying a delivery again is a no-op), so its
     // insert does not wait for the WAL flush: a crash may lose the last rows, never an effect.
     const { rows } = await pool.query(
@@ -50,6 +51,7 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
            AS d(event_id text, type text, created bigint, tenant_id uuid, outcome text)
        ON CONFLICT (event_id) DO UPDATE SET outcome = excluded.outcome, tenant_id = excluded.tenant_id
          WHERE stripe_webhook_deliveries.outcome = 'parked'
+            OR (stripe_webhook_deliveries.outcome = 'no-change' AND excluded.outcome = 'applied')
        RETURNING event_id, (xmax = 0) AS inserted`,
       // One row per event id: a statement may not update the same row twice.
       [JSON.stringify([...new Map(deliveries.map((d) => [d.eventId, d])).values()]
@@ -61,7 +63,7 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
       const inserted = written.get(eventId);
       if (inserted === undefined || seen.has(eventId)) return 'duplicate';
       seen.add(eventId);
-      return inserted ? 'recorded' : 'was-parked';
+      return inserted ? 'recorded' : 'updated';
     });
   });
   return {

@@ -33,7 +33,7 @@ export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDepen
         return reply.send({ received: true });
       }
       // A parked delivery that Stripe resent may have found its tenant by now.
-      if (recorded === 'was-parked' && applied.outcome !== 'parked') await billing.webhookRecords.unpark(notification.eventId);
+      if (recorded === 'updated' && applied.outcome !== 'parked') await billing.webhookRecords.unpark(notification.eventId);
       count(billing, notification.type, applied.outcome);
       if (applied.outcome === 'unknown-tenant' || applied.outcome === 'unknown-price') {
         request.log.warn({ stripeEventId: notification.eventId, type: notification.type, outcome: applied.outcome }, 'Stripe event not applied');
