@@ -40,7 +40,7 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
   const streams = createStreamStates(eventStore);
   const requireTenant = createTenantGuard(eventStore);
   const billing = billingSettings && { ...billingSettings, deliveries: new Map<string, number>(), inTurn: createInTurn() };
-  const deps: RouteDependencies = { ...rest, billing, streams, planUsage: createPlanUsage(streams), requireTenant };
+  const deps: RouteDependencies = { ...rest, billing, streams, planUsage: createPlanUsage(streams, rest.planUsageSeed), requireTenant };
   installHttpMetrics(app, async () =>
     (billing ? webhookDeliveryMetrics(billing.deliveries) : '') + (options.extraMetrics ? await options.extraMetrics() : ''));
   const documents: RouteDocument[] = [];

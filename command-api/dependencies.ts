@@ -6,6 +6,7 @@ import type { StripeBilling } from '../infra/stripe/port';
 import type { PriceTable } from '../infra/stripe/prices';
 import type { WebhookRecords } from '../infra/stripe/webhook-records';
 import type { PlanUsage } from './plan-usage';
+import type { PlanUsageSeed } from './plan-usage-seed';
 import type { StreamStates } from './stream-states';
 import type { TenantGuard } from './tenant-guard';
 
@@ -33,6 +34,8 @@ export type CommandApiDependencies = {
   tokens: TokenService;
   rateLimiter: RateLimiter;
   billing?: BillingSettings;
+  /** What a tenant held before its plan-usage ledger opened (the read models' counts). */
+  planUsageSeed: PlanUsageSeed;
   /** ISO-8601 UTC now: the clock lives here, never in the domain. */
   now: () => string;
   /** A new UUIDv7. */

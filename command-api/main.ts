@@ -19,6 +19,7 @@ import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
 import { stripeFromEnvironment } from '../infra/stripe/billing-config';
 import { createWebhookRecords } from '../infra/stripe/webhook-records';
 import { buildCommandApi } from './app';
+import { seedPlanUsageFromReadModels } from './plan-usage-seed';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: false });
 const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 20, applicationName: 'membership-command-api' });
@@ -28,6 +29,7 @@ const stripe = stripeFromEnvironment(config);
 const app = buildCommandApi({
   eventStore: guardEventStore(createPostgresEventStore(pool), eventDefinitions),
   idempotency: createPostgresIdempotencyStore(pool),
+  planUsageSeed: seedPlanUsageFromReadModels(pool),
   tokens: createTokenService(config.jwtSecret),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
   ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),

@@ -4,6 +4,7 @@ import { WrongExpectedRevisionError } from '../infra/event-store/port';
 import { tenantStreamId } from '../infra/event-store/stream-name';
 import { handleCommand, type CommandContext } from './handle-command';
 import { createInTurn } from './in-turn';
+import type { PlanUsageSeed } from './plan-usage-seed';
 import type { StreamStates } from './stream-states';
 
 const planUsageDecider = { decide: decidePlanUsage, evolve: evolvePlanUsage, initialState: initialPlanUsageState };
@@ -17,13 +18,21 @@ const attemptsAcrossProcesses = 20;
  * taken is an append with the expected revision, so two writers can never both take the last one;
  * in this process, appends to one ledger take turns, so concurrent registrations do not race.
  */
-export function createPlanUsage(streams: StreamStates) {
+export function createPlanUsage(streams: StreamStates, seed: PlanUsageSeed) {
   const inTurn = createInTurn();
+
+  /** A tenant's first ledger command opens it with what the tenant held before the ledger existed. */
+  async function ensureOpened(tenantId: string, context: CommandContext) {
+    if ((await streams.load(planUsageStream(tenantId), planUsageDecider)).state.opened) return;
+    const held = await seed(tenantId);
+    await handleCommand(streams, planUsageStream(tenantId), planUsageDecider, { type: 'OpenPlanUsage', ...held }, context);
+  }
 
   async function run(tenantId: string, command: PlanUsageCommand, context: CommandContext): Promise<PlanUsageState> {
     return inTurn(tenantId, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
+          await ensureOpened(tenantId, context);
           return (await handleCommand(streams, planUsageStream(tenantId), planUsageDecider, command, context)).state;
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError) || attempt >= attemptsAcrossProcesses) throw error;
@@ -47,7 +56,8 @@ export function createPlanUsage(streams: StreamStates) {
     /** The member seats held now, as the scheduler reports them to Stripe. */
     async memberSeats(tenantId: string) {
       streams.forget(planUsageStream(tenantId));
-      return (await streams.load(planUsageStream(tenantId), planUsageDecider)).state.memberSeats;
+      const { state } = await streams.load(planUsageStream(tenantId), planUsageDecider);
+      return state.opened ? state.memberSeats : (await seed(tenantId)).memberSeats;
     },
   };
 }

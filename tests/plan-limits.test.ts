@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tenantStreamId } from '../infra/event-store/stream-name';
+import { v7 as uuidv7 } from 'uuid';
+import { envelope } from '../command-api/handle-command';
 import { startHarness, type Harness } from './platform-harness';
 
 const test = suite<{ h: Harness }>('plan limits, exact under concurrency');
@@ -77,5 +79,32 @@ test('a deactivated member frees a seat; reactivating takes one (single and bulk
   const seats = ledger.reduce((n, e) => n + (e.type === 'MemberSeatTaken' ? 1 : e.type === 'MemberSeatReleased' ? -1 : 0), 0);
   assert.is(seats, 250);
 });
+
+test('a tenant whose members and types predate the ledger: the ledger opens with what it held', async ({ h }) => {
+  const { tenantId, owner } = await h.createTenant('Old Club', 'free');
+  // Written as the platform did before plan limits existed: straight to the member streams.
+  let position = 0;
+  for (let n = 0; n < 248; n++) {
+    const memberId = uuidv7();
+    const registered = envelope({ type: 'MemberRegistered', data: {
+      memberId, email: `old${n}@example.org`, firstName: 'O', lastName: String(n), membershipTypeId: null, status: 'active' } }, oldContext(tenantId));
+    position = (await h.platform.eventStore.append(tenantStreamId('member', tenantId, memberId), [registered], 'no-stream')).position;
+  }
+  for (let n = 0; n < 3; n++) {
+    const membershipTypeId = uuidv7();
+    const created = envelope({ type: 'MembershipTypeCreated', data: {
+      membershipTypeId, name: `T${n}`, description: null, monthlyPriceCents: 100, currency: 'EUR', features: [] } }, oldContext(tenantId));
+    position = (await h.platform.eventStore.append(tenantStreamId('membershiptype', tenantId, membershipTypeId), [created], 'no-stream')).position;
+  }
+  await h.query('/v1/tenant', owner, { 'x-consistency-position': String(position) });
+  const race = await Promise.all(Array.from({ length: 5 }, (_, i) => h.command('POST', '/v1/members', owner, person(2000 + i))));
+  assert.equal(race.map((r) => r.status).sort(), [201, 201, 409, 409, 409]);
+  const type = await h.command('POST', '/v1/membership-types', owner, { name: 'X', monthlyPriceCents: 1, currency: 'EUR', features: [] });
+  assert.equal([type.status, type.body.usage], [409, 3]);
+});
+
+function oldContext(tenantId: string) {
+  return { tenantId, actor: { system: 'migration' }, correlationId: 'old', causationId: 'old', now: new Date().toISOString(), newId: () => uuidv7() };
+}
 
 test.run();

@@ -3,6 +3,7 @@ import { metricFamily } from '../../infra/metrics/prometheus-text';
 import type { StripeBilling } from '../../infra/stripe/port';
 import type { CommandContext } from '../handle-command';
 import { createPlanUsage } from '../plan-usage';
+import { seedPlanUsageFromReadModels } from '../plan-usage-seed';
 import type { StreamStates } from '../stream-states';
 import { createDueWork } from './due-work';
 import { renewSubscriptions } from './renew-subscriptions';
@@ -31,7 +32,7 @@ type Counter = 'tenant-suspended' | 'subscription-renewed' | 'usage-reported' | 
  */
 export function createScheduler(deps: SchedulerDependencies) {
   const due = createDueWork(deps.pool);
-  const planUsage = createPlanUsage(deps.streams);
+  const planUsage = createPlanUsage(deps.streams, seedPlanUsageFromReadModels(deps.pool));
   const counters = new Map<Counter, number>();
   const runs = { succeeded: 0, failed: 0 };
   const count = (counter: Counter, by = 1) => counters.set(counter, (counters.get(counter) ?? 0) + by);

@@ -9,7 +9,13 @@ export type TakeMemberSeat = { type: 'TakeMemberSeat'; memberId: string; limit: 
 export type ReleaseMemberSeat = { type: 'ReleaseMemberSeat'; memberId: string };
 export type CountMembershipType = { type: 'CountMembershipType'; membershipTypeId: string; limit: number | null };
 
-export type PlanUsageCommand = TakeMemberSeat | ReleaseMemberSeat | CountMembershipType;
+/**
+ * Opens the ledger of a tenant that had members and membership types before it existed (tenants
+ * created before plan limits were enforced), with what the application counted then.
+ */
+export type OpenPlanUsage = { type: 'OpenPlanUsage'; memberSeats: number; membershipTypes: number };
+
+export type PlanUsageCommand = OpenPlanUsage | TakeMemberSeat | ReleaseMemberSeat | CountMembershipType;
 
 export const planLimitReachedCode = 'plan-limit-reached';
 
@@ -21,6 +27,8 @@ export const planLimitReached = (resource: PlanResource, limit: number, usage: n
 
 export function decidePlanUsage(command: PlanUsageCommand, state: PlanUsageState): PlanUsageEvent[] {
   switch (command.type) {
+    case 'OpenPlanUsage':
+      return state.opened ? [] : [{ type: 'PlanUsageOpened', data: { memberSeats: command.memberSeats, membershipTypes: command.membershipTypes } }];
     case 'TakeMemberSeat':
       if (command.limit !== null && state.memberSeats >= command.limit) {
         throw planLimitReached('members', command.limit, state.memberSeats);

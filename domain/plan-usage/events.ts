@@ -9,12 +9,17 @@ import { entityId } from '../shared/schemas';
  */
 const seat = z.object({ memberId: entityId });
 
+/** The ledger's first event: what the tenant held when the ledger started counting. */
+const opened = z.object({ memberSeats: z.number().int().min(0), membershipTypes: z.number().int().min(0) });
+
 export type PlanUsageEvent =
+  | { type: 'PlanUsageOpened'; data: z.infer<typeof opened> }
   | { type: 'MemberSeatTaken'; data: z.infer<typeof seat> }
   | { type: 'MemberSeatReleased'; data: z.infer<typeof seat> }
   | { type: 'MembershipTypeCounted'; data: { membershipTypeId: string } };
 
 export const planUsageEventDefinitions: Record<PlanUsageEvent['type'], EventDefinition> = {
+  PlanUsageOpened: { schemaVersion: 1, schema: opened },
   MemberSeatTaken: { schemaVersion: 1, schema: seat },
   MemberSeatReleased: { schemaVersion: 1, schema: seat },
   MembershipTypeCounted: { schemaVersion: 1, schema: z.object({ membershipTypeId: entityId }) },

@@ -6,12 +6,14 @@ import type { PlanUsageEvent } from './events';
  * application takes a seat before a member starts holding one and releases it after the member
  * stopped, so a crash in between can only over-count, never let a tenant past its limit.
  */
-export type PlanUsageState = { memberSeats: number; membershipTypes: number };
+export type PlanUsageState = { opened: boolean; memberSeats: number; membershipTypes: number };
 
-export const initialPlanUsageState: PlanUsageState = { memberSeats: 0, membershipTypes: 0 };
+export const initialPlanUsageState: PlanUsageState = { opened: false, memberSeats: 0, membershipTypes: 0 };
 
 export function evolvePlanUsage(state: PlanUsageState, event: PlanUsageEvent): PlanUsageState {
   switch (event.type) {
+    case 'PlanUsageOpened':
+      return { opened: true, memberSeats: state.memberSeats + event.data.memberSeats, membershipTypes: state.membershipTypes + event.data.membershipTypes };
     case 'MemberSeatTaken':
       return { ...state, memberSeats: state.memberSeats + 1 };
     case 'MemberSeatReleased':

@@ -24,6 +24,7 @@ import { installRebuildRoutes } from './rebuild-routes';
 import { runPeriodically } from '../../command-api/scheduler/run-periodically';
 import { createScheduler } from '../../command-api/scheduler/scheduler';
 import { createStreamStates } from '../../command-api/stream-states';
+import { seedPlanUsageFromReadModels } from '../../command-api/plan-usage-seed';
 import type { StripeSettings } from '../../infra/stripe/billing-config';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 
@@ -98,6 +99,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   };
   const commandApi = buildCommandApi({
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool),
+    planUsageSeed: seedPlanUsageFromReadModels(writePool),
     ...(billing ? { billing } : {}), now, newId,
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false, extraMetrics: () => scheduler.metrics() });
   const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress, signal) =>
