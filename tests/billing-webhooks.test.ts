@@ -178,8 +178,13 @@ test('the scheduler: usage reported once a day with an idempotent identifier, me
   await h.query('/v1/tenant', owner, { 'x-consistency-position': String(subscribed.body.position) });
   const now = new Date(Date.now() + 40 * 86400 * 1000);
   h.clock.now = Math.floor(now.getTime() / 1000);
+  // Yesterday's figure was stored but never reached Stripe (a failed run): it is sent now.
+  const yesterday = new Date(now.getTime() - 86400 * 1000).toISOString().slice(0, 10);
+  await h.platform.writePool.query('INSERT INTO tenant_usage_days (tenant_id, day, member_seats) VALUES ($1, $2, 7)', [tenantId, yesterday]);
   await h.platform.scheduler.runOnce(now);
   await h.platform.scheduler.runOnce(now);
+  const late = h.standIn.meterEvents.filter((e) => e.identifier === `${tenantId}:${yesterday}`);
+  assert.equal(late.map((e) => e.payload.value), ['7'], 'the stored figure of the missed day, once');
   const reported = h.standIn.meterEvents.filter((e) => e.identifier === `${tenantId}:${now.toISOString().slice(0, 10)}`);
   assert.is(reported.length, 1, 'one meter event for the day, however often the scheduler runs');
   assert.equal([reported[0]!.event_name, reported[0]!.payload.value], ['member_seats', '2']);

@@ -8,9 +8,16 @@ import type { Pool } from 'pg';
 export type DueWork = {
   unpaidTenants(nowIso: string): Promise<string[]>;
   endedSubscriptions(nowIso: string, limit: number): Promise<{ tenantId: string; memberId: string }[]>;
-  /** Tenants on a paid plan with no usage figure for `day`, or one not yet reported to Stripe. */
-  unreportedUsage(day: string): Promise<{ tenantId: string; customerId: string | null }[]>;
+  /**
+   * Usage figures to store or report: every tenant on a paid plan with none for `day` yet, and
+   * every figure of the week before it that has not reached Stripe (a run that failed, or a
+   * scheduler that was down at midnight).
+   */
+  unreportedUsage(day: string): Promise<{ tenantId: string; day: string }[]>;
 };
+
+/** How far back a figure that did not reach Stripe is sent again (Stripe takes 35 days). */
+const catchUpDays = 7;
 
 export function createDueWork(pool: Pick<Pool, 'query'>): DueWork {
   return {
@@ -29,12 +36,16 @@ export function createDueWork(pool: Pick<Pool, 'query'>): DueWork {
     },
     async unreportedUsage(day) {
       const { rows } = await pool.query(
-        `SELECT t.tenant_id, (SELECT min(c.customer_id) FROM stripe_customers c WHERE c.tenant_id = t.tenant_id) AS customer_id
+        `SELECT t.tenant_id, $1::date::text AS day
            FROM rm_tenants t
            LEFT JOIN tenant_usage_days u ON u.tenant_id = t.tenant_id AND u.day = $1::date
           WHERE t.plan <> 'free' AND t.billing_status IN ('active', 'trialing', 'past_due')
-            AND (u.tenant_id IS NULL OR u.reported_at IS NULL)`, [day]);
-      return rows.map((row) => ({ tenantId: row.tenant_id, customerId: row.customer_id }));
+            AND (u.tenant_id IS NULL OR u.reported_at IS NULL)
+         UNION
+         SELECT tenant_id, day::text FROM tenant_usage_days
+          WHERE reported_at IS NULL AND day >= $1::date - ${catchUpDays} AND day < $1::date
+         ORDER BY day, tenant_id`, [day]);
+      return rows.map((row) => ({ tenantId: row.tenant_id, day: row.day }));
     },
   };
 }

@@ -20,9 +20,11 @@ export async function reportMemberSeats(
     [tenantId, day, usage.memberSeats]);
   if (!stripe || customerId === null) return 'stored';
   const { rows } = await pool.query('SELECT member_seats FROM tenant_usage_days WHERE tenant_id = $1 AND day = $2::date', [tenantId, day]);
+  // A late report of an earlier day is stamped with that day's last second.
+  const endOfDay = Date.parse(`${day}T23:59:59Z`);
   await stripe.reportMeterEvent({
     eventName: memberSeatsMeter, customerId, value: rows[0].member_seats, identifier: `${tenantId}:${day}`,
-    timestamp: Math.floor(now.getTime() / 1000),
+    timestamp: Math.floor(Math.min(now.getTime(), endOfDay) / 1000),
   });
   await pool.query('UPDATE tenant_usage_days SET reported_at = $3 WHERE tenant_id = $1 AND day = $2::date AND reported_at IS NULL',
     [tenantId, day, now.toISOString()]);

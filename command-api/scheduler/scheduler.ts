@@ -1,10 +1,12 @@
 import type { Pool } from 'pg';
+import { billingCustomerId } from '../../domain/tenant';
 import { metricFamily } from '../../infra/metrics/prometheus-text';
 import type { StripeBilling } from '../../infra/stripe/port';
 import type { CommandContext } from '../handle-command';
 import { createPlanUsage } from '../plan-usage';
 import { seedPlanUsageFromReadModels } from '../plan-usage-seed';
 import type { StreamStates } from '../stream-states';
+import { tenantDecider, tenantStream } from '../tenant-stream';
 import { createDueWork } from './due-work';
 import { renewSubscriptions } from './renew-subscriptions';
 import { reportMemberSeats } from './report-usage';
@@ -40,6 +42,13 @@ export function createScheduler(deps: SchedulerDependencies) {
     tenantId, actor: { system: 'scheduler' }, correlationId: runId, causationId: runId, now, newId: deps.newId,
   });
 
+  /** The tenant's Stripe customer as its stream says (the domain's one answer to that question). */
+  async function customerOf(tenantId: string) {
+    deps.streams.forget(tenantStream(tenantId));
+    const { state } = await deps.streams.load(tenantStream(tenantId), tenantDecider);
+    return state.kind === 'created' ? billingCustomerId(state.billing) : null;
+  }
+
   async function counted(work: () => Promise<void>) {
     try {
       await work();
@@ -59,9 +68,9 @@ export function createScheduler(deps: SchedulerDependencies) {
     }),
     /** Today's member seats of every paying tenant not yet reported; one tenant's failure stops none. */
     reportUsage: (now: Date) => counted(async () => {
-      const day = now.toISOString().slice(0, 10);
-      for (const { tenantId, customerId } of await due.unreportedUsage(day)) {
+      for (const { tenantId, day } of await due.unreportedUsage(now.toISOString().slice(0, 10))) {
         try {
+          const customerId = await customerOf(tenantId);
           const memberSeats = await planUsage.memberSeats(tenantId);
           count(await reportMemberSeats(deps.pool, deps.stripe, { tenantId, customerId, day, memberSeats, now }) === 'reported'
             ? 'usage-reported' : 'usage-stored');
