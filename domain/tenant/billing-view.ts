@@ -46,6 +46,21 @@ export function billingCustomerId(billing: TenantBilling): string | null {
   return currentSubscription(billing)?.customerId ?? billing.customerLink?.customerId ?? null;
 }
 
+/** How long a completed checkout waits for its subscription before a new checkout is allowed. */
+const pendingCheckoutSeconds = 24 * 3600;
+
+/**
+ * True when the tenant pays through Stripe already, or a checkout completed (at `now`, ISO) and
+ * its subscription has not been heard of yet: a second checkout would bill it twice.
+ */
+export function hasSubscriptionInForce(billing: TenantBilling, now: string): boolean {
+  const current = currentSubscription(billing);
+  if (current && current.status !== 'canceled') return true;
+  const link = billing.customerLink;
+  if (link === null || (current !== undefined && !isNewer(link.order, current.order))) return false;
+  return Date.parse(now) / 1000 - link.order.created < pendingCheckoutSeconds;
+}
+
 const statusOfSubscription: Record<Exclude<SubscriptionFact['status'], 'canceled'>, BillingStatus> = {
   trialing: 'trialing', active: 'active', past_due: 'past_due', unpaid: 'suspended', paused: 'suspended',
 };

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { deciderSpec } from '../shared/decider-spec';
 import { billingLife, invoiceFact, subscriptionFact } from './billing-fixtures';
 import type { BillingFact } from './billing-facts';
-import { decideTenant, evolveTenant, initialTenantState, tenantBilling, type TenantEvent, type TenantState } from './index';
+import { decideTenant, evolveTenant, hasSubscriptionInForce, initialTenantState, tenantBilling, type TenantEvent, type TenantState } from './index';
 
 const tenantId = '0190a000-0000-7000-8000-0000000000f1';
 const created: TenantEvent = { type: 'TenantCreated', data: { tenantId, name: 'Chess Club', subdomain: 'chess', plan: 'free' } };
@@ -106,6 +106,19 @@ test('a checkout links the Stripe customer once; an older link does not replace 
   assert.equal(events.map((e) => e.type), ['TenantBillingAccountLinked']);
   spec.given([created, ...events]).when(link).then([]);
   spec.given([created, ...events]).when({ ...link, customerId: 'cus_0', order: { created: start - 1, eventId: 'evt_0' } }).then([]);
+});
+
+test('a checkout is refused while a subscription is in force or on its way from a completed checkout', () => {
+  const linked = evolveTenant(evolveTenant(initialTenantState, created), { type: 'TenantBillingAccountLinked', data: {
+    customerId: 'cus_1', checkoutSessionId: 'cs_1', order: { created: start, eventId: 'evt_1' }, billing: view(evolveTenant(initialTenantState, created))! } });
+  const inForce = (state: TenantState, now: number) => state.kind === 'created' && hasSubscriptionInForce(state.billing, iso(now));
+  assert.is(inForce(evolveTenant(initialTenantState, created), start), false);
+  assert.is(inForce(linked, start + 60), true, 'its subscription is on its way');
+  assert.is(inForce(linked, start + 2 * 86400), false, 'a checkout whose subscription never came does not block forever');
+  const active = deliver([subscriptionFact(start + 1, 'evt_2')], linked);
+  assert.is(inForce(active, start + 2 * 86400), true);
+  const canceled = deliver([subscriptionFact(start + 100, 'evt_3', { status: 'canceled' })], active);
+  assert.is(inForce(canceled, start + 200), false, 'a tenant whose subscription ended may check out again');
 });
 
 test.run();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { billingCustomerId, currentSubscription, paidPlanSchema } from '../../../domain/tenant';
+import { billingCustomerId, hasSubscriptionInForce, paidPlanSchema } from '../../../domain/tenant';
 import { conflict } from '../../../domain/shared/domain-error';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { CommandRouteSpec } from '../../command-route';
@@ -15,8 +15,8 @@ export const checkoutBody = z.strictObject({
 
 /**
  * A Stripe Checkout session for the tenant's plan. The session and its subscription carry the
- * tenant in their metadata, which is how the webhooks find it. A tenant with a live subscription
- * changes plan in the portal instead: a second checkout would bill it twice.
+ * tenant in their metadata, which is how the webhooks find it. A tenant with a subscription in
+ * force (or one on its way from a completed checkout) changes plan in the portal instead.
  */
 export function startCheckoutRoute(deps: RouteDependencies): CommandRouteSpec<z.infer<typeof checkoutBody>, object> {
   return {
@@ -24,8 +24,7 @@ export function startCheckoutRoute(deps: RouteDependencies): CommandRouteSpec<z.
     roles: ['owner'], body: checkoutBody, params: z.object({}), allowedWhileSuspended: true,
     async handle({ body, tenant, context }) {
       const billing = billingOf(deps);
-      const subscription = currentSubscription(tenant!.billing);
-      if (subscription && subscription.status !== 'canceled') {
+      if (hasSubscriptionInForce(tenant!.billing, context.now)) {
         throw conflict('subscription-exists', 'This tenant already has a subscription: change its plan in the billing portal.');
       }
       const priceId = billing.prices.priceOf(body.plan, body.interval);
