@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import type { TenantCommand } from '../../domain/tenant';
-import type { BillingNotification } from '../../infra/stripe/port';
+import type { BillingNotification, PlacedNotification as Placed } from '../../infra/stripe/port';
 import type { DeliveryOutcome } from '../../infra/stripe/webhook-records';
 import type { BillingDependencies, RouteDependencies } from '../dependencies';
 import { handleCommand, type CommandContext } from '../handle-command';
 import { tenantDecider, tenantStream } from '../tenant-stream';
 import { billingFactOf } from './billing-facts-of';
 
-type Placed = Exclude<BillingNotification, { kind: 'ignored' }>;
 export type Applied = { outcome: DeliveryOutcome; tenantId: string | null };
 
 const tenantIdSchema = z.uuid();

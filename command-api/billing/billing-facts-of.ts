@@ -1,12 +1,9 @@
-import type { BillingFact, StripeSubscriptionStatus } from '../../domain/tenant';
-import type { BillingNotification } from '../../infra/stripe/port';
+import { stripeSubscriptionStatusSchema, type BillingFact } from '../../domain/tenant';
+import type { PlacedNotification } from '../../infra/stripe/port';
 import type { PriceTable } from '../../infra/stripe/prices';
 
-type Placed = Exclude<BillingNotification, { kind: 'ignored' | 'checkout-completed' }>;
+type Placed = Exclude<PlacedNotification, { kind: 'checkout-completed' }>;
 
-/** Stripe statuses that change nothing (DESIGN §10): the subscription is not paid for yet. */
-const inert = new Set(['incomplete', 'incomplete_expired']);
-const known = new Set<string>(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled']);
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
@@ -23,12 +20,14 @@ export function billingFactOf(
     const { invoiceId, subscriptionId, customerId, outcome } = notification;
     return { kind: 'invoice', invoiceId, subscriptionId, customerId, outcome, graceEndsAt: outcome === 'failed' ? graceEndsAt : null, order };
   }
-  if (inert.has(notification.status) || !known.has(notification.status)) return 'ignored';
+  // Any other status (incomplete, incomplete_expired: not paid for yet) changes nothing (DESIGN §10).
+  const status = stripeSubscriptionStatusSchema.safeParse(notification.status);
+  if (!status.success) return 'ignored';
   const price = notification.priceId === null ? undefined : prices.planOf(notification.priceId);
   if (!price) return 'unknown-price';
   return {
     kind: 'subscription', subscriptionId: notification.subscriptionId, customerId: notification.customerId,
-    status: notification.status as StripeSubscriptionStatus, plan: price.plan, interval: price.interval,
+    status: status.data, plan: price.plan, interval: price.interval,
     currentPeriodEnd: notification.currentPeriodEnd === null ? null : iso(notification.currentPeriodEnd),
     cancelAtPeriodEnd: notification.cancelAtPeriodEnd, graceEndsAt, order,
   };

@@ -1,4 +1,6 @@
-import type { PaidPlan } from './events';
+import { z } from 'zod';
+import { isoInstant } from '../shared/schemas';
+import { billingIntervalSchema, paidPlanSchema } from './plans';
 
 /**
  * What the platform has learnt from Stripe about a tenant's billing, in our own words. Stripe
@@ -6,35 +8,40 @@ import type { PaidPlan } from './events';
  * the tenant's billing state is a function of the *set* of facts received: facts about one object
  * are merged by `mergeFacts`, which is commutative, associative and idempotent.
  */
-export type StripeOrder = { created: number; eventId: string };
+export const stripeId = z.string().min(1).max(255);
+export const stripeOrderSchema = z.object({ created: z.number().int().min(0), eventId: stripeId });
+export type StripeOrder = z.infer<typeof stripeOrderSchema>;
 
 /** Stripe subscription statuses that mean something to us (`incomplete*` change nothing). */
-export type StripeSubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'unpaid' | 'paused' | 'canceled';
+export const stripeSubscriptionStatusSchema = z.enum(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled']);
+export type StripeSubscriptionStatus = z.infer<typeof stripeSubscriptionStatusSchema>;
 
-export type SubscriptionFact = {
-  kind: 'subscription';
-  subscriptionId: string;
-  customerId: string;
-  status: StripeSubscriptionStatus;
-  plan: PaidPlan;
-  interval: 'month' | 'year';
-  currentPeriodEnd: string | null;
-  cancelAtPeriodEnd: boolean;
+export const subscriptionFactSchema = z.object({
+  kind: z.literal('subscription'),
+  subscriptionId: stripeId,
+  customerId: stripeId,
+  status: stripeSubscriptionStatusSchema,
+  plan: paidPlanSchema,
+  interval: billingIntervalSchema,
+  currentPeriodEnd: isoInstant.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
   /** When a dunning episode started by this fact alone (status past_due) would end. */
-  graceEndsAt: string;
-  order: StripeOrder;
-};
+  graceEndsAt: isoInstant,
+  order: stripeOrderSchema,
+});
+export type SubscriptionFact = z.infer<typeof subscriptionFactSchema>;
 
-export type InvoiceFact = {
-  kind: 'invoice';
-  invoiceId: string;
-  subscriptionId: string | null;
-  customerId: string;
-  outcome: 'paid' | 'failed';
+export const invoiceFactSchema = z.object({
+  kind: z.literal('invoice'),
+  invoiceId: stripeId,
+  subscriptionId: stripeId.nullable(),
+  customerId: stripeId,
+  outcome: z.enum(['paid', 'failed']),
   /** For a failure: its `created` plus the grace period; the earliest failure of an invoice counts. */
-  graceEndsAt: string | null;
-  order: StripeOrder;
-};
+  graceEndsAt: isoInstant.nullable(),
+  order: stripeOrderSchema,
+});
+export type InvoiceFact = z.infer<typeof invoiceFactSchema>;
 
 export type BillingFact = SubscriptionFact | InvoiceFact;
 

@@ -1,17 +1,21 @@
 import { isNewer, mergeFacts, type InvoiceFact, type StripeOrder, type SubscriptionFact, type BillingFact } from './billing-facts';
-import type { Plan } from './events';
+import { z } from 'zod';
+import { isoInstant } from '../shared/schemas';
+import { billingIntervalSchema, planSchema, type Plan } from './plans';
 
-export type BillingStatus = 'free' | 'active' | 'trialing' | 'past_due' | 'suspended' | 'canceled';
+export const billingStatusSchema = z.enum(['free', 'active', 'trialing', 'past_due', 'suspended', 'canceled']);
+export type BillingStatus = z.infer<typeof billingStatusSchema>;
 
 /** What the tenant's billing is now, as `GET /v1/tenant` shows it and plan limits use it. */
-export type BillingView = {
-  status: BillingStatus;
-  plan: Plan;
-  interval: 'month' | 'year' | null;
-  currentPeriodEnd: string | null;
-  cancelAtPeriodEnd: boolean;
-  graceEndsAt: string | null;
-};
+export const billingViewSchema = z.object({
+  status: billingStatusSchema,
+  plan: planSchema,
+  interval: billingIntervalSchema.nullable(),
+  currentPeriodEnd: isoInstant.nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  graceEndsAt: isoInstant.nullable(),
+});
+export type BillingView = z.infer<typeof billingViewSchema>;
 
 /** Every fact received, merged per Stripe object; plus the dunning episodes the scheduler ended. */
 export type TenantBilling = {

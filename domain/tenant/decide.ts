@@ -2,7 +2,8 @@ import { conflict, notFound } from '../shared/domain-error';
 import { isAtOrAfter } from '../shared/time';
 import { factKey, isNewer, type BillingFact, type StripeOrder } from './billing-facts';
 import { billingView, currentSubscription, withFact, type BillingView } from './billing-view';
-import type { Plan, TenantEvent } from './events';
+import type { TenantEvent } from './events';
+import type { Plan } from './plans';
 import { tenantBilling, type Tenant, type TenantState } from './state';
 
 export type CreateTenant = {

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { EventDefinition } from '../shared/event';
 import { entityId, isoInstant } from '../shared/schemas';
-
-export const planSchema = z.enum(['free', 'pro', 'enterprise']);
-export type Plan = z.infer<typeof planSchema>;
-export const paidPlanSchema = z.enum(['pro', 'enterprise']);
-export type PaidPlan = z.infer<typeof paidPlanSchema>;
+import { invoiceFactSchema, stripeId, stripeOrderSchema, subscriptionFactSchema } from './billing-facts';
+import { billingViewSchema } from './billing-view';
+import { planSchema } from './plans';
 
 export const tenantCreatedSchema = z.object({
   tenantId: entityId,
@@ -14,45 +12,10 @@ export const tenantCreatedSchema = z.object({
   plan: planSchema,
 });
 
-const stripeId = z.string().min(1).max(255);
-const stripeOrder = z.object({ created: z.number().int().min(0), eventId: stripeId });
-
-const subscriptionFactSchema = z.object({
-  kind: z.literal('subscription'),
-  subscriptionId: stripeId,
-  customerId: stripeId,
-  status: z.enum(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled']),
-  plan: paidPlanSchema,
-  interval: z.enum(['month', 'year']),
-  currentPeriodEnd: isoInstant.nullable(),
-  cancelAtPeriodEnd: z.boolean(),
-  graceEndsAt: isoInstant,
-  order: stripeOrder,
-});
-const invoiceFactSchema = z.object({
-  kind: z.literal('invoice'),
-  invoiceId: stripeId,
-  subscriptionId: stripeId.nullable(),
-  customerId: stripeId,
-  outcome: z.enum(['paid', 'failed']),
-  graceEndsAt: isoInstant.nullable(),
-  order: stripeOrder,
-});
-
-/** The billing the tenant has after the event: what read models show, recomputed by `billingView`. */
-const billingViewSchema = z.object({
-  status: z.enum(['free', 'active', 'trialing', 'past_due', 'suspended', 'canceled']),
-  plan: planSchema,
-  interval: z.enum(['month', 'year']).nullable(),
-  currentPeriodEnd: isoInstant.nullable(),
-  cancelAtPeriodEnd: z.boolean(),
-  graceEndsAt: isoInstant.nullable(),
-});
-
 const subscriptionFactEvent = z.object({ fact: subscriptionFactSchema, billing: billingViewSchema });
 const invoiceFactEvent = z.object({ fact: invoiceFactSchema, billing: billingViewSchema });
 const billingAccountLinked = z.object({
-  customerId: stripeId, checkoutSessionId: stripeId, order: stripeOrder, billing: billingViewSchema,
+  customerId: stripeId, checkoutSessionId: stripeId, order: stripeOrderSchema, billing: billingViewSchema,
 });
 const planChanged = z.object({ from: planSchema, to: planSchema, billing: billingViewSchema });
 const tenantSuspended = z.object({

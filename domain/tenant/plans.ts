@@ -1,4 +1,11 @@
-import type { Plan } from './events';
+import { z } from 'zod';
+
+export const planSchema = z.enum(['free', 'pro', 'enterprise']);
+export type Plan = z.infer<typeof planSchema>;
+export const paidPlanSchema = z.enum(['pro', 'enterprise']);
+export type PaidPlan = z.infer<typeof paidPlanSchema>;
+export const billingIntervalSchema = z.enum(['month', 'year']);
+export type BillingInterval = z.infer<typeof billingIntervalSchema>;
 
 /** What each plan allows. `null` means unlimited. Shown by `GET /v1/tenant` beside the usage. */
 export type PlanLimits = { members: number | null; membershipTypes: number | null; activitiesPerCall: number };

@@ -1,7 +1,8 @@
 import { assertNever } from '../shared/event';
 import { isNewer } from './billing-facts';
 import { billingView, noBilling, withFact, type BillingView, type TenantBilling } from './billing-view';
-import type { Plan, TenantEvent } from './events';
+import type { TenantEvent } from './events';
+import type { Plan } from './plans';
 
 /** `plan` is the plan the operator provisioned; the plan in force is `tenantBilling(state).plan`. */
 export type Tenant = { tenantId: string; name: string; subdomain: string; plan: Plan; billing: TenantBilling };

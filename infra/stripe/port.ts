@@ -1,17 +1,28 @@
+import { z } from 'zod';
+
 /**
  * What the platform asks of Stripe, in our own words: no Stripe type crosses this port, so the
  * command API and the scheduler never depend on the SDK (and tests can count on one adapter).
  */
-export type BillingNotification =
-  | { kind: 'checkout-completed'; eventId: string; type: string; created: number; tenantId: string | null;
-      customerId: string; checkoutSessionId: string; subscriptionId: string | null }
-  | { kind: 'subscription'; eventId: string; type: string; created: number; tenantId: string | null;
-      customerId: string; subscriptionId: string; status: string; priceId: string | null;
-      currentPeriodEnd: number | null; cancelAtPeriodEnd: boolean }
-  | { kind: 'invoice'; eventId: string; type: string; created: number; tenantId: string | null;
-      customerId: string; invoiceId: string; subscriptionId: string | null; outcome: 'paid' | 'failed' }
+const stripeId = z.string().min(1).max(255);
+/** Unix seconds, up to the year 2100: what a Stripe timestamp can be. */
+const unixSeconds = z.number().int().min(0).max(4_102_444_800);
+const delivered = { eventId: stripeId, type: z.string().min(1).max(255), created: unixSeconds };
+const placed = { ...delivered, tenantId: z.string().max(255).nullable(), customerId: stripeId };
+
+/** A verified Stripe event in our words; bounded, so an odd one is refused before anything is written. */
+export const billingNotificationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('checkout-completed'), ...placed, checkoutSessionId: stripeId, subscriptionId: stripeId.nullable() }),
+  z.object({ kind: z.literal('subscription'), ...placed, subscriptionId: stripeId, status: z.string().max(64),
+    priceId: stripeId.nullable(), currentPeriodEnd: unixSeconds.nullable(), cancelAtPeriodEnd: z.boolean() }),
+  z.object({ kind: z.literal('invoice'), ...placed, invoiceId: stripeId, subscriptionId: stripeId.nullable(),
+    outcome: z.enum(['paid', 'failed']) }),
   /** A verified event of a type the platform does not act on. */
-  | { kind: 'ignored'; eventId: string; type: string; created: number };
+  z.object({ kind: z.literal('ignored'), ...delivered }),
+]);
+export type BillingNotification = z.infer<typeof billingNotificationSchema>;
+/** A notification that names a customer, hence (eventually) a tenant. */
+export type PlacedNotification = Exclude<BillingNotification, { kind: 'ignored' }>;
 
 export type CheckoutRequest = {
   tenantId: string;

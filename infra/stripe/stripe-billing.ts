@@ -1,6 +1,8 @@
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { StripeRequestError, StripeUnavailableError, WebhookPayloadError, WebhookSignatureError, type StripeBilling } from './port';
+import {
+  billingNotificationSchema, StripeRequestError, StripeUnavailableError, WebhookPayloadError, WebhookSignatureError, type StripeBilling,
+} from './port';
 import { translateStripeEvent } from './translate-event';
 
 export type StripeBillingOptions = {
@@ -54,11 +56,15 @@ export function createStripeBilling(options: StripeBillingOptions): StripeBillin
         throw new WebhookSignatureError((error as Error).message);
       }
       if (!eventEnvelope.safeParse(event).success) throw new WebhookPayloadError('The body is not a Stripe event.');
+      let notification: unknown;
       try {
-        return translateStripeEvent(event);
+        notification = translateStripeEvent(event);
       } catch {
-        throw new WebhookPayloadError(`The ${event.type} event's object does not have Stripe's shape.`);
+        notification = undefined;
       }
+      const checked = billingNotificationSchema.safeParse(notification);
+      if (!checked.success) throw new WebhookPayloadError(`The ${event.type} event's object does not have Stripe's shape.`);
+      return checked.data;
     },
   };
 }

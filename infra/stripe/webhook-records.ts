@@ -1,11 +1,10 @@
 import type { Pool } from 'pg';
 import { groupStatements } from '../postgres/grouped-statements';
-import type { BillingNotification } from './port';
+import type { PlacedNotification as Placed } from './port';
 
 export type DeliveryOutcome =
   | 'applied' | 'no-change' | 'ignored' | 'parked' | 'unknown-tenant' | 'unknown-price';
 
-type Placed = Exclude<BillingNotification, { kind: 'ignored' }>;
 type Delivery = { eventId: string; type: string; created: number; tenantId: string | null; outcome: DeliveryOutcome };
 
 /** The webhook edge's records: the delivery log, customer → tenant links, parked notifications. */
