@@ -58,7 +58,7 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
     openBillingPortalRoute(deps),
   ];
   for (const route of routes) registerCommandRoute(app, deps, requireTenant, documents, route as never);
-  installStripeWebhookRoute(app, deps);
+  installStripeWebhookRoute(app, deps, documents);
 
   installOperationalRoutes(app, 'Membership platform: command API', documents, options.ready);
   return app;

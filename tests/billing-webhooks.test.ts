@@ -106,6 +106,8 @@ test('refused deliveries change nothing and are counted: no, wrong, expired or m
   assert.equal([notEvent.status, notEvent.body.code], [400, 'webhook-payload-invalid']);
   const malformed = await h.deliver({ ...completed, type: 'customer.subscription.updated', data: { object: { id: 'sub_x' } } });
   assert.equal([malformed.status, malformed.body.code], [400, 'webhook-payload-invalid']);
+  const huge = await h.deliver({ ...completed, id: `evt_${'x'.repeat(300)}` });
+  assert.equal([huge.status, huge.body.code], [400, 'webhook-payload-invalid'], 'ids beyond what Stripe sends');
   assert.is(await eventCount(h), before, 'nothing appended');
   const { rows } = await h.platform.writePool.query('SELECT count(*)::int AS n FROM stripe_webhook_deliveries WHERE event_id = $1', [completed!.id]);
   assert.is(rows[0].n, 0, 'nothing recorded');

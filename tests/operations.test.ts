@@ -26,7 +26,8 @@ test('both APIs serve /health, /ready, /metrics and an OpenAPI document at /docs
   const commands = (await h.platform.commandApi.inject({ url: '/docs' })).json();
   assert.is(commands.openapi, '3.1.0');
   for (const path of ['/v1/tenants', '/v1/membership-types', '/v1/members', '/v1/members/{memberId}', '/v1/members/{memberId}/suspend',
-    '/v1/members/bulk', '/v1/members/{memberId}/subscription', '/v1/members/{memberId}/subscription/cancel', '/v1/activities']) {
+    '/v1/members/bulk', '/v1/members/{memberId}/subscription', '/v1/members/{memberId}/subscription/cancel', '/v1/activities',
+    '/v1/billing/checkout', '/v1/billing/portal', '/v1/webhooks/stripe']) {
     assert.ok(commands.paths[path], `documented: ${path}`);
   }
   const register = commands.paths['/v1/members'].post.requestBody.content['application/json'].schema;
@@ -34,6 +35,8 @@ test('both APIs serve /health, /ready, /metrics and an OpenAPI document at /docs
   const queries = (await h.platform.queryApi.inject({ url: '/docs/openapi.json' })).json();
   assert.ok(queries.paths['/v1/members'].get.parameters.some((p: { name: string }) => p.name === 'cursor'));
   assert.ok(queries.paths['/v1/audit/events']);
+  assert.ok(queries.paths['/v1/tenant/usage']);
+  assert.equal(commands.paths['/v1/webhooks/stripe'].post.security, [], 'the webhook takes no bearer token');
 });
 
 test('request metrics count by route and status', async ({ h }) => {

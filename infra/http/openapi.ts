@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-export type DocumentedRoute = { method: string; url: string; summary: string; roles: readonly string[]; body?: z.ZodType; params?: z.ZodType; query?: z.ZodType };
+export type DocumentedRoute = {
+  method: string; url: string; summary: string; roles: readonly string[]; body?: z.ZodType; params?: z.ZodType; query?: z.ZodType;
+  /** For a route without a bearer token: how it is authenticated instead. */
+  authenticatedBy?: string;
+};
 
 /** An OpenAPI 3.1 document built from the same zod schemas the routes validate with. */
 export function openApiDocument(title: string, routes: DocumentedRoute[]) {
@@ -14,8 +18,8 @@ export function openApiDocument(title: string, routes: DocumentedRoute[]) {
     paths[path] ??= {};
     paths[path]![route.method.toLowerCase()] = {
       summary: route.summary,
-      description: `Roles: ${route.roles.join(', ')}`,
-      security: [{ bearer: [] }],
+      description: route.authenticatedBy ?? `Roles: ${route.roles.join(', ')}`,
+      security: route.authenticatedBy ? [] : [{ bearer: [] }],
       parameters,
       ...(route.body && route.method !== 'GET' ? {
         requestBody: { required: false, content: { 'application/json': { schema: z.toJSONSchema(route.body, { unrepresentable: 'any', io: 'input' }) } } },

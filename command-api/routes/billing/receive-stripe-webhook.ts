@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DocumentedRoute } from '../../../infra/http/openapi';
 import { HttpProblem } from '../../../infra/http/problem';
 import { metricFamily } from '../../../infra/metrics/prometheus-text';
 import { WebhookPayloadError, WebhookSignatureError, type BillingNotification } from '../../../infra/stripe/port';
@@ -15,7 +16,11 @@ const webhookBodyLimit = 1024 * 1024;
  * answer but a dependency outage is final for Stripe: 400 for what is not from Stripe, 200 for the
  * rest (a duplicate, an ignored type, an unknown tenant or price), so Stripe stops retrying.
  */
-export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDependencies) {
+export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDependencies, documents: DocumentedRoute[]) {
+  documents.push({
+    method: 'POST', url: '/v1/webhooks/stripe', summary: 'Stripe webhook endpoint (events of the platform\'s Stripe account)', roles: [],
+    authenticatedBy: 'No bearer token: the raw body must verify against the Stripe-Signature header (STRIPE_WEBHOOK_SECRET, 300 s tolerance).',
+  });
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: webhookBodyLimit }, (_request, body, done) => done(null, body));
