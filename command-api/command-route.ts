@@ -8,8 +8,8 @@ import { DomainError } from '../domain/shared/domain-error';
 import { fieldErrorsOf, HttpProblem, problemBody, toProblem, validationProblem } from '../infra/http/problem';
 import type { RouteDependencies } from './dependencies';
 import type { CommandContext } from './handle-command';
-import { refuseWritesOfSuspendedTenant, type TenantGuard } from './tenant-guard';
-import type { Tenant } from '../domain/tenant';
+import type { TenantGuard } from './tenant-guard';
+import { refuseWritesWhenSuspended, tenantBilling, type Tenant } from '../domain/tenant';
 
 export type CommandInput<Body, Params> = {
   body: Body;
@@ -60,7 +60,7 @@ export function registerCommandRoute<Body, Params>(
       const params = parse(spec.params, request.params);
       const body = parse(spec.body, request.body ?? {});
       const tenant = spec.provisionsTenant ? undefined : await requireTenant(principal.tenantId);
-      if (tenant && !spec.allowedWhileSuspended) refuseWritesOfSuspendedTenant(tenant);
+      if (tenant && !spec.allowedWhileSuspended) refuseWritesWhenSuspended(tenantBilling(tenant));
       const ifMatch = readIfMatch(request);
       const key = request.headers['idempotency-key'];
       const context = contextOf(deps, request, principal, typeof key === 'string' ? key : undefined);

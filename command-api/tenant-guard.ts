@@ -1,4 +1,4 @@
-import { tenantBilling, type Tenant, type TenantState } from '../domain/tenant';
+import type { Tenant, TenantState } from '../domain/tenant';
 import type { EventStore } from '../infra/event-store/port';
 import { HttpProblem } from '../infra/http/problem';
 import { tenantDecider, tenantStream } from './tenant-stream';
@@ -30,10 +30,3 @@ export function createTenantGuard(store: Pick<EventStore, 'readStream'>, clock: 
 }
 
 export type TenantGuard = ReturnType<typeof createTenantGuard>;
-
-/** DESIGN §10: a tenant suspended for non-payment keeps reading; its writes, but billing's, get a 402. */
-export function refuseWritesOfSuspendedTenant(tenant: Tenant) {
-  if (tenantBilling(tenant).status !== 'suspended') return;
-  throw new HttpProblem(402, 'tenant-suspended', 'Payment required',
-    'This tenant is suspended for non-payment: pay the open invoice (POST /v1/billing/portal) to write again.');
-}

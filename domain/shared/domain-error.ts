@@ -2,7 +2,7 @@
  * A business refusal. It names a stable `code` and a `kind`; the HTTP layer maps kinds to statuses
  * in one table, so the domain never knows about HTTP.
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict';
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'payment-required';
 
 export type FieldError = { path: string; message: string };
 
@@ -24,3 +24,4 @@ export const conflict = (code: string, message: string) => new DomainError(code,
 export const notFound = (code: string, message: string) => new DomainError(code, 'not-found', message);
 export const invalid = (code: string, message: string, fieldErrors: FieldError[] = []) =>
   new DomainError(code, 'invalid', message, fieldErrors);
+export const paymentRequired = (code: string, message: string) => new DomainError(code, 'payment-required', message);

@@ -1,5 +1,6 @@
 import { isNewer, mergeFacts, type InvoiceFact, type StripeOrder, type SubscriptionFact, type BillingFact } from './billing-facts';
 import { z } from 'zod';
+import { paymentRequired } from '../shared/domain-error';
 import { isoInstant } from '../shared/schemas';
 import { billingIntervalSchema, planSchema, type Plan } from './plans';
 
@@ -63,6 +64,16 @@ export function hasSubscriptionInForce(billing: TenantBilling, now: string): boo
   const link = billing.customerLink;
   if (link === null || (current !== undefined && !isNewer(link.order, current.order))) return false;
   return Date.parse(now) / 1000 - link.order.created < pendingCheckoutSeconds;
+}
+
+/**
+ * DESIGN §10: a tenant suspended for non-payment keeps reading; its writes are refused, except
+ * those that let it pay (the billing routes).
+ */
+export function refuseWritesWhenSuspended(view: BillingView) {
+  if (view.status !== 'suspended') return;
+  throw paymentRequired('tenant-suspended',
+    'This tenant is suspended for non-payment: pay the open invoice (POST /v1/billing/portal) to write again.');
 }
 
 const statusOfSubscription: Record<Exclude<SubscriptionFact['status'], 'canceled'>, BillingStatus> = {

@@ -21,7 +21,7 @@ export class HttpProblem extends Error {
 }
 
 /** The one table from business error kinds to statuses (DESIGN.md §6). */
-const statusOfKind: Record<DomainErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409 };
+const statusOfKind: Record<DomainErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409, 'payment-required': 402 };
 
 const titles: Record<number, string> = {
   400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',

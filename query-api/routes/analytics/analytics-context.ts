@@ -9,5 +9,3 @@ export function requireAnalytics(deps: QueryApiDependencies): AnalyticsStore {
   }
   return deps.analytics;
 }
-
-export const todayOf = (deps: QueryApiDependencies) => deps.now().slice(0, 10);

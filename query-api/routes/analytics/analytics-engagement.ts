@@ -3,8 +3,8 @@ import { readEngagement } from '../../analytics/engagement-query';
 import { readLifecycle } from '../../analytics/lifecycle-query';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { requireAnalytics, todayOf } from './analytics-context';
-import { dateRangeQuery, resolveRange } from './date-range';
+import { requireAnalytics } from './analytics-context';
+import { dateRangeQuery, resolveRange, todayOf } from '../../date-range';
 
 const engagementQuery = dateRangeQuery({ interval: z.enum(['day', 'week', 'month']).default('day') });
 
@@ -15,7 +15,7 @@ export function analyticsEngagementRoute(deps: QueryApiDependencies): QueryRoute
     roles: readerRoles, query: engagementQuery, params: z.object({}), progress: deps.analyticsProgress,
     handle: async ({ query, principal }) => {
       const analytics = requireAnalytics(deps);
-      const request = { tenantId: principal.tenantId, ...resolveRange(query, todayOf(deps), 30), interval: query.interval };
+      const request = { tenantId: principal.tenantId, ...resolveRange(query, todayOf(deps.now), 30), interval: query.interval };
       const [engagement, lifecycle] = await Promise.all([readEngagement(analytics, request), readLifecycle(analytics, request)]);
       return { ...engagement, lifecycle };
     },

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { todayOf } from '../../date-range';
 import { readOverview } from '../../analytics/overview-query';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { requireAnalytics, todayOf } from './analytics-context';
+import { requireAnalytics } from './analytics-context';
 import { tenantCurrency } from './tenant-currency';
 
 export function analyticsOverviewRoute(deps: QueryApiDependencies): QueryRouteSpec<object, object> {
@@ -12,7 +13,7 @@ export function analyticsOverviewRoute(deps: QueryApiDependencies): QueryRouteSp
     handle: async ({ principal }) => {
       const analytics = requireAnalytics(deps);
       const currency = await tenantCurrency(deps, analytics, principal.tenantId);
-      return readOverview(analytics, { tenantId: principal.tenantId, today: todayOf(deps), currency });
+      return readOverview(analytics, { tenantId: principal.tenantId, today: todayOf(deps.now), currency });
     },
   };
 }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { readRetention } from '../../analytics/retention-query';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { requireAnalytics, todayOf } from './analytics-context';
-import { dateRangeQuery, resolveRange } from './date-range';
+import { requireAnalytics } from './analytics-context';
+import { dateRangeQuery, resolveRange, todayOf } from '../../date-range';
 
 const retentionQuery = dateRangeQuery({
   period: z.enum(['month']).default('month'),
@@ -15,7 +15,7 @@ export function analyticsRetentionRoute(deps: QueryApiDependencies): QueryRouteS
     url: '/v1/analytics/retention', summary: 'Monthly cohort retention, `on` or `on_or_after` (default: cohorts of the last 12 months)',
     roles: readerRoles, query: retentionQuery, params: z.object({}), progress: deps.analyticsProgress,
     handle: async ({ query, principal }) => {
-      const range = resolveRange(query, todayOf(deps), 366);
+      const range = resolveRange(query, todayOf(deps.now), 366);
       return readRetention(requireAnalytics(deps), { tenantId: principal.tenantId, ...range, mode: query.mode });
     },
   };

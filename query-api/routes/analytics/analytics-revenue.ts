@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { readRevenue } from '../../analytics/revenue-query';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { requireAnalytics, todayOf } from './analytics-context';
-import { dateRangeQuery, resolveRange } from './date-range';
+import { requireAnalytics } from './analytics-context';
+import { dateRangeQuery, resolveRange, todayOf } from '../../date-range';
 import { tenantCurrency } from './tenant-currency';
 
 const revenueQuery = dateRangeQuery({ currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code, e.g. EUR').optional() });
@@ -15,7 +15,7 @@ export function analyticsRevenueRoute(deps: QueryApiDependencies): QueryRouteSpe
     roles: readerRoles, query: revenueQuery, params: z.object({}), progress: deps.analyticsProgress,
     handle: async ({ query, principal }) => {
       const analytics = requireAnalytics(deps);
-      const range = resolveRange(query, todayOf(deps), 366);
+      const range = resolveRange(query, todayOf(deps.now), 366);
       const currency = query.currency ?? (await tenantCurrency(deps, analytics, principal.tenantId));
       return readRevenue(analytics, { tenantId: principal.tenantId, ...range, currency });
     },
