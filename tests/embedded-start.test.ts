@@ -42,7 +42,7 @@ test('npm start: demo tenant and token, Ctrl-C stops PostgreSQL with it, and a s
   const dataDir = await mkdtemp(path.join(tmpdir(), 'membership-start-'));
   await chmod(dataDir, 0o755); // as root, PostgreSQL runs as its own user and must reach the folder
   const [commandPort, queryPort, postgresPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env, DATA_DIR: dataDir, COMMAND_API_PORT: String(commandPort), QUERY_API_PORT: String(queryPort),
     EMBEDDED_POSTGRES_PORT: String(postgresPort), LOG_LEVEL: 'warn', DATABASE_URL: '', JWT_SECRET: '', QUERY_DB_PASSWORD: '',
   };

@@ -15,8 +15,10 @@ export function kafkaAvailable(): boolean {
   return available;
 }
 
-export function kafkaTest() {
-  return kafkaAvailable() ? test : test.skip;
+export function kafkaTest(): typeof test {
+  if (kafkaAvailable()) return test;
+  // Every test of the file is reported as skipped; `run` still runs the (empty) suite.
+  return Object.assign((name: string) => test.skip(name), test, { only: test.skip }) as unknown as typeof test;
 }
 
 export async function startTestBroker() {

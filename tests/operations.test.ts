@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { v7 as uuidv7 } from 'uuid';
 import { buildCommandApi } from '../command-api/app';
+import { seedPlanUsageFromReadModels } from '../command-api/plan-usage-seed';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
 import { createPostgresIdempotencyStore } from '../infra/idempotency/postgres-idempotency-store';
 import { findFreePort } from '../infra/postgres/free-port';
@@ -53,7 +54,8 @@ test('with its database unreachable, a command answers 503 problem+json and /rea
   const store = createPostgresEventStore(deadPool);
   const app = buildCommandApi({
     eventStore: store, tokens: h.platform.tokens, rateLimiter: createTokenBucketLimiter({ ratePerSecond: 100, burst: 100 }),
-    idempotency: createPostgresIdempotencyStore(deadPool), now: () => new Date().toISOString(), newId: uuidv7,
+    idempotency: createPostgresIdempotencyStore(deadPool), planUsageSeed: seedPlanUsageFromReadModels(deadPool),
+    now: () => new Date().toISOString(), newId: uuidv7,
   }, { logger: false, ready: async () => void (await deadPool.query('SELECT 1')) });
   try {
     const token = await h.token(uuidv7(), ['owner']);

@@ -57,7 +57,7 @@ export type PlatformOptions = {
  * `npm start` and the end-to-end tests.
  */
 export async function buildEmbeddedPlatform(options: PlatformOptions) {
-  const writePool = createPool({ connectionString: options.databaseUrl, max: Number(process.env.WP ?? 20), applicationName: 'membership-platform' });
+  const writePool = createPool({ connectionString: options.databaseUrl, max: 20, applicationName: 'membership-platform' });
   await migrate(writePool, { queryRole: options.queryRole, queryRolePassword: options.queryRolePassword });
   const queryPool = createPool({ connectionString: options.queryDatabaseUrl, max: 20, applicationName: 'membership-query-api' });
   const projectionPool = createPool({ connectionString: options.databaseUrl, max: 4, applicationName: 'membership-projector' });

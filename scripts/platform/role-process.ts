@@ -6,6 +6,7 @@ export const roleEntryPoints = {
   'query-api': 'query-api/main.ts',
   publisher: 'projectors/publisher/main.ts',
   projectors: 'projectors/main.ts',
+  scheduler: 'command-api/scheduler/main.ts',
 } as const;
 
 export type RoleName = keyof typeof roleEntryPoints;

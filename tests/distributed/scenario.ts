@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { buildCommandApi } from '../../command-api/app';
+import { seedPlanUsageFromReadModels } from '../../command-api/plan-usage-seed';
 import { eventDefinitions } from '../../domain/event-definitions';
 import { createTokenService } from '../../infra/auth/jwt';
 import { guardEventStore } from '../../infra/event-store/guarded-event-store';
@@ -45,7 +46,7 @@ export async function createScenario(brokers: string): Promise<Scenario> {
   const tokens = createTokenService(testJwtSecret);
   const api = buildCommandApi({
     eventStore: guardEventStore(createPostgresEventStore(database.pool), eventDefinitions),
-    idempotency: createPostgresIdempotencyStore(database.pool), tokens,
+    idempotency: createPostgresIdempotencyStore(database.pool), tokens, planUsageSeed: seedPlanUsageFromReadModels(database.pool),
     rateLimiter: createTokenBucketLimiter({ ratePerSecond: 100_000, burst: 100_000 }),
     now: () => new Date().toISOString(), newId: () => uuidv7(),
   }, { logger: false, ready: async () => undefined });
