@@ -45,6 +45,11 @@ export function createPlanUsage(streams: StreamStates, seed: PlanUsageSeed) {
   const limitsOf = (tenant: Tenant) => planLimits[tenantBilling(tenant).plan];
 
   return {
+    /**
+     * Before a member stops holding a seat: the ledger must count it before the release, or its
+     * opening (from counts that no longer include the member) and the release would both drop it.
+     */
+    open: (tenantId: string, context: CommandContext) => inTurn(tenantId, () => ensureOpened(tenantId, context)),
     /** Before a member starts holding a seat (registration, reactivation of an inactive member). */
     takeMemberSeat: (tenant: Tenant, memberId: string, context: CommandContext) =>
       run(tenant.tenantId, { type: 'TakeMemberSeat', memberId, limit: limitsOf(tenant).members }, context),

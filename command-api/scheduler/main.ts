@@ -33,9 +33,11 @@ const operations = buildOperationsServer({
   metrics: async () => await scheduler.metrics()
     + metricFamily('scheduler_active', 'gauge', '1 when this instance holds the scheduler lock', [{ value: active ? 1 : 0 }]),
 });
+const stripe = stripeFromEnvironment(config);
 const scheduler = createScheduler({
-  streams, pool, stripe: stripeFromEnvironment(config)?.stripe, newId: () => uuidv7(),
-  onError: (error) => operations.log.error({ err: error }, 'a usage report failed; the next run sends it again'),
+  streams, pool, stripe: stripe?.stripe, newId: () => uuidv7(),
+  ...(stripe ? { billing: { prices: stripe.prices, gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
+  onError: (error) => operations.log.error({ err: error }, 'a scheduled action failed; the next run tries it again'),
 });
 await operations.listen({ host: config.HOST, port: config.SCHEDULER_PORT });
 

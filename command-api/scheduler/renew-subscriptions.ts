@@ -13,6 +13,7 @@ const renewalBatch = 500;
  */
 export async function renewSubscriptions(
   streams: StreamStates, due: DueWork, now: string, context: (tenantId: string) => CommandContext,
+  onError: (error: unknown) => void,
 ): Promise<number> {
   let renewed = 0;
   const seen = new Set<string>();
@@ -23,8 +24,13 @@ export async function renewSubscriptions(
     if (batch.length === 0) return renewed;
     for (const { tenantId, memberId } of batch) {
       seen.add(memberId);
-      const result = await handleCommand(streams, memberStream(tenantId, memberId), memberDecider, { type: 'RenewSubscription', now }, context(tenantId));
-      if (result.changed) renewed += 1;
+      // One member failing stops no other; the next run tries it again.
+      try {
+        const result = await handleCommand(streams, memberStream(tenantId, memberId), memberDecider, { type: 'RenewSubscription', now }, context(tenantId));
+        if (result.changed) renewed += 1;
+      } catch (error) {
+        onError(error);
+      }
     }
   }
 }

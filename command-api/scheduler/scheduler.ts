@@ -2,6 +2,11 @@ import type { Pool } from 'pg';
 import { billingCustomerId } from '../../domain/tenant';
 import { metricFamily } from '../../infra/metrics/prometheus-text';
 import type { StripeBilling } from '../../infra/stripe/port';
+import type { PriceTable } from '../../infra/stripe/prices';
+import { createWebhookRecords } from '../../infra/stripe/webhook-records';
+import { applyStrandedNotifications } from '../billing/apply-billing-notification';
+import type { BillingEdge } from '../billing/billing-edge';
+import { createInTurn } from '../in-turn';
 import type { CommandContext } from '../handle-command';
 import { createPlanUsage } from '../plan-usage';
 import { seedPlanUsageFromReadModels } from '../plan-usage-seed';
@@ -18,6 +23,8 @@ export type SchedulerDependencies = {
   pool: Pick<Pool, 'query'>;
   /** Absent when billing is not configured: usage figures are then kept locally only. */
   stripe: StripeBilling | undefined;
+  /** With billing: how notifications parked by a delivery that failed half-way are applied. */
+  billing?: { prices: PriceTable; gracePeriodSeconds: number };
   newId: () => string;
   onError: (error: unknown) => void;
 };
@@ -36,6 +43,7 @@ export function createScheduler(deps: SchedulerDependencies) {
   const due = createDueWork(deps.pool);
   const planUsage = createPlanUsage(deps.streams, seedPlanUsageFromReadModels(deps.pool));
   const counters = new Map<Counter, number>();
+  const inTurn = createInTurn();
   const runs = { succeeded: 0, failed: 0 };
   const count = (counter: Counter, by = 1) => counters.set(counter, (counters.get(counter) ?? 0) + by);
   const contextAt = (now: string, runId: string) => (tenantId: string): CommandContext => ({
@@ -59,12 +67,19 @@ export function createScheduler(deps: SchedulerDependencies) {
     }
   }
 
+  const records = createWebhookRecords(deps.pool);
+  const edgeAt = (now: string, billing: { prices: PriceTable; gracePeriodSeconds: number }): BillingEdge => ({
+    streams: deps.streams, records, ...billing, inTurn, now: () => now, newId: deps.newId, changed: () => undefined,
+  });
+
   const scheduler = {
-    /** Grace periods and member renewals due at `now`. */
+    /** Grace periods and member renewals due at `now`, and parked notifications left behind. */
     runDueCommands: (now: Date) => counted(async () => {
       const context = contextAt(now.toISOString(), deps.newId());
-      count('tenant-suspended', await suspendUnpaidTenants(deps.streams, due, now.toISOString(), context));
-      count('subscription-renewed', await renewSubscriptions(deps.streams, due, now.toISOString(), context));
+      const onError = deps.onError;
+      count('tenant-suspended', await suspendUnpaidTenants(deps.streams, due, now.toISOString(), context, onError));
+      count('subscription-renewed', await renewSubscriptions(deps.streams, due, now.toISOString(), context, onError));
+      if (deps.billing) await applyStrandedNotifications(edgeAt(now.toISOString(), deps.billing));
     }),
     /** Today's member seats of every paying tenant not yet reported; one tenant's failure stops none. */
     reportUsage: (now: Date) => counted(async () => {

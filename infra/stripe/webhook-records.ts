@@ -9,7 +9,6 @@ type Delivery = { eventId: string; type: string; created: number; tenantId: stri
 
 /** The webhook edge's records: the delivery log, customer → tenant links, parked notifications. */
 export type WebhookRecords = {
-  outcomeOf(eventId: string): Promise<DeliveryOutcome | null>;
   /**
    * 'duplicate' when the delivery was recorded before; 'updated' when an earlier record of it
    * gave way: a parked delivery is recorded again once applied, and when concurrent copies of one
@@ -27,7 +26,27 @@ export type WebhookRecords = {
   parked(customerId: string): Promise<Placed[]>;
   /** Once a parked notification was applied and its delivery recorded. */
   unpark(eventId: string): Promise<void>;
+  /** Customers linked to a tenant that still have parked notifications (left by a failed delivery). */
+  linkedCustomersWithParked(): Promise<string[]>;
 };
+
+/** Which copy of a delivery the log keeps, as the ON CONFLICT rule does: having applied it beats finding it done beats parking it. */
+const precedence: Partial<Record<DeliveryOutcome, number>> = { applied: 3, 'no-change': 2, parked: 0 };
+
+/**
+ * One row per event id (a statement may not update a row twice), the copy that counts most, in
+ * event-id order: two processes' batches then lock the same rows in the same order, never in a
+ * deadlock.
+ */
+function oneRowPerEvent(deliveries: Delivery[]): Delivery[] {
+  const rank = (d: Delivery) => precedence[d.outcome] ?? 1;
+  const best = new Map<string, Delivery>();
+  for (const delivery of deliveries) {
+    const known = best.get(delivery.eventId);
+    if (!known || rank(delivery) > rank(known)) best.set(delivery.eventId, delivery);
+  }
+  return [...best.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+}
 
 /** Links never change once made (the first wins), so each process remembers those it has seen. */
 const rememberedLinks = 100_000;
@@ -52,24 +71,18 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
          WHERE stripe_webhook_deliveries.outcome = 'parked'
             OR (stripe_webhook_deliveries.outcome = 'no-change' AND excluded.outcome = 'applied')
        RETURNING event_id, (xmax = 0) AS inserted`,
-      // One row per event id: a statement may not update the same row twice.
-      [JSON.stringify([...new Map(deliveries.map((d) => [d.eventId, d])).values()]
+      [JSON.stringify(oneRowPerEvent(deliveries)
         .map((d) => ({ event_id: d.eventId, type: d.type, created: d.created, tenant_id: d.tenantId, outcome: d.outcome })))]);
     const written = new Map(rows.map((row) => [row.event_id as string, row.inserted as boolean]));
-    // The same event twice in one batch: the first is written, the second is its duplicate.
-    const seen = new Set<string>();
-    return deliveries.map(({ eventId }) => {
-      const inserted = written.get(eventId);
-      if (inserted === undefined || seen.has(eventId)) return 'duplicate';
-      seen.add(eventId);
+    // The same event twice in one batch: the copy written answers for the row, the others are duplicates.
+    const kept = new Set(oneRowPerEvent(deliveries));
+    return deliveries.map((delivery) => {
+      const inserted = written.get(delivery.eventId);
+      if (inserted === undefined || !kept.has(delivery)) return 'duplicate';
       return inserted ? 'recorded' : 'updated';
     });
   });
   return {
-    async outcomeOf(eventId) {
-      const { rows } = await pool.query('SELECT outcome FROM stripe_webhook_deliveries WHERE event_id = $1', [eventId]);
-      return rows[0]?.outcome ?? null;
-    },
     record: recordDelivery,
     async tenantOfCustomer(customerId) {
       const known = links.get(customerId);
@@ -103,6 +116,11 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
     },
     async unpark(eventId) {
       await pool.query('DELETE FROM stripe_parked_notifications WHERE event_id = $1', [eventId]);
+    },
+    async linkedCustomersWithParked() {
+      const { rows } = await pool.query(
+        `SELECT DISTINCT p.customer_id FROM stripe_parked_notifications p JOIN stripe_customers c USING (customer_id) LIMIT 1000`);
+      return rows.map((row) => row.customer_id);
     },
   };
 }

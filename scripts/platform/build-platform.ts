@@ -90,7 +90,10 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const newId = () => uuidv7();
   const streams = createStreamStates(eventStore);
   const onSchedulerError = options.onSchedulerError ?? (() => undefined);
-  const scheduler = createScheduler({ streams, pool: writePool, stripe: options.billing?.stripe, newId, onError: onSchedulerError });
+  const scheduler = createScheduler({
+    streams, pool: writePool, stripe: options.billing?.stripe, newId, onError: onSchedulerError,
+    ...(options.billing ? { billing: { prices: options.billing.prices, gracePeriodSeconds: options.billing.gracePeriodSeconds } } : {}),
+  });
   const schedulerLoop = options.schedulerIntervalMs === undefined ? undefined
     : runPeriodically(scheduler, { intervalMs: options.schedulerIntervalMs, onError: onSchedulerError });
   const billing = options.billing && {

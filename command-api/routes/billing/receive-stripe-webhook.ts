@@ -4,6 +4,7 @@ import { HttpProblem } from '../../../infra/http/problem';
 import { metricFamily } from '../../../infra/metrics/prometheus-text';
 import { WebhookPayloadError, WebhookSignatureError, type BillingNotification } from '../../../infra/stripe/port';
 import { applyBillingNotification } from '../../billing/apply-billing-notification';
+import type { BillingEdge } from '../../billing/billing-edge';
 import type { BillingDependencies, RouteDependencies } from '../../dependencies';
 import { billingOf } from './billing-available';
 
@@ -14,12 +15,18 @@ const webhookBodyLimit = 1024 * 1024;
  * POST /v1/webhooks/stripe (no bearer token). The raw bytes are verified before anything is
  * parsed; a verified event is recorded once by its id and translated into our own commands. Every
  * answer but a dependency outage is final for Stripe: 400 for what is not from Stripe, 200 for the
- * rest (a duplicate, an ignored type, an unknown tenant or price), so Stripe stops retrying.
+ * rest (a duplicate, an ignored type, an unknown tenant or price, a signed body we cannot read),
+ * so Stripe stops retrying.
  */
 export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDependencies, documents: DocumentedRoute[]) {
   documents.push({
     method: 'POST', url: '/v1/webhooks/stripe', summary: 'Stripe webhook endpoint (events of the platform\'s Stripe account)', roles: [],
     authenticatedBy: 'No bearer token: the raw body must verify against the Stripe-Signature header (STRIPE_WEBHOOK_SECRET, 300 s tolerance).',
+  });
+  let edge: BillingEdge | undefined;
+  const edgeOf = (billing: BillingDependencies): BillingEdge => (edge ??= {
+    streams: deps.streams, records: billing.webhookRecords, prices: billing.prices, gracePeriodSeconds: billing.gracePeriodSeconds,
+    inTurn: billing.inTurn, now: deps.now, newId: deps.newId, changed: (tenantId) => deps.requireTenant.forget(tenantId),
   });
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -27,10 +34,13 @@ export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDepen
     scope.post('/v1/webhooks/stripe', async (request, reply) => {
       const billing = billingOf(deps);
       const notification = verified(billing, request);
+      // Signed by Stripe but not an event we can read: nothing is applied, and Stripe is answered
+      // as for any verified delivery (a retry would not read better; the log and metric tell us).
+      if (notification === 'unreadable') return reply.send({ received: true });
       // Applying is idempotent (the domain decides [] for a fact it already knows), so a delivery
       // is applied first and recorded after: a duplicate costs a no-op, and a delivery whose
       // process died before recording it is simply applied again when Stripe retries.
-      const applied = await applyBillingNotification(deps, billing, notification);
+      const applied = await applyBillingNotification(edgeOf(billing), notification);
       const recorded = await billing.webhookRecords.record({ eventId: notification.eventId, type: notification.type,
         created: notification.created, tenantId: applied.tenantId, outcome: applied.outcome });
       if (recorded === 'duplicate') {
@@ -48,7 +58,7 @@ export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDepen
   });
 }
 
-function verified(billing: BillingDependencies, request: FastifyRequest): BillingNotification {
+function verified(billing: BillingDependencies, request: FastifyRequest): BillingNotification | 'unreadable' {
   const signature = request.headers['stripe-signature'];
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   try {
@@ -61,8 +71,8 @@ function verified(billing: BillingDependencies, request: FastifyRequest): Billin
     }
     if (error instanceof WebhookPayloadError) {
       count(billing, 'unreadable', 'payload-invalid');
-      request.log.warn({ reason: error.message }, 'Stripe webhook refused: payload');
-      throw new HttpProblem(400, 'webhook-payload-invalid', 'Bad request', error.message);
+      request.log.error({ reason: error.message }, 'Stripe webhook not applied: a verified body that is not a readable event');
+      return 'unreadable';
     }
     throw error;
   }

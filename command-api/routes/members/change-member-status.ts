@@ -39,6 +39,7 @@ export async function changeStatus(
 ) {
   const streamId = memberStream(context.tenantId, memberId);
   if (command.type === 'DeactivateMember') {
+    await deps.planUsage.open(context.tenantId, context);
     const result = await handleCommand(deps.streams, streamId, memberDecider, command, context, ifMatch);
     await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
     return result;

@@ -1,0 +1,20 @@
+import type { PriceTable } from '../../infra/stripe/prices';
+import type { WebhookRecords } from '../../infra/stripe/webhook-records';
+import type { StreamStates } from '../stream-states';
+
+/**
+ * What applying a Stripe notification needs: the webhook route's and the scheduler's (which
+ * applies parked notifications a failed delivery left behind) alike.
+ */
+export type BillingEdge = {
+  streams: StreamStates;
+  records: WebhookRecords;
+  prices: PriceTable;
+  gracePeriodSeconds: number;
+  /** Billing commands of one tenant take turns in this process (they append to its one stream). */
+  inTurn: <T>(tenantId: string, work: () => Promise<T>) => Promise<T>;
+  now: () => string;
+  newId: () => string;
+  /** Told once a tenant's billing changed (the command API's tenant guard reads it again). */
+  changed: (tenantId: string) => void;
+};
