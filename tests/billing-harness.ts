@@ -3,6 +3,7 @@ import { evolveTenant, initialTenantState, tenantBilling, type TenantState } fro
 import { tenantStreamId } from '../infra/event-store/stream-name';
 import { startDevelopmentStripe } from '../infra/stripe/development-stripe';
 import type { StripeStandIn } from '../infra/stripe/stand-in/stand-in-server';
+import { graceSeconds } from '../domain/tenant/billing-fixtures';
 import { startHarness, type Harness } from './platform-harness';
 
 export type BillingHarness = Harness & {
@@ -16,7 +17,7 @@ export type BillingHarness = Harness & {
   checkout: (owner: string, plan?: 'pro' | 'enterprise', interval?: 'month' | 'year') => Promise<string>;
 };
 
-export const graceSeconds = 7 * 24 * 3600;
+export { graceSeconds } from '../domain/tenant/billing-fixtures';
 
 /** The embedded platform with billing against the local Stripe stand-in (through the real SDK). */
 export async function startBillingHarness(): Promise<BillingHarness> {

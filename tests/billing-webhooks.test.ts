@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import type Stripe from 'stripe';
 import { v7 as uuidv7 } from 'uuid';
 import { addMonthsUtc } from '../domain/shared/time';
+import { shuffled } from '../domain/tenant/billing-fixtures';
 import { startBillingHarness, subscriptionOf, type BillingHarness } from './billing-harness';
 
 const test = suite<{ h: BillingHarness }>('Stripe webhooks: verification, dedup, arrival order, the scheduler');
@@ -13,23 +14,6 @@ test.after(async ({ h }) => h.close());
 
 const eventCount = async (h: BillingHarness) =>
   (await h.platform.writePool.query('SELECT count(*)::int AS n FROM events')).rows[0].n as number;
-
-/** Deterministic shuffle (mulberry32), so a failing order is replayed from its seed. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed;
-  const random = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}
 
 /**
  * A tenant's Stripe life, at the same offsets from its own start (Stripe's clock only moves

@@ -38,3 +38,20 @@ export function billingLife(start: number): BillingFact[] {
     subscriptionFact(start + 2 * month, 'evt_e2', { status: 'past_due', plan: 'enterprise' }),
   ];
 }
+
+/** A deterministic shuffle (mulberry32), so a failing order can be replayed from its seed. */
+export function shuffled<T>(items: T[], seed: number): T[] {
+  let a = seed;
+  const random = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}

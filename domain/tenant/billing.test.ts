@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deciderSpec } from '../shared/decider-spec';
-import { billingLife, invoiceFact, subscriptionFact } from './billing-fixtures';
+import { billingLife, invoiceFact, shuffled, subscriptionFact } from './billing-fixtures';
 import type { BillingFact } from './billing-facts';
 import { decideTenant, evolveTenant, hasSubscriptionInForce, initialTenantState, tenantBilling, type TenantEvent, type TenantState } from './index';
 
@@ -18,23 +18,6 @@ function deliver(facts: BillingFact[], state: TenantState = evolveTenant(initial
   return state;
 }
 const view = (state: TenantState) => (state.kind === 'created' ? tenantBilling(state) : undefined);
-
-/** A deterministic shuffle (mulberry32), so a failing order can be replayed from its seed. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed;
-  const random = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}
 
 test('a checkout activates the paid plan; a tenant provisioned on a paid plan without Stripe is active', () => {
   const state = deliver([subscriptionFact(start, 'evt_1'), invoiceFact(start, 'evt_2')]);

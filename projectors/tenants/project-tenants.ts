@@ -18,7 +18,7 @@ const isBillingEvent = (type: string): boolean => Object.hasOwn(carriesBilling, 
  * applied, and `plan` is the plan in force. An event changes the row only if its stream revision is
  * newer than the row's: a redelivered or replayed event changes nothing, and since every billing
  * event carries the whole view, the newest one alone decides. Usage figures are counted from
- * rm_members when asked, so they cannot drift.
+ * rm_member_counts when asked, so they cannot drift.
  */
 export function projectTenants(event: EventEnvelope): SqlStatement[] {
   if (event.type === 'TenantCreated') {

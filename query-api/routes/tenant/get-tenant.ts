@@ -6,8 +6,6 @@ import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
 import { withTenant } from '../../tenant-scope';
 
-/** Members holding a seat against the plan's limit (DESIGN.md §10): a deactivated member frees one. */
-
 type Usage = { members: number; membershipTypes: number };
 type Warning = { code: 'plan-limit-near'; resource: keyof Usage; usage: number; limit: number };
 

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { v7 as uuidv7 } from 'uuid';
+import { tenantStreamId } from '../../../infra/event-store/stream-name';
 import { withCredentials } from '../../../infra/postgres/connection-url';
 import { developmentWebhookSecret, startDevelopmentStripe } from '../../../infra/stripe/development-stripe';
 import { buildEmbeddedPlatform } from '../../platform/build-platform';
@@ -68,7 +69,7 @@ export async function runBillingBench(options: BillingBenchOptions) {
       // gets a 402 (the command API trusts a tenant's state read for up to a second).
       for (let suspended = false, refused = false; !(suspended && refused);) {
         if (!suspended) {
-          const history = await platform.eventStore.readStream(`tenant-${life.tenantId}`);
+          const history = await platform.eventStore.readStream(tenantStreamId('tenant', life.tenantId));
           const event = history.find((e) => e.type === 'TenantSuspended');
           if (event) {
             suspended = true;
