@@ -51,6 +51,7 @@ test('npm start: demo tenant and token, Ctrl-C stops PostgreSQL with it, and a s
     const first = await startPlatform(env);
     assert.match(first.output(), 'DEVELOPMENT SECRETS');
     assert.match(first.output(), '(provisioned now)');
+    assert.match(first.output(), 'whsec_development_only', 'billing runs on the local Stripe stand-in and says so');
     const created = await fetch(`http://127.0.0.1:${commandPort}/v1/members`, {
       method: 'POST', headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'kept@example.org', firstName: 'Kept', lastName: 'Across restarts' }),
