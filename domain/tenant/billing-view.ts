@@ -1,6 +1,6 @@
 import { isNewer, mergeFacts, type InvoiceFact, type StripeOrder, type SubscriptionFact, type BillingFact } from './billing-facts';
 import { z } from 'zod';
-import { paymentRequired } from '../shared/domain-error';
+import { conflict, paymentRequired } from '../shared/domain-error';
 import { isoInstant } from '../shared/schemas';
 import { billingIntervalSchema, planSchema, type Plan } from './plans';
 
@@ -74,6 +74,20 @@ export function refuseWritesWhenSuspended(view: BillingView) {
   if (view.status !== 'suspended') return;
   throw paymentRequired('tenant-suspended',
     'This tenant is suspended for non-payment: pay the open invoice (POST /v1/billing/portal) to write again.');
+}
+
+/** A checkout for a tenant that pays already would bill it twice: its plan changes in the portal. */
+export function refuseSecondCheckout(billing: TenantBilling, now: string) {
+  if (hasSubscriptionInForce(billing, now)) {
+    throw conflict('subscription-exists', 'This tenant already has a subscription: change its plan in the billing portal.');
+  }
+}
+
+/** The Stripe customer the billing portal opens for; none before a first checkout. */
+export function requireBillingCustomer(billing: TenantBilling): string {
+  const customerId = billingCustomerId(billing);
+  if (!customerId) throw conflict('no-billing-account', 'This tenant has no Stripe customer yet: start a checkout first.');
+  return customerId;
 }
 
 const statusOfSubscription: Record<Exclude<SubscriptionFact['status'], 'canceled'>, BillingStatus> = {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { PaidPlan } from '../../domain/tenant';
+import type { BillingInterval, PaidPlan } from '../../domain/tenant';
 
-export type PlanPrice = { plan: PaidPlan; interval: 'month' | 'year' };
+export type PlanPrice = { plan: PaidPlan; interval: BillingInterval };
 
 /** Stripe price ids by plan and interval, from STRIPE_PRICES (`pro:month=price_1Q…,enterprise:year=…`). */
 export type PriceTable = {
-  priceOf(plan: PaidPlan, interval: 'month' | 'year'): string | undefined;
+  priceOf(plan: PaidPlan, interval: BillingInterval): string | undefined;
   planOf(priceId: string): PlanPrice | undefined;
 };
 
@@ -22,7 +22,7 @@ export function parsePriceTable(text: string): PriceTable {
   for (const raw of text.split(',').map((part) => part.trim()).filter(Boolean)) {
     if (!entry.safeParse(raw).success) throw new Error(`STRIPE_PRICES: "${raw}" is not plan:interval=price_id`);
     const [key, priceId] = raw.split('=') as [string, string];
-    const [plan, interval] = key.split(':') as [PaidPlan, 'month' | 'year'];
+    const [plan, interval] = key.split(':') as [PaidPlan, BillingInterval];
     byPlan.set(key, priceId);
     byPrice.set(priceId, { plan, interval });
   }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { conflict } from '../../../domain/shared/domain-error';
-import { billingCustomerId } from '../../../domain/tenant';
+import { requireBillingCustomer } from '../../../domain/tenant';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { billingOf, returnUrl } from './billing-available';
@@ -14,8 +13,7 @@ export function openBillingPortalRoute(deps: RouteDependencies): CommandRouteSpe
     roles: ['owner'], body: portalBody, params: z.object({}), allowedWhileSuspended: true,
     async handle({ body, tenant }) {
       const billing = billingOf(deps);
-      const customerId = billingCustomerId(tenant!.billing);
-      if (!customerId) throw conflict('no-billing-account', 'This tenant has no Stripe customer yet: start a checkout first.');
+      const customerId = requireBillingCustomer(tenant!.billing);
       const session = await billing.stripe.createPortalSession({ customerId, returnUrl: body.returnUrl });
       return { status: 201, body: { url: session.url } };
     },

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { billingCustomerId, hasSubscriptionInForce, paidPlanSchema } from '../../../domain/tenant';
-import { conflict } from '../../../domain/shared/domain-error';
+import { billingCustomerId, billingIntervalSchema, paidPlanSchema, refuseSecondCheckout } from '../../../domain/tenant';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
@@ -8,7 +7,7 @@ import { billingOf, returnUrl } from './billing-available';
 
 export const checkoutBody = z.strictObject({
   plan: paidPlanSchema,
-  interval: z.enum(['month', 'year']),
+  interval: billingIntervalSchema,
   successUrl: returnUrl,
   cancelUrl: returnUrl,
 });
@@ -24,9 +23,7 @@ export function startCheckoutRoute(deps: RouteDependencies): CommandRouteSpec<z.
     roles: ['owner'], body: checkoutBody, params: z.object({}), allowedWhileSuspended: true,
     async handle({ body, tenant, context }) {
       const billing = billingOf(deps);
-      if (hasSubscriptionInForce(tenant!.billing, context.now)) {
-        throw conflict('subscription-exists', 'This tenant already has a subscription: change its plan in the billing portal.');
-      }
+      refuseSecondCheckout(tenant!.billing, context.now);
       const priceId = billing.prices.priceOf(body.plan, body.interval);
       if (!priceId) {
         throw new HttpProblem(400, 'validation-failed', 'Validation failed', 'This plan is not sold with this interval.',
