@@ -1,6 +1,8 @@
 import { decidePlanUsage, evolvePlanUsage, initialPlanUsageState, type PlanUsageCommand, type PlanUsageState } from '../domain/plan-usage';
 import { planLimits, tenantBilling, type Tenant } from '../domain/tenant';
+import { DomainError } from '../domain/shared/domain-error';
 import { WrongExpectedRevisionError } from '../infra/event-store/port';
+import { HttpProblem } from '../infra/http/problem';
 import { tenantStreamId } from '../infra/event-store/stream-name';
 import { handleCommand, type CommandContext } from './handle-command';
 import { createInTurn } from './in-turn';
@@ -50,10 +52,24 @@ export function createPlanUsage(streams: StreamStates, seed: PlanUsageSeed) {
      * opening (from counts that no longer include the member) and the release would both drop it.
      */
     open: (tenantId: string, context: CommandContext) => inTurn(tenantId, () => ensureOpened(tenantId, context)),
-    /** Before a member starts holding a seat (registration, reactivation of an inactive member). */
-    takeMemberSeat: (tenant: Tenant, memberId: string, context: CommandContext) =>
-      run(tenant.tenantId, { type: 'TakeMemberSeat', memberId, limit: limitsOf(tenant).members }, context),
-    /** After a member stopped holding one, or when the command that took it was refused. */
+    /**
+     * `work` makes a member hold a seat (a registration, the reactivation of an inactive member):
+     * the seat is taken first (refused at the plan's limit) and given back if `work` is refused.
+     * After any other failure the seat stays taken: the work may have happened, and a crash can
+     * only over-count, never let a tenant past its limit.
+     */
+    async withMemberSeat<T>(tenant: Tenant, memberId: string, context: CommandContext, work: () => Promise<T>): Promise<T> {
+      await run(tenant.tenantId, { type: 'TakeMemberSeat', memberId, limit: limitsOf(tenant).members }, context);
+      try {
+        return await work();
+      } catch (error) {
+        if (error instanceof DomainError || error instanceof HttpProblem) {
+          await run(tenant.tenantId, { type: 'ReleaseMemberSeat', memberId }, context);
+        }
+        throw error;
+      }
+    },
+    /** After a member stopped holding a seat (deactivation; open the ledger before it). */
     releaseMemberSeat: (tenantId: string, memberId: string, context: CommandContext) =>
       run(tenantId, { type: 'ReleaseMemberSeat', memberId }, context),
     countMembershipType: (tenant: Tenant, membershipTypeId: string, context: CommandContext) =>

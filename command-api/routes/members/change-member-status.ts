@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { seatHoldingStatuses, type MemberCommand } from '../../../domain/member';
-import { DomainError } from '../../../domain/shared/domain-error';
 import type { Tenant } from '../../../domain/tenant';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { CommandRouteSpec } from '../../command-route';
@@ -50,29 +49,21 @@ export async function changeStatus(
     const loaded = await deps.streams.load(streamId, memberDecider);
     // The seat is decided on this revision, so the change must apply to exactly it: a
     // deactivation landing in between would otherwise let a member back in without a seat.
-    const expected = ifMatch ?? loaded.revision;
-    const changeAt = () => handleCommand(deps.streams, streamId, memberDecider, command, context, expected);
-    if (loaded.state.kind !== 'registered' || seatHoldingStatuses.includes(loaded.state.status)) {
-      try {
-        return await changeAt();
-      } catch (error) {
-        if (ifMatch === undefined && isRevisionMismatch(error) && attempt < 3) continue;
-        throw error;
-      }
-    }
-    await deps.planUsage.takeMemberSeat(tenant, memberId, context);
+    const changeAt = () => handleCommand(deps.streams, streamId, memberDecider, command, context, ifMatch ?? loaded.revision);
+    const holdsSeat = loaded.state.kind !== 'registered' || seatHoldingStatuses.includes(loaded.state.status);
     try {
-      return await changeAt();
+      return await (holdsSeat ? changeAt() : deps.planUsage.withMemberSeat(tenant, memberId, context, changeAt));
     } catch (error) {
-      // Only a refusal surely changed nothing; after any other failure the seat stays taken.
-      if (error instanceof DomainError || error instanceof HttpProblem) await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
-      if (ifMatch === undefined && isRevisionMismatch(error) && attempt < 3) continue;
+      // Our own pinning lost to a concurrent change: decide the seat again on the new revision.
+      if (ifMatch === undefined && isRevisionMismatch(error) && attempt < pinnedAttempts) continue;
       throw error;
     }
   }
 }
 
 const isRevisionMismatch = (error: unknown) => error instanceof HttpProblem && error.status === 412;
+/** A reactivation pinned to a revision tries again this often when another change lands first. */
+const pinnedAttempts = 3;
 
 function statusRoute(
   deps: RouteDependencies, action: StatusAction, body: z.ZodType<{ reason?: string }>, summary: string,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { memberEmail } from '../../../domain/member';
-import { DomainError } from '../../../domain/shared/domain-error';
 import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
@@ -26,10 +25,8 @@ export function registerMemberRoute(
       const membershipTypeId = body.membershipTypeId ?? null;
       if (membershipTypeId) await loadMembershipType(deps.streams, context, membershipTypeId);
       const memberId = context.newId();
-      // A pending member holds a seat too. The seat is taken first and given back if the
-      // registration is refused; a crash in between only over-counts.
-      await deps.planUsage.takeMemberSeat(tenant!, memberId, context);
-      try {
+      // A pending member holds a seat too.
+      return deps.planUsage.withMemberSeat(tenant!, memberId, context, async () => {
         // The email is claimed next: if the member append then fails, the claim is stale and the
         // next registration with that email takes it over.
         await claimValue(deps.streams, emailClaim(deps.streams, context.tenantId, body.email), memberId, context);
@@ -39,10 +36,7 @@ export function registerMemberRoute(
           membershipTypeId, invite: body.invite ?? false,
         }, context);
         return { ...memberReply(memberId, result, 201), location: `/v1/members/${memberId}` };
-      } catch (error) {
-        if (error instanceof DomainError) await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
-        throw error;
-      }
+      });
     },
   };
 }
