@@ -182,6 +182,8 @@ test('the scheduler: usage reported once a day with an idempotent identifier, me
   const subscribed = await h.command('POST', `/v1/members/${member.body.memberId}/subscription`, owner,
     { membershipTypeId: type.body.membershipTypeId, interval: 'month' });
   await h.query('/v1/tenant', owner, { 'x-consistency-position': String(subscribed.body.position) });
+  const logged = async () => (await h.platform.writePool.query('SELECT count(*)::int AS n FROM stripe_webhook_deliveries')).rows[0].n as number;
+  assert.ok(await logged() > 0);
   const now = new Date(Date.now() + 40 * 86400 * 1000);
   h.clock.now = Math.floor(now.getTime() / 1000);
   // Yesterday's figure was stored but never reached Stripe (a failed run): it is sent now.
@@ -203,6 +205,7 @@ test('the scheduler: usage reported once a day with an idempotent identifier, me
   assert.is((renewals[0]!.data as { periodEnd: string }).periodEnd, addMonthsUtc(started.periodStart, 2), 'counted from the anchor');
   const metrics = await h.platform.commandApi.inject({ method: 'GET', url: '/metrics' });
   assert.match(metrics.body, /scheduler_runs_total\{result="succeeded"\} \d+/);
+  assert.is(await logged(), 0, '40 days on, every delivery of this file is past the log\'s 30 days and was purged');
   assert.match(metrics.body, /tenants_by_billing_status\{status="active"\} \d+/);
 });
 

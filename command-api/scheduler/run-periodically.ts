@@ -10,7 +10,7 @@ export function runPeriodically(scheduler: Scheduler, options: {
 }) {
   const clock = options.clock ?? (() => new Date());
   let stopped = false;
-  const loops = [scheduler.runDueCommands, scheduler.reportUsage].map((task) => {
+  const loops = [scheduler.runDueCommands, scheduler.reportUsage, scheduler.purgeExpired].map((task) => {
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<void> = Promise.resolve();
     const tick = () => {

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { billingCustomerId } from '../../domain/tenant';
+import { createPostgresIdempotencyStore } from '../../infra/idempotency/postgres-idempotency-store';
 import { metricFamily } from '../../infra/metrics/prometheus-text';
 import type { StripeBilling } from '../../infra/stripe/port';
 import type { PriceTable } from '../../infra/stripe/prices';
@@ -29,12 +30,14 @@ export type SchedulerDependencies = {
   onError: (error: unknown) => void;
 };
 
-type Counter = 'tenant-suspended' | 'subscription-renewed' | 'usage-reported' | 'usage-stored' | 'usage-failed';
+type Counter = 'tenant-suspended' | 'subscription-renewed' | 'usage-reported' | 'usage-stored' | 'usage-failed'
+  | 'idempotency-records-purged' | 'webhook-deliveries-purged';
 
 /**
- * The commands that time brings (DESIGN §10), in two tasks: the due commands (grace periods
- * ending unpaid, member subscriptions renewing or ending at period end) and the daily usage
- * report, which talks to Stripe for every paying tenant and so must never hold the first back.
+ * The commands that time brings (DESIGN §10), in three tasks: the due commands (grace periods
+ * ending unpaid, member subscriptions renewing or ending at period end), the daily usage report,
+ * which talks to Stripe for every paying tenant and so must never hold the first back, and the
+ * purge of records past their retention.
  * Every action is idempotent — a second run, or a second instance at the same moment, decides
  * `[]` on the same streams, and Stripe counts a usage identifier once — and the clock is the
  * caller's, so tests move time instead of waiting.
@@ -68,6 +71,7 @@ export function createScheduler(deps: SchedulerDependencies) {
   }
 
   const records = createWebhookRecords(deps.pool);
+  const idempotency = createPostgresIdempotencyStore(deps.pool);
   const edgeAt = (now: string, billing: { prices: PriceTable; gracePeriodSeconds: number }): BillingEdge => ({
     streams: deps.streams, records, ...billing, inTurn, now: () => now, newId: deps.newId, changed: () => undefined,
   });
@@ -96,10 +100,16 @@ export function createScheduler(deps: SchedulerDependencies) {
         }
       }
     }),
-    /** Both tasks, one after the other (tests). */
+    /** Records past their retention: Idempotency-Key responses (24 h), webhook deliveries (30 days). */
+    purgeExpired: (now: Date) => counted(async () => {
+      count('idempotency-records-purged', await idempotency.purgeExpired(now));
+      count('webhook-deliveries-purged', await records.purgeDeliveries(now));
+    }),
+    /** Every task, one after the other (tests). */
     async runOnce(now: Date) {
       await scheduler.runDueCommands(now);
       await scheduler.reportUsage(now);
+      await scheduler.purgeExpired(now);
     },
     async metrics() {
       const { rows } = await deps.pool.query('SELECT billing_status, count(*)::int AS tenants FROM rm_tenants GROUP BY billing_status');

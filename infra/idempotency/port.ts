@@ -12,4 +12,6 @@ export interface IdempotencyStore {
   complete(tenantId: string, key: string, response: StoredResponse): Promise<void>;
   /** The first request failed without an answer worth replaying: let a retry run it again. */
   release(tenantId: string, key: string): Promise<void>;
+  /** Deletes records past their retention at `now` (the scheduler's clock); returns how many. */
+  purgeExpired(now: Date): Promise<number>;
 }

@@ -32,4 +32,19 @@ test('a completed key replays within 24 hours and is free after them', async ({ 
   assert.equal(await store.reserve(tenantId, 'k', 'other'), { outcome: 'reserved' });
 });
 
+test('records past their 24 hours are purged, younger ones stay', async ({ db }) => {
+  const store = createPostgresIdempotencyStore(db.pool);
+  const tenantId = uuidv7();
+  for (const key of ['old', 'young']) {
+    await store.reserve(tenantId, key, 'h');
+    await store.complete(tenantId, key, { statusCode: 201, body: { ok: true }, etag: null });
+  }
+  await db.pool.query(`UPDATE idempotency_records SET created_at = now() - interval '25 hours' WHERE tenant_id = $1 AND key = 'old'`, [tenantId]);
+  const keys = async () => (await db.pool.query('SELECT key FROM idempotency_records WHERE tenant_id = $1', [tenantId])).rows.map((r) => r.key);
+  assert.ok(await store.purgeExpired(new Date()) >= 1);
+  assert.equal(await keys(), ['young']);
+  await store.purgeExpired(new Date(Date.now() + 25 * 3600 * 1000));
+  assert.equal(await keys(), [], 'by the clock it is given');
+});
+
 test.run();

@@ -1,11 +1,12 @@
 import type { Pool } from 'pg';
+import { deleteInBatches } from '../postgres/delete-in-batches';
 import type { IdempotencyStore, Reservation } from './port';
 
 const retention = `interval '24 hours'`;
 /** A first request that has not answered after this long crashed; a retry may run it again. */
 const abandonedAfter = `interval '2 minutes'`;
 
-export function createPostgresIdempotencyStore(pool: Pool): IdempotencyStore {
+export function createPostgresIdempotencyStore(pool: Pick<Pool, 'query'>): IdempotencyStore {
   return {
     async reserve(tenantId, key, requestHash): Promise<Reservation> {
       // Insert, or take over a record past the retention window or abandoned while pending.
@@ -36,5 +37,6 @@ export function createPostgresIdempotencyStore(pool: Pool): IdempotencyStore {
     async release(tenantId, key) {
       await pool.query(`DELETE FROM idempotency_records WHERE tenant_id = $1 AND key = $2 AND state = 'pending'`, [tenantId, key]);
     },
+    purgeExpired: (now) => deleteInBatches(pool, 'idempotency_records', `created_at < $1::timestamptz - ${retention}`, now),
   };
 }

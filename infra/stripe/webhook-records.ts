@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { deleteInBatches } from '../postgres/delete-in-batches';
 import { groupStatements } from '../postgres/grouped-statements';
 import type { PlacedNotification as Placed } from './port';
 
@@ -28,6 +29,8 @@ export type WebhookRecords = {
   unpark(eventId: string): Promise<void>;
   /** Customers linked to a tenant that still have parked notifications (left by a failed delivery). */
   linkedCustomersWithParked(): Promise<string[]>;
+  /** Deletes deliveries received more than 30 days before `now` (parked notifications stay); returns how many. */
+  purgeDeliveries(now: Date): Promise<number>;
 };
 
 /** Which copy of a delivery the log keeps, as the ON CONFLICT rule does: having applied it beats finding it done beats parking it. */
@@ -47,6 +50,9 @@ function oneRowPerEvent(deliveries: Delivery[]): Delivery[] {
   }
   return [...best.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 }
+
+/** How long the delivery log keeps a delivery (Stripe retries an event for at most three days). */
+const deliveryRetention = `interval '30 days'`;
 
 /** Links never change once made (the first wins), so each process remembers those it has seen. */
 const rememberedLinks = 100_000;
@@ -117,6 +123,7 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
     async unpark(eventId) {
       await pool.query('DELETE FROM stripe_parked_notifications WHERE event_id = $1', [eventId]);
     },
+    purgeDeliveries: (now) => deleteInBatches(pool, 'stripe_webhook_deliveries', `received_at < $1::timestamptz - ${deliveryRetention}`, now),
     async linkedCustomersWithParked() {
       const { rows } = await pool.query(
         `SELECT DISTINCT p.customer_id FROM stripe_parked_notifications p JOIN stripe_customers c USING (customer_id) LIMIT 1000`);
