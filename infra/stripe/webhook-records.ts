@@ -65,6 +65,7 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
   };
   // Deliveries are recorded together when they finish together: one statement per batch.
   const recordDelivery = groupStatements<Delivery, 'recorded' | 'updated' | 'duplicate'>(async (deliveries) => {
+    const kept = oneRowPerEvent(deliveries);
     // The log is not the source of truth (applying a delivery again is a no-op), so its
     // insert does not wait for the WAL flush: a crash may lose the last rows, never an effect.
     const { rows } = await pool.query(
@@ -77,14 +78,13 @@ export function createWebhookRecords(pool: Pick<Pool, 'query'>): WebhookRecords 
          WHERE stripe_webhook_deliveries.outcome = 'parked'
             OR (stripe_webhook_deliveries.outcome = 'no-change' AND excluded.outcome = 'applied')
        RETURNING event_id, (xmax = 0) AS inserted`,
-      [JSON.stringify(oneRowPerEvent(deliveries)
-        .map((d) => ({ event_id: d.eventId, type: d.type, created: d.created, tenant_id: d.tenantId, outcome: d.outcome })))]);
+      [JSON.stringify(kept.map((d) => ({ event_id: d.eventId, type: d.type, created: d.created, tenant_id: d.tenantId, outcome: d.outcome })))]);
     const written = new Map(rows.map((row) => [row.event_id as string, row.inserted as boolean]));
     // The same event twice in one batch: the copy written answers for the row, the others are duplicates.
-    const kept = new Set(oneRowPerEvent(deliveries));
+    const answering = new Set(kept);
     return deliveries.map((delivery) => {
       const inserted = written.get(delivery.eventId);
-      if (inserted === undefined || !kept.has(delivery)) return 'duplicate';
+      if (inserted === undefined || !answering.has(delivery)) return 'duplicate';
       return inserted ? 'recorded' : 'updated';
     });
   });

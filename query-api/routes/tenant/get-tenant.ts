@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { seatHoldingStatuses, type MemberStatus } from '../../../domain/member';
+import { seatHoldingStatuses } from '../../../domain/member';
 import { planLimits, type Plan, type PlanLimits } from '../../../domain/tenant';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { QueryApiDependencies } from '../../dependencies';
