@@ -2,7 +2,7 @@ import { createKafka } from '../infra/bus/kafka/kafka-client';
 import { ensureTopic } from '../infra/bus/kafka/topics';
 import { required, type Config } from '../infra/config/config';
 import { migrate } from '../infra/postgres/migrate';
-import { createPool } from '../infra/postgres/pool';
+import { createPool, workerStatementTimeoutMs } from '../infra/postgres/pool';
 
 /**
  * What both worker processes (publisher, projectors) need before they start: a migrated
@@ -10,7 +10,8 @@ import { createPool } from '../infra/postgres/pool';
  * so either creates the topic. Workers do not know the query role's password and pass none.
  */
 export async function connectWorker(config: Config, role: 'publisher' | 'projectors', poolSize: number) {
-  const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: poolSize, applicationName: `membership-${role}` });
+  const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: poolSize, applicationName: `membership-${role}`,
+    statementTimeoutMs: workerStatementTimeoutMs });
   await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.QUERY_DB_PASSWORD });
   const kafka = createKafka(required(config.KAFKA_BROKERS, 'KAFKA_BROKERS'), `membership-${role}`);
   const admin = kafka.admin();

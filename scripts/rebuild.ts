@@ -18,7 +18,7 @@ import { createTokenService } from '../infra/auth/jwt';
 import { loadConfig, required } from '../infra/config/config';
 import { guardEventStore } from '../infra/event-store/guarded-event-store';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
-import { createPool } from '../infra/postgres/pool';
+import { createPool, workerStatementTimeoutMs } from '../infra/postgres/pool';
 import { rebuildAnalytics } from '../projectors/analytics/rebuild-analytics';
 import { createJsonClient } from './load/http-client';
 
@@ -47,7 +47,8 @@ try {
 }
 
 async function rebuildHere(clickHouseUrl: string) {
-  const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 4, applicationName: 'membership-rebuild' });
+  const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 4, applicationName: 'membership-rebuild',
+    statementTimeoutMs: workerStatementTimeoutMs });
   const analytics = await createClickHouseStore({ url: clickHouseUrl });
   try {
     await migrateAnalytics(analytics);

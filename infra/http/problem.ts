@@ -62,6 +62,9 @@ export function toProblem(error: unknown): HttpProblem {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new HttpProblem(400, 'malformed-json', titles[400]!, 'The body is not valid JSON.');
   }
+  if (isStatementTimeout(error)) {
+    return new HttpProblem(503, 'database-timeout', titles[503]!, 'The database did not answer in time; retry.', undefined, { 'Retry-After': '1' });
+  }
   if (isUnavailable(error)) {
     return new HttpProblem(503, 'dependency-unavailable', titles[503]!, 'A dependency is unavailable; nothing was changed.', undefined, { 'Retry-After': '1' });
   }
@@ -70,6 +73,12 @@ export function toProblem(error: unknown): HttpProblem {
   }
   return new HttpProblem(500, 'internal-error', titles[500]!, 'Something went wrong on our side.');
 }
+
+/**
+ * statement_timeout (57014) and idle_in_transaction_session_timeout (25P03), set on every pool
+ * (infra/postgres/pool.ts): the statement was cancelled and its transaction rolled back.
+ */
+const isStatementTimeout = (error: unknown) => ['57014', '25P03'].includes((error as { code?: string }).code ?? '');
 
 function isUnavailable(error: unknown) {
   const code = (error as { code?: string }).code ?? '';

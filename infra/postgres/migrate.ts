@@ -19,6 +19,9 @@ export async function migrate(pool: Pool, options: { queryRole: string; queryRol
   const creationPassword = options.queryRolePassword ?? randomBytes(24).toString('base64url');
   const client = await pool.connect();
   try {
+    // Waiting for another process's migrations and building indexes may outlast the pool's
+    // statement timeout (infra/postgres/pool.ts); the finally gives the connection back as it was.
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
@@ -44,6 +47,7 @@ export async function migrate(pool: Pool, options: { queryRole: string; queryRol
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => undefined);
+    await client.query('RESET statement_timeout').catch(() => undefined);
     client.release();
   }
 }

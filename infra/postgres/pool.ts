@@ -3,7 +3,23 @@ import pg from 'pg';
 // bigint columns stay strings by default; counts and positions fit a JS number, so parse them.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export type PoolOptions = { connectionString: string; max?: number; applicationName: string };
+/** What a request may wait for one statement: past it, the route answers 503 (problem.ts), never hangs. */
+export const apiStatementTimeoutMs = 5_000;
+/** Workers (projections, rebuilds) apply large batches and wait their turn on a projection's lock. */
+export const workerStatementTimeoutMs = 120_000;
+
+export type PoolOptions = {
+  connectionString: string;
+  max?: number;
+  applicationName: string;
+  /** Server-side statement_timeout of every connection; 0 turns it off. Default: apiStatementTimeoutMs. */
+  statementTimeoutMs?: number;
+  /**
+   * idle_in_transaction_session_timeout: a transaction left open (a crashed handler, a client
+   * awaiting something else mid-transaction) is ended and its locks freed. Default 10 s.
+   */
+  idleInTransactionTimeoutMs?: number;
+};
 
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -12,6 +28,10 @@ export function createPool(options: PoolOptions): pg.Pool {
     application_name: options.applicationName,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
+    // Sent in the startup packet, so they hold for every statement of every connection, and a
+    // session that needs longer (migrations) changes its own with SET.
+    statement_timeout: options.statementTimeoutMs ?? apiStatementTimeoutMs,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 10_000,
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { migrate } from './migrate';
 import { withCredentials, withDatabase } from './connection-url';
-import { createPool } from './pool';
+import { createPool, workerStatementTimeoutMs } from './pool';
 
 export type TestDatabase = { url: string; queryUrl: string; pool: Pool; drop: () => Promise<void> };
 
@@ -16,7 +16,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`');
   const name = `test_${randomBytes(6).toString('hex')}`;
-  const admin = createPool({ connectionString: serverUrl, max: 1, applicationName: 'tests' });
+  // CREATE and DROP DATABASE on a machine busy with other test runs may outlast an API's timeout.
+  const admin = createPool({ connectionString: serverUrl, max: 1, applicationName: 'tests', statementTimeoutMs: workerStatementTimeoutMs });
   await admin.query(`CREATE DATABASE ${name}`);
   const url = withDatabase(serverUrl, name);
   const pool = createPool({ connectionString: url, max: 60, applicationName: 'tests' });

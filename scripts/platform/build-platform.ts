@@ -10,7 +10,7 @@ import { createClickHouseStore } from '../../infra/analytics/clickhouse-store';
 import { migrateAnalytics } from '../../infra/analytics/migrate-analytics';
 import { createPostgresIdempotencyStore } from '../../infra/idempotency/postgres-idempotency-store';
 import { migrate } from '../../infra/postgres/migrate';
-import { createPool } from '../../infra/postgres/pool';
+import { createPool, workerStatementTimeoutMs } from '../../infra/postgres/pool';
 import { createTokenBucketLimiter } from '../../infra/rate-limit/token-bucket';
 import { createReadModelDatabase } from '../../infra/read-models/database';
 import { startAnalyticsLogTail, startLogTail } from '../../projectors/runtime/log-tail';
@@ -60,7 +60,8 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const writePool = createPool({ connectionString: options.databaseUrl, max: 20, applicationName: 'membership-platform' });
   await migrate(writePool, { queryRole: options.queryRole, queryRolePassword: options.queryRolePassword });
   const queryPool = createPool({ connectionString: options.queryDatabaseUrl, max: 20, applicationName: 'membership-query-api' });
-  const projectionPool = createPool({ connectionString: options.databaseUrl, max: 4, applicationName: 'membership-projector' });
+  const projectionPool = createPool({ connectionString: options.databaseUrl, max: 4, applicationName: 'membership-projector',
+    statementTimeoutMs: workerStatementTimeoutMs });
 
   const baseStore = guardEventStore(createPostgresEventStore(writePool), eventDefinitions);
   const tail = startLogTail(baseStore, projectionPool, postgresReadModels, { onError: options.onProjectionError });
