@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Principal, Role } from '../infra/auth/jwt';
@@ -8,6 +7,7 @@ import { DomainError } from '../domain/shared/domain-error';
 import { fieldErrorsOf, HttpProblem, problemBody, toProblem, validationProblem } from '../infra/http/problem';
 import type { RouteDependencies } from './dependencies';
 import type { CommandContext } from './handle-command';
+import { idsOfKeyedRequest, requestHash } from './resumed-request';
 import type { TenantGuard } from './tenant-guard';
 import { refuseWritesWhenSuspended, tenantBilling, type Tenant } from '../domain/tenant';
 
@@ -63,9 +63,9 @@ export function registerCommandRoute<Body, Params>(
       if (tenant && !spec.allowedWhileSuspended) refuseWritesWhenSuspended(tenantBilling(tenant));
       const ifMatch = readIfMatch(request);
       const key = request.headers['idempotency-key'];
-      const context = contextOf(deps, request, principal, typeof key === 'string' ? key : undefined);
-      const run = () => spec.handle({ body, params, principal, tenant, context, ...(ifMatch === undefined ? {} : { ifMatch }) });
-      if (key === undefined) return send(reply, await run());
+      const run = (context: CommandContext) =>
+        spec.handle({ body, params, principal, tenant, context, ...(ifMatch === undefined ? {} : { ifMatch }) });
+      if (key === undefined) return send(reply, await run(contextOf(deps, request, principal)));
       return runIdempotently(deps, request, reply, principal, parse(idempotencyKeySchema, key), run);
     },
   });
@@ -73,9 +73,9 @@ export function registerCommandRoute<Body, Params>(
 
 async function runIdempotently(
   deps: RouteDependencies, request: FastifyRequest, reply: FastifyReply, principal: Principal, key: string,
-  run: () => Promise<CommandReply>,
+  run: (context: CommandContext) => Promise<CommandReply>,
 ) {
-  const hash = createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? {})}`).digest('hex');
+  const hash = requestHash(request.method, request.url, request.body);
   const reservation = await deps.idempotency.reserve(principal.tenantId, key, hash);
   switch (reservation.outcome) {
     case 'different-request':
@@ -93,16 +93,27 @@ async function runIdempotently(
     case 'reserved':
       break;
   }
+  // Every attempt runs at the first one's clock and creates the same ids: a resumed attempt
+  // decides what the first one decided, on the streams it may already have written.
+  const { startedAt, resumed } = reservation;
+  const context: CommandContext = {
+    ...contextOf(deps, request, principal, key),
+    now: startedAt,
+    newId: idsOfKeyedRequest(principal.tenantId, key, startedAt),
+    newEventId: deps.newId,
+    ...(resumed ? { resumedSince: startedAt } : {}),
+  };
   let result: CommandReply;
   try {
-    result = await run();
+    result = await run(context);
   } catch (error) {
-    // Business refusals are answers too, and a retry must get the same one; anything else may heal.
+    // Business refusals are answers too, and a retry must get the same one; anything else may heal,
+    // and the retry resumes this attempt (which may have appended part of its work).
     if (error instanceof DomainError) {
       const problem = toProblem(error);
       await deps.idempotency.complete(principal.tenantId, key, { statusCode: problem.status, body: problemBody(problem), etag: null });
     } else {
-      await deps.idempotency.release(principal.tenantId, key).catch(() => undefined);
+      await deps.idempotency.interrupt(principal.tenantId, key).catch(() => undefined);
     }
     throw error;
   }

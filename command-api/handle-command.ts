@@ -3,6 +3,7 @@ import type { DomainEvent } from '../domain/shared/event';
 import type { Actor, NewEvent } from '../infra/event-store/port';
 import { WrongExpectedRevisionError } from '../infra/event-store/port';
 import { HttpProblem } from '../infra/http/problem';
+import { alreadyAppended, appendedByEarlierAttempts } from './resumed-request';
 import type { StreamStates } from './stream-states';
 
 /** Who asked, when, and under which correlation: stamped on every event a command appends. */
@@ -12,8 +13,16 @@ export type CommandContext = {
   correlationId: string;
   causationId: string;
   idempotencyKey?: string;
+  /**
+   * Set when a keyed request resumes an attempt that may have had effects (the first attempt's
+   * start): its commands then skip what that attempt already appended (see resumed-request.ts).
+   */
+  resumedSince?: string;
   now: string;
+  /** Ids of what the command creates; the same on every attempt of a keyed request. */
   newId: () => string;
+  /** Ids of the events themselves, always fresh (defaults to `newId`). */
+  newEventId?: () => string;
 };
 
 export type Decider<Command, Event extends DomainEvent, State> = {
@@ -62,6 +71,8 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     try {
       events = decider.decide(command, state);
     } catch (error) {
+      // Refused because an earlier attempt of this request did it (a create, a status change).
+      if ((await appendedByEarlierAttempts(streams.store, streamId, context)).length > 0) return reloaded(streams, streamId, decider);
       // A refusal decided on a cached state may be an artefact of another process's append.
       if (!loaded.cached) throw error;
       streams.forget(streamId);
@@ -71,6 +82,9 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       if (!loaded.cached || cachedNoOpIsFinal) return { revision, position, state, changed: false };
       streams.forget(streamId);
       continue;
+    }
+    if (alreadyAppended(events, await appendedByEarlierAttempts(streams.store, streamId, context))) {
+      return reloaded(streams, streamId, decider);
     }
     try {
       const result = await streams.store.append(streamId, events.map((e) => envelope(e, context)), revision < 0 ? 'no-stream' : revision);
@@ -86,9 +100,16 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   }
 }
 
+/** The stream as stored, when an earlier attempt of the request already changed it. */
+async function reloaded<State>(streams: StreamStates, streamId: string, decider: Decider<any, any, State>): Promise<CommandResult<State>> {
+  streams.forget(streamId);
+  const { state, revision, position } = await streams.load(streamId, decider);
+  return { revision, position, state, changed: false };
+}
+
 export function envelope(event: DomainEvent, context: CommandContext): NewEvent {
   return {
-    eventId: context.newId(),
+    eventId: (context.newEventId ?? context.newId)(),
     type: event.type,
     schemaVersion: eventDefinitions[event.type]?.schemaVersion ?? 1,
     tenantId: context.tenantId,

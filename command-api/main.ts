@@ -12,6 +12,7 @@ import { loadConfig, required } from '../infra/config/config';
 import { guardEventStore } from '../infra/event-store/guarded-event-store';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
 import { createPostgresIdempotencyStore } from '../infra/idempotency/postgres-idempotency-store';
+import { holdProcessLiveness } from '../infra/idempotency/process-liveness';
 import { migrate } from '../infra/postgres/migrate';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
@@ -26,9 +27,10 @@ const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATAB
 await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.queryRolePassword });
 
 const stripe = stripeFromEnvironment(config);
+const liveness = await holdProcessLiveness(pool);
 const app = buildCommandApi({
   eventStore: guardEventStore(createPostgresEventStore(pool), eventDefinitions),
-  idempotency: createPostgresIdempotencyStore(pool),
+  idempotency: createPostgresIdempotencyStore(pool, liveness),
   planUsageSeed: seedPlanUsageFromReadModels(pool),
   tokens: createTokenService(config.jwtSecret),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
@@ -46,5 +48,6 @@ await app.listen({ host: config.HOST, port: config.COMMAND_API_PORT });
 
 closeOnSignal('command-api', async () => {
   await app.close();
+  await liveness.stop();
   await pool.end();
 });

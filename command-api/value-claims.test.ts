@@ -42,4 +42,32 @@ test('a claim held by a live owner is refused; a stale one is taken over only af
   assert.equal(history.map((e) => (e.data as { ownerId: string }).ownerId), [first, second]);
 });
 
+test('many concurrent takeovers of one stale claim: exactly one wins, the others are refused', async ({ db, streams }) => {
+  const staleHolder = uuidv7();
+  // Only the first holder is stale (its member never came to exist); a winner is a real holder.
+  const contested: ClaimTarget = {
+    ...target(false), streamId: tenantStreamId('memberemail', tenantId, 'contested'),
+    holderDoesNotUseIt: async (holderId) => holderId === staleHolder,
+  };
+  await claimValue(streams, contested, staleHolder, contextAt(new Date()));
+  const later = new Date(Date.now() + 60_000);
+  // One cache per contender, as if each ran in its own process.
+  const store = guardEventStore(createPostgresEventStore(db.pool), eventDefinitions);
+  const contenders = Array.from({ length: 24 }, () => uuidv7());
+  const outcomes = await Promise.all(contenders.map((owner) =>
+    claimValue(createStreamStates(store), contested, owner, contextAt(later)).then(() => 'won', (e) => e)));
+  assert.is(outcomes.filter((o) => o === 'won').length, 1);
+  for (const refused of outcomes.filter((o) => o !== 'won')) assert.is((refused as DomainError).code, 'email-already-used');
+  const claims = (await store.readStream(contested.streamId)).filter((e) => e.type === 'ValueClaimed');
+  assert.is(claims.length, 2, 'the stale claim and one takeover');
+  assert.ok(contenders.includes((claims[1]!.data as { ownerId: string }).ownerId));
+});
+
+test('a claim stores the value’s hash, never the value itself', async ({ db, streams }) => {
+  await claimValue(streams, { ...target(true), streamId: tenantStreamId('memberemail', tenantId, 'private') }, uuidv7(), contextAt(new Date()));
+  const { rows } = await db.pool.query(`SELECT data::text FROM events WHERE type = 'ValueClaimed'`);
+  assert.ok(rows.length > 0);
+  for (const row of rows) assert.not.match(row.data, 'x@example.org');
+});
+
 test.run();

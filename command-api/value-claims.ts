@@ -10,6 +10,7 @@ const staleAfterMs = 30_000;
 
 export type ClaimTarget = {
   streamId: string;
+  /** Never stored: the claim's events keep its hash. */
   value: string;
   conflictCode: string;
   /** True when the holder does not use the value (its creation never finished, or it moved on). */
@@ -20,17 +21,20 @@ export const hashedValue = (value: string) => createHash('sha256').update(value)
 
 /** Reserves a unique value for `ownerId`; a 409 with the target's code when someone else holds it. */
 export async function claimValue(streams: StreamStates, target: ClaimTarget, ownerId: string, context: CommandContext) {
-  const claim = (holderIsStale: boolean) =>
-    ({ type: 'ClaimValue', ownerId, value: target.value, holderIsStale, conflictCode: target.conflictCode }) as const;
+  const claim = (replacing?: string) => ({
+    type: 'ClaimValue', ownerId, value: target.value, valueHash: hashedValue(target.value), conflictCode: target.conflictCode,
+    ...(replacing === undefined ? {} : { replacing }),
+  }) as const;
   // Most values claimed are new: try without reading first.
   streams.presumeAbsent(target.streamId, claimDecider);
   try {
-    await handleCommand(streams, target.streamId, claimDecider, claim(false), context);
+    await handleCommand(streams, target.streamId, claimDecider, claim(), context);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const { state } = await streams.load(target.streamId, claimDecider);
     if (state.kind !== 'held' || !(await isStale(streams, target, state.ownerId, context.now))) throw error;
-    await handleCommand(streams, target.streamId, claimDecider, claim(true), context);
+    // Conditional on the holder found stale: a concurrent takeover that won first makes this a 409.
+    await handleCommand(streams, target.streamId, claimDecider, claim(state.ownerId), context);
   }
 }
 

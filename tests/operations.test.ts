@@ -54,7 +54,7 @@ test('with its database unreachable, a command answers 503 problem+json and /rea
   const store = createPostgresEventStore(deadPool);
   const app = buildCommandApi({
     eventStore: store, tokens: h.platform.tokens, rateLimiter: createTokenBucketLimiter({ ratePerSecond: 100, burst: 100 }),
-    idempotency: createPostgresIdempotencyStore(deadPool), planUsageSeed: seedPlanUsageFromReadModels(deadPool),
+    idempotency: createPostgresIdempotencyStore(deadPool, { holder: 0 }), planUsageSeed: seedPlanUsageFromReadModels(deadPool),
     now: () => new Date().toISOString(), newId: uuidv7,
   }, { logger: false, ready: async () => void (await deadPool.query('SELECT 1')) });
   try {

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { billingCustomerId } from '../../domain/tenant';
-import { createPostgresIdempotencyStore } from '../../infra/idempotency/postgres-idempotency-store';
+import { purgeExpiredIdempotencyRecords } from '../../infra/idempotency/postgres-idempotency-store';
 import { metricFamily } from '../../infra/metrics/prometheus-text';
 import type { StripeBilling } from '../../infra/stripe/port';
 import type { PriceTable } from '../../infra/stripe/prices';
@@ -71,7 +71,6 @@ export function createScheduler(deps: SchedulerDependencies) {
   }
 
   const records = createWebhookRecords(deps.pool);
-  const idempotency = createPostgresIdempotencyStore(deps.pool);
   const edgeAt = (now: string, billing: { prices: PriceTable; gracePeriodSeconds: number }): BillingEdge => ({
     streams: deps.streams, records, ...billing, inTurn, now: () => now, newId: deps.newId, changed: () => undefined,
   });
@@ -102,7 +101,7 @@ export function createScheduler(deps: SchedulerDependencies) {
     }),
     /** Records past their retention: Idempotency-Key responses (24 h), webhook deliveries (30 days). */
     purgeExpired: (now: Date) => counted(async () => {
-      count('idempotency-records-purged', await idempotency.purgeExpired(now));
+      count('idempotency-records-purged', await purgeExpiredIdempotencyRecords(deps.pool, now));
       count('webhook-deliveries-purged', await records.purgeDeliveries(now));
     }),
     /** Every task, one after the other (tests). */

@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { v7 as uuidv7 } from 'uuid';
 import { createTestDatabase, type TestDatabase } from '../postgres/test-database';
-import { createPostgresIdempotencyStore } from './postgres-idempotency-store';
+import { createPostgresIdempotencyStore, purgeExpiredIdempotencyRecords } from './postgres-idempotency-store';
+import { holdProcessLiveness } from './process-liveness';
 
 const test = suite<{ db: TestDatabase }>('PostgreSQL idempotency store');
 test.before(async (context) => {
@@ -10,30 +11,55 @@ test.before(async (context) => {
 });
 test.after(async ({ db }) => db.drop());
 
-test('a pending key is in progress; once abandoned by a crashed request, a retry may run it', async ({ db }) => {
-  const store = createPostgresIdempotencyStore(db.pool);
+const reservedAt = (reservation: unknown) => (reservation as { startedAt: string }).startedAt;
+
+test('a pending key is in progress while its process lives, however long; once it died, the next attempt resumes it', async ({ db }) => {
+  const first = await holdProcessLiveness(db.pool);
+  const second = await holdProcessLiveness(db.pool);
   const tenantId = uuidv7();
-  assert.equal(await store.reserve(tenantId, 'k', 'h'), { outcome: 'reserved' });
-  assert.equal(await store.reserve(tenantId, 'k', 'h'), { outcome: 'in-progress' });
-  await db.pool.query(`UPDATE idempotency_records SET created_at = now() - interval '3 minutes'`);
-  assert.equal(await store.reserve(tenantId, 'k', 'h'), { outcome: 'reserved' });
+  const reservation = await createPostgresIdempotencyStore(db.pool, first).reserve(tenantId, 'k', 'h');
+  assert.equal(reservation, { outcome: 'reserved', startedAt: reservedAt(reservation), resumed: false });
+  const retried = createPostgresIdempotencyStore(db.pool, second);
+  await db.pool.query(`UPDATE idempotency_records SET created_at = now() - interval '1 hour', started_at = now() - interval '1 hour'`);
+  assert.equal(await retried.reserve(tenantId, 'k', 'h'), { outcome: 'in-progress' }, 'an hour, but its process lives');
+  const { rows } = await db.pool.query(`SELECT ${"to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"} AS s FROM idempotency_records`);
+  await first.stop();
+  assert.equal(await retried.reserve(tenantId, 'k', 'h'), { outcome: 'reserved', startedAt: rows[0].s, resumed: true });
+  assert.equal(await createPostgresIdempotencyStore(db.pool, first).reserve(tenantId, 'k', 'h'), { outcome: 'in-progress' },
+    'the resuming process holds it now');
+  await second.stop();
+});
+
+test('an interrupted attempt is resumed at once, at its first start; only by the same request', async ({ db }) => {
+  const liveness = await holdProcessLiveness(db.pool);
+  const store = createPostgresIdempotencyStore(db.pool, liveness);
+  const tenantId = uuidv7();
+  const first = await store.reserve(tenantId, 'k', 'h');
+  await store.interrupt(tenantId, 'k');
+  assert.equal(await store.reserve(tenantId, 'k', 'other'), { outcome: 'different-request' });
+  assert.equal(await store.reserve(tenantId, 'k', 'h'), { outcome: 'reserved', startedAt: reservedAt(first), resumed: true });
+  await liveness.stop();
 });
 
 test('a completed key replays within 24 hours and is free after them', async ({ db }) => {
-  const store = createPostgresIdempotencyStore(db.pool);
+  const liveness = await holdProcessLiveness(db.pool);
+  const store = createPostgresIdempotencyStore(db.pool, liveness);
   const tenantId = uuidv7();
   await store.reserve(tenantId, 'k', 'h');
   await store.complete(tenantId, 'k', { statusCode: 201, body: { memberId: 'm' }, etag: '"0"' });
-  await db.pool.query(`UPDATE idempotency_records SET created_at = now() - interval '3 minutes' WHERE tenant_id = $1`, [tenantId]);
+  await store.interrupt(tenantId, 'k');
   assert.equal(await store.reserve(tenantId, 'k', 'h'),
     { outcome: 'replay', response: { statusCode: 201, body: { memberId: 'm' }, etag: '"0"' } });
   assert.equal(await store.reserve(tenantId, 'k', 'other'), { outcome: 'different-request' });
   await db.pool.query(`UPDATE idempotency_records SET created_at = now() - interval '25 hours' WHERE tenant_id = $1`, [tenantId]);
-  assert.equal(await store.reserve(tenantId, 'k', 'other'), { outcome: 'reserved' });
+  const fresh = await store.reserve(tenantId, 'k', 'other');
+  assert.equal(fresh, { outcome: 'reserved', startedAt: reservedAt(fresh), resumed: false });
+  assert.ok(Date.now() - Date.parse(reservedAt(fresh)) < 60_000, 'a new first attempt');
+  await liveness.stop();
 });
 
 test('records past their 24 hours are purged, younger ones stay', async ({ db }) => {
-  const store = createPostgresIdempotencyStore(db.pool);
+  const store = createPostgresIdempotencyStore(db.pool, { holder: 0 });
   const tenantId = uuidv7();
   for (const key of ['old', 'young']) {
     await store.reserve(tenantId, key, 'h');
@@ -41,9 +67,9 @@ test('records past their 24 hours are purged, younger ones stay', async ({ db })
   }
   await db.pool.query(`UPDATE idempotency_records SET created_at = now() - interval '25 hours' WHERE tenant_id = $1 AND key = 'old'`, [tenantId]);
   const keys = async () => (await db.pool.query('SELECT key FROM idempotency_records WHERE tenant_id = $1', [tenantId])).rows.map((r) => r.key);
-  assert.ok(await store.purgeExpired(new Date()) >= 1);
+  assert.ok(await purgeExpiredIdempotencyRecords(db.pool, new Date()) >= 1);
   assert.equal(await keys(), ['young']);
-  await store.purgeExpired(new Date(Date.now() + 25 * 3600 * 1000));
+  await purgeExpiredIdempotencyRecords(db.pool, new Date(Date.now() + 25 * 3600 * 1000));
   assert.equal(await keys(), [], 'by the clock it is given');
 });
 

@@ -1,31 +1,41 @@
 import type { Pool } from 'pg';
 import { deleteInBatches } from '../postgres/delete-in-batches';
 import type { IdempotencyStore, Reservation } from './port';
+import { holderIsAlive, type ProcessLiveness } from './process-liveness';
 
 const retention = `interval '24 hours'`;
-/** A first request that has not answered after this long crashed; a retry may run it again. */
-const abandonedAfter = `interval '2 minutes'`;
+const expired = `idempotency_records.created_at < now() - ${retention}`;
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-export function createPostgresIdempotencyStore(pool: Pick<Pool, 'query'>): IdempotencyStore {
+// Insert, or take the record over: afresh when past its retention; as a resumption when its
+// last attempt was interrupted, or is pending in a process that no longer lives (its liveness
+// lock is gone). A pending request of a live process is never taken over, however long it runs:
+// two attempts running at once could both have effects.
+const reserveSql = `
+INSERT INTO idempotency_records (tenant_id, key, request_hash, state, holder) VALUES ($1, $2, $3, 'pending', $4)
+ON CONFLICT (tenant_id, key) DO UPDATE
+  SET request_hash = excluded.request_hash, state = 'pending', holder = excluded.holder,
+      status_code = NULL, response = NULL, etag = NULL,
+      created_at = CASE WHEN ${expired} THEN now() ELSE idempotency_records.created_at END,
+      started_at = CASE WHEN ${expired} THEN now() ELSE idempotency_records.started_at END,
+      attempt = CASE WHEN ${expired} THEN 1 ELSE idempotency_records.attempt + 1 END
+  WHERE ${expired}
+     OR (idempotency_records.request_hash = excluded.request_hash AND (idempotency_records.state = 'interrupted'
+         OR (idempotency_records.state = 'pending' AND NOT ${holderIsAlive('idempotency_records.holder')})))
+RETURNING ${iso('started_at')} AS started_at, attempt`;
+
+export function createPostgresIdempotencyStore(pool: Pick<Pool, 'query'>, liveness: Pick<ProcessLiveness, 'holder'>): IdempotencyStore {
   return {
     async reserve(tenantId, key, requestHash): Promise<Reservation> {
-      // Insert, or take over a record past the retention window or abandoned while pending.
-      const { rows: taken } = await pool.query(
-        `INSERT INTO idempotency_records (tenant_id, key, request_hash, state) VALUES ($1, $2, $3, 'pending')
-         ON CONFLICT (tenant_id, key) DO UPDATE
-           SET request_hash = excluded.request_hash, state = 'pending', status_code = NULL, response = NULL,
-               etag = NULL, created_at = now()
-           WHERE idempotency_records.created_at < now() - ${retention}
-              OR (idempotency_records.state = 'pending' AND idempotency_records.created_at < now() - ${abandonedAfter})
-         RETURNING key`, [tenantId, key, requestHash]);
-      if (taken.length === 1) return { outcome: 'reserved' };
+      const { rows: taken } = await pool.query(reserveSql, [tenantId, key, requestHash, liveness.holder]);
+      if (taken.length === 1) return { outcome: 'reserved', startedAt: taken[0].started_at, resumed: taken[0].attempt > 1 };
       const { rows } = await pool.query(
         'SELECT request_hash, state, status_code, response, etag FROM idempotency_records WHERE tenant_id = $1 AND key = $2',
         [tenantId, key]);
       const record = rows[0];
       if (!record) return this.reserve(tenantId, key, requestHash);
       if (record.request_hash !== requestHash) return { outcome: 'different-request' };
-      if (record.state === 'pending') return { outcome: 'in-progress' };
+      if (record.state !== 'completed') return { outcome: 'in-progress' };
       return { outcome: 'replay', response: { statusCode: record.status_code, body: record.response, etag: record.etag } };
     },
     async complete(tenantId, key, response) {
@@ -34,9 +44,13 @@ export function createPostgresIdempotencyStore(pool: Pick<Pool, 'query'>): Idemp
          WHERE tenant_id = $1 AND key = $2`,
         [tenantId, key, response.statusCode, JSON.stringify(response.body), response.etag]);
     },
-    async release(tenantId, key) {
-      await pool.query(`DELETE FROM idempotency_records WHERE tenant_id = $1 AND key = $2 AND state = 'pending'`, [tenantId, key]);
+    async interrupt(tenantId, key) {
+      await pool.query(`UPDATE idempotency_records SET state = 'interrupted' WHERE tenant_id = $1 AND key = $2 AND state = 'pending'`,
+        [tenantId, key]);
     },
-    purgeExpired: (now) => deleteInBatches(pool, 'idempotency_records', `created_at < $1::timestamptz - ${retention}`, now),
   };
 }
+
+/** Deletes records past their retention at `now` (the scheduler's clock); returns how many. */
+export const purgeExpiredIdempotencyRecords = (pool: Pick<Pool, 'query'>, now: Date) =>
+  deleteInBatches(pool, 'idempotency_records', `created_at < $1::timestamptz - ${retention}`, now);

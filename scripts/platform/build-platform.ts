@@ -2,17 +2,19 @@ import type { FastifyServerOptions } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { buildCommandApi } from '../../command-api/app';
 import { eventDefinitions } from '../../domain/event-definitions';
-import { createTokenService } from '../../infra/auth/jwt';
+import { createTokenService, type TokenAudience } from '../../infra/auth/jwt';
 import { guardEventStore } from '../../infra/event-store/guarded-event-store';
 import type { EventStore } from '../../infra/event-store/port';
 import { createPostgresEventStore } from '../../infra/event-store/postgres-event-store';
 import { createClickHouseStore } from '../../infra/analytics/clickhouse-store';
 import { migrateAnalytics } from '../../infra/analytics/migrate-analytics';
 import { createPostgresIdempotencyStore } from '../../infra/idempotency/postgres-idempotency-store';
+import { holdProcessLiveness } from '../../infra/idempotency/process-liveness';
 import { migrate } from '../../infra/postgres/migrate';
 import { createPool, workerStatementTimeoutMs } from '../../infra/postgres/pool';
 import { createTokenBucketLimiter } from '../../infra/rate-limit/token-bucket';
 import { createReadModelDatabase } from '../../infra/read-models/database';
+import { refusePrivilegedQueryRole } from '../../infra/read-models/refuse-privileged-role';
 import { startAnalyticsLogTail, startLogTail } from '../../projectors/runtime/log-tail';
 import { clickHouseAnalytics } from '../../projectors/analytics/analytics-projection';
 import { rebuildAnalytics } from '../../projectors/analytics/rebuild-analytics';
@@ -20,6 +22,7 @@ import { createRebuildJobs } from '../../projectors/analytics/rebuild-jobs';
 import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
 import { analyticsProjection, logCheckpointProgress } from '../../query-api/read-model-progress';
+import { createTenantPositions } from '../../query-api/tenant-positions';
 import { installRebuildRoutes } from './rebuild-routes';
 import { runPeriodically } from '../../command-api/scheduler/run-periodically';
 import { createScheduler } from '../../command-api/scheduler/scheduler';
@@ -32,8 +35,11 @@ export type PlatformOptions = {
   databaseUrl: string;
   queryDatabaseUrl: string;
   queryRole: string;
-  queryRolePassword: string;
+  /** Set on the query role by the migrations; unset, the role keeps the password it has. */
+  queryRolePassword?: string;
   jwtSecret: string;
+  /** `iss` and `aud` of tokens (JWT_ISSUER, JWT_AUDIENCE); the defaults otherwise. */
+  jwtAudience?: TokenAudience;
   consistencyTimeoutMs: number;
   logger: FastifyServerOptions['logger'];
   logRequests?: boolean;
@@ -60,15 +66,23 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const writePool = createPool({ connectionString: options.databaseUrl, max: 20, applicationName: 'membership-platform' });
   await migrate(writePool, { queryRole: options.queryRole, queryRolePassword: options.queryRolePassword });
   const queryPool = createPool({ connectionString: options.queryDatabaseUrl, max: 20, applicationName: 'membership-query-api' });
+  await refusePrivilegedQueryRole(queryPool).catch(async (error) => {
+    await Promise.all([writePool.end(), queryPool.end()]);
+    throw error;
+  });
   const projectionPool = createPool({ connectionString: options.databaseUrl, max: 4, applicationName: 'membership-projector',
     statementTimeoutMs: workerStatementTimeoutMs });
 
   const baseStore = guardEventStore(createPostgresEventStore(writePool), eventDefinitions);
-  const tail = startLogTail(baseStore, projectionPool, postgresReadModels, { onError: options.onProjectionError });
+  // Read-your-writes waiters are woken by the tails as they commit, not by each polling.
+  const positions = createTenantPositions(queryPool);
+  const progress = logCheckpointProgress(queryPool, positions);
+  const analyticsProgress = logCheckpointProgress(queryPool, positions, analyticsProjection);
+  const tail = startLogTail(baseStore, projectionPool, postgresReadModels, { onError: options.onProjectionError, onApplied: progress.applied });
   const analytics = options.analyticsPath ? await createClickHouseStore({ embeddedPath: options.analyticsPath }) : undefined;
   if (analytics) await migrateAnalytics(analytics);
   const analyticsTail = analytics
-    ? startAnalyticsLogTail(baseStore, projectionPool, analytics, clickHouseAnalytics, { onError: options.onProjectionError })
+    ? startAnalyticsLogTail(baseStore, projectionPool, analytics, clickHouseAnalytics, { onError: options.onProjectionError, onApplied: analyticsProgress.applied })
     : undefined;
   // After an append in this process, wake the tail at once instead of waiting for its next poll.
   const eventStore: EventStore = {
@@ -80,7 +94,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
       return result;
     },
   };
-  const tokens = createTokenService(options.jwtSecret);
+  const tokens = createTokenService(options.jwtSecret, options.jwtAudience);
   const now = options.now ?? (() => new Date().toISOString());
   const limiter = () => createTokenBucketLimiter({ ratePerSecond: options.rateLimitPerSecond, burst: options.rateLimitPerSecond * 2 });
   const ready = async () => {
@@ -101,8 +115,9 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     stripe: options.billing.stripe, prices: options.billing.prices, gracePeriodSeconds: options.billing.gracePeriodSeconds,
     webhookRecords: createWebhookRecords(writePool),
   };
+  const liveness = await holdProcessLiveness(writePool);
   const commandApi = buildCommandApi({
-    eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool),
+    eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool, liveness),
     planUsageSeed: seedPlanUsageFromReadModels(writePool),
     ...(billing ? { billing } : {}), now, newId,
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false, extraMetrics: () => scheduler.metrics() });
@@ -112,7 +127,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const db = createReadModelDatabase(queryPool);
   const queryApi = buildQueryApi({
     db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now,
-    progress: logCheckpointProgress(db), analytics, analyticsProgress: logCheckpointProgress(db, analyticsProjection),
+    progress, analytics, analyticsProgress,
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
 
   return {
@@ -126,6 +141,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     async close() {
       await schedulerLoop?.stop();
       await Promise.all([commandApi.close(), queryApi.close()]);
+      await liveness.stop();
       await tail.stop();
       await analyticsTail?.stop();
       // chDB aborts the process if its connection closes under a running query.

@@ -46,7 +46,8 @@ export async function createScenario(brokers: string): Promise<Scenario> {
   const tokens = createTokenService(testJwtSecret);
   const api = buildCommandApi({
     eventStore: guardEventStore(createPostgresEventStore(database.pool), eventDefinitions),
-    idempotency: createPostgresIdempotencyStore(database.pool), tokens, planUsageSeed: seedPlanUsageFromReadModels(database.pool),
+    // No process holds liveness number 0: this in-test API sends no Idempotency-Key anyway.
+    idempotency: createPostgresIdempotencyStore(database.pool, { holder: 0 }), tokens, planUsageSeed: seedPlanUsageFromReadModels(database.pool),
     rateLimiter: createTokenBucketLimiter({ ratePerSecond: 100_000, burst: 100_000 }),
     now: () => new Date().toISOString(), newId: () => uuidv7(),
   }, { logger: false, ready: async () => undefined });

@@ -6,6 +6,7 @@ import { HttpProblem } from '../../../infra/http/problem';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { envelope } from '../../handle-command';
+import { appendedByEarlierAttempts } from '../../resumed-request';
 
 export const recordActivitiesBody = z.strictObject({
   items: z.array(z.strictObject({ memberId: entityId, type: activityTypeSchema, occurredAt: isoInstant }))
@@ -31,8 +32,11 @@ export function recordActivitiesRoute(
         existing.has(memberStreamOf(item.memberId)) ? [] : [{ path: `items.${index}.memberId`, message: 'no such member' }]);
       if (unknown.length > 0) throw new HttpProblem(404, 'member-not-found', 'Not found', 'Some members do not exist.', unknown);
       const streamId = tenantStreamId('activity', context.tenantId, context.newId());
-      const result = await deps.streams.store.append(streamId, events.map((e) => envelope(e, context)), 'no-stream');
-      return { status: 202, body: { accepted: events.length, position: result.position } };
+      // A resumed request's stream may exist already: its first attempt appended it whole.
+      const earlier = await appendedByEarlierAttempts(deps.streams.store, streamId, context);
+      const position = earlier.length > 0 ? earlier.at(-1)!.position
+        : (await deps.streams.store.append(streamId, events.map((e) => envelope(e, context)), 'no-stream')).position;
+      return { status: 202, body: { accepted: events.length, position } };
     },
   };
 }
