@@ -1,8 +1,8 @@
+import type { Pool } from 'pg';
 import { partitionOfKey } from '../infra/bus/kafka/partition-of-key';
-import { validationProblem } from '../infra/http/problem';
-import type { ReadModelDb } from '../infra/read-models/database';
-import type { ReadModelProgress } from './consistency';
-import { withTenant } from './tenant-scope';
+import { consistencyOverloaded, consistencyTimeout, notATenantPosition, type ReadModelProgress } from './consistency';
+import { createPositionFollower, type WaitOutcome } from './position-follower';
+import type { TenantPositions } from './tenant-positions';
 
 /** The projection that writes the tables this API reads (projectors/read-models.ts). */
 export const readModelProjection = 'postgres-read-models';
@@ -10,47 +10,81 @@ export const readModelProjection = 'postgres-read-models';
 /** The projection that writes the ClickHouse tables of the analytics routes (projectors/analytics/). */
 export const analyticsProjection = 'clickhouse-analytics';
 
-/**
- * Embedded mode: the projection follows the global log in order, so one checkpoint says it all:
- * a position is applied once the checkpoint has reached it.
- */
-export function logCheckpointProgress(db: ReadModelDb, projection = readModelProjection): ReadModelProgress {
-  return {
-    check: async (_tenantId, position) => async () => {
-      const row = await db.selectFrom('projection_checkpoints').select('position')
-        .where('projection', '=', projection).executeTakeFirst();
-      return row !== undefined && Number(row.position) >= position;
-    },
-  };
+export type ProgressOptions = {
+  /** Requests of one tenant that may wait at once; beyond, 503 consistency-overloaded. */
+  maxWaitersPerTenant?: number;
+  /** How often the projection's progress is read while requests wait. */
+  pollMs?: number;
+  onError?: (error: unknown) => void;
+};
+
+const defaults = { maxWaitersPerTenant: 100, pollMs: 5 };
+
+/** A progress with its follower's figures (for /metrics and tests). */
+export type FollowedProgress = ReadModelProgress & { stats: () => { waiting: number; reads: number } };
+
+function settle(outcome: WaitOutcome, position: number, timeoutMs: number) {
+  if (outcome === 'timeout') throw consistencyTimeout(position, timeoutMs);
+  if (outcome === 'overloaded') throw consistencyOverloaded();
 }
 
 /**
+ * Embedded mode: the projection follows the global log in order, so one checkpoint says it all:
+ * a position is applied once the checkpoint has reached it. When the projection runs in this
+ * process, `applied` (its onApplied) wakes waiters at once; the reading per tick stays as the
+ * fallback, and is all a query API in another process has.
+ */
+export function logCheckpointProgress(
+  pool: Pick<Pool, 'query'>, positions: TenantPositions, projection = readModelProjection, options: ProgressOptions = {},
+): FollowedProgress & { applied: (checkpoint: number) => void } {
+  const follower = createPositionFollower<number>({
+    ...defaults, ...options,
+    read: async () => {
+      const { rows } = await pool.query('SELECT position FROM projection_checkpoints WHERE projection = $1', [projection]);
+      return rows[0] ? Number(rows[0].position) : 0;
+    },
+    newest: Math.max,
+  });
+  return {
+    async waitFor(tenantId, position, timeoutMs) {
+      if (position === 0) return;
+      if (await positions.streamOf(tenantId, position) === undefined) throw notATenantPosition(position);
+      settle(await follower.waitUntil(tenantId, (checkpoint) => checkpoint >= position, timeoutMs), position, timeoutMs);
+    },
+    applied: (checkpoint: number) => follower.advance(checkpoint),
+    stats: follower.stats,
+  };
+}
+
+/** Partition → highest position applied; the row count is the topic's partition count (registerPartitions). */
+type PartitionProgress = Map<number, number>;
+
+/**
  * Distributed mode: the projection consumes Kafka partition by partition, each with its own
- * checkpoint, and positions only grow within a partition. The event at `position` is looked up
- * (as the tenant, so another tenant's positions stay invisible), its stream mapped to the
+ * checkpoint, and positions only grow within a partition. The event's stream is mapped to the
  * partition the publisher sent it to, and that partition's highest applied position compared.
  */
-export function kafkaPartitionProgress(db: ReadModelDb, topic: string, projection = readModelProjection): ReadModelProgress {
-  const partitionsOf = db.selectFrom('projection_partition_offsets')
-    .where('projection', '=', projection).where('topic', '=', topic);
-  return {
-    check: async (tenantId, position) => {
-      if (position === 0) return async () => true;
-      const event = await withTenant(db, tenantId, (scoped) => scoped.selectFrom('events').select('stream_id')
-        .where('tenant_id', '=', tenantId).where('position', '=', position).executeTakeFirst());
-      if (!event) {
-        throw validationProblem([{ path: 'X-Consistency-Position', message: 'not the position of one of this tenant\'s events' }]);
-      }
-      let partition: number | undefined;
-      return async () => {
-        if (partition === undefined) {
-          const count = Number((await partitionsOf.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-          if (count === 0) return false; // no projector has started on this topic yet
-          partition = partitionOfKey(event.stream_id, count);
-        }
-        const row = await partitionsOf.select('position').where('partition', '=', partition).executeTakeFirst();
-        return row !== undefined && Number(row.position) >= position;
-      };
+export function kafkaPartitionProgress(
+  pool: Pick<Pool, 'query'>, positions: TenantPositions, topic: string, projection = readModelProjection, options: ProgressOptions = {},
+): FollowedProgress {
+  const follower = createPositionFollower<PartitionProgress>({
+    ...defaults, ...options,
+    read: async () => {
+      const { rows } = await pool.query(
+        'SELECT partition, position FROM projection_partition_offsets WHERE projection = $1 AND topic = $2', [projection, topic]);
+      return new Map(rows.map((row) => [Number(row.partition), Number(row.position)]));
     },
+    newest: (a, b) => (b.size < a.size ? a : new Map([...b].map(([partition, at]) => [partition, Math.max(at, a.get(partition) ?? 0)]))),
+  });
+  return {
+    async waitFor(tenantId, position, timeoutMs) {
+      if (position === 0) return;
+      const streamId = await positions.streamOf(tenantId, position);
+      if (streamId === undefined) throw notATenantPosition(position);
+      // No rows yet: no projector has started on this topic, nothing is applied.
+      const reached = (applied: PartitionProgress) => applied.size > 0 && (applied.get(partitionOfKey(streamId, applied.size)) ?? 0) >= position;
+      settle(await follower.waitUntil(tenantId, reached, timeoutMs), position, timeoutMs);
+    },
+    stats: follower.stats,
   };
 }

@@ -29,7 +29,7 @@ test('row-level security: a raw SELECT under tenant A’s setting returns none o
   const occurredAt = new Date().toISOString();
   await h.command('POST', '/v1/activities', a.owner, { items: aIds.map((memberId) => ({ memberId, type: 'login', occurredAt })) });
   const { body: { position } } = await h.command('POST', '/v1/activities', b.owner, { items: bIds.map((memberId) => ({ memberId, type: 'login', occurredAt })) });
-  await h.query('/v1/members', a.owner, { 'x-consistency-position': String(position) });
+  await h.query('/v1/members', b.owner, { 'x-consistency-position': String(position) });
   const asQueryRole = createPool({ connectionString: h.database.queryUrl, max: 1, applicationName: 'rls-test' });
   try {
     const client = await asQueryRole.connect();
@@ -114,11 +114,14 @@ test('CSV export streams the filtered list with a header and escapes cells', asy
   assert.match(lines[1]!, `csv1@example.org,'=cmd(),"Smith, Jr",active`);
 });
 
-test('read-your-writes: an unreachable position is a clear 503 after the bound', async ({ h }) => {
+test('read-your-writes: a position beyond the log’s head or of another tenant is a 400 at once, not a wait (issue 10, item 7)', async ({ h }) => {
   const { owner } = await h.createTenant();
-  const reply = await h.query('/v1/members', owner, { 'x-consistency-position': String(Number.MAX_SAFE_INTEGER) });
-  assert.is(reply.status, 503);
-  assert.is(reply.body.code, 'consistency-timeout');
+  const other = await h.createTenant('Other');
+  const theirs = await h.command('POST', '/v1/members', other.owner, { email: 'theirs@example.org', firstName: 'T', lastName: 'O' });
+  for (const position of [Number.MAX_SAFE_INTEGER, theirs.body.position]) {
+    const reply = await h.query('/v1/members', owner, { 'x-consistency-position': String(position) });
+    assert.equal([reply.status, reply.body.code, reply.body.errors[0].path], [400, 'invalid-consistency-position', 'X-Consistency-Position']);
+  }
   assert.is((await h.query('/v1/members', owner, { 'x-consistency-position': 'soon' })).status, 400);
 });
 

@@ -1,0 +1,104 @@
+/**
+ * One follower per projection and process: however many requests wait for X-Consistency-Position,
+ * where the projection stands is read once per tick (`read`, one query) or pushed by the
+ * projection itself when it runs in this process (`advance`), and every waiter whose position is
+ * reached is woken. The waiters of one tenant are bounded, so that one tenant cannot hold the
+ * process's memory and timers.
+ */
+export type PositionFollowerOptions<Progress> = {
+  /** Where the projection stands now: one query, whatever the number of waiters. */
+  read: () => Promise<Progress>;
+  /** The more advanced of two readings (a push can overtake a read in flight). */
+  newest: (a: Progress, b: Progress) => Progress;
+  /** How often `read` runs while a request waits; it does not run while none does. */
+  pollMs: number;
+  maxWaitersPerTenant: number;
+  onError?: (error: unknown) => void;
+};
+
+export type WaitOutcome = 'reached' | 'timeout' | 'overloaded';
+
+type Waiter<Progress> = { reached: (progress: Progress) => boolean; done: (outcome: WaitOutcome) => void };
+
+export function createPositionFollower<Progress>(options: PositionFollowerOptions<Progress>) {
+  let latest: Progress | undefined;
+  const waiters = new Map<string, Set<Waiter<Progress>>>();
+  let waiting = 0;
+  let polling = false;
+  let reads = 0;
+  let wake: (() => void) | undefined;
+
+  const remove = (tenantId: string, waiter: Waiter<Progress>) => {
+    const ofTenant = waiters.get(tenantId);
+    if (!ofTenant?.delete(waiter)) return false;
+    waiting -= 1;
+    if (ofTenant.size === 0) waiters.delete(tenantId);
+    if (waiting === 0) wake?.(); // the loop ends now rather than after its pause
+    return true;
+  };
+
+  const advance = (progress: Progress) => {
+    latest = latest === undefined ? progress : options.newest(latest, progress);
+    for (const [tenantId, ofTenant] of waiters) {
+      for (const waiter of ofTenant) {
+        if (waiter.reached(latest) && remove(tenantId, waiter)) waiter.done('reached');
+      }
+    }
+  };
+
+  // Runs while anyone waits; a new waiter never triggers a read of its own, it waits for the tick.
+  const poll = async () => {
+    polling = true;
+    try {
+      while (waiting > 0) {
+        try {
+          reads += 1;
+          advance(await options.read());
+        } catch (error) {
+          options.onError?.(error);
+        }
+        if (waiting > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, options.pollMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
+      }
+    } finally {
+      polling = false;
+    }
+  };
+
+  return {
+    /** Resolves when `reached` holds for the projection's progress, or with why it gave up. */
+    waitUntil(tenantId: string, reached: (progress: Progress) => boolean, timeoutMs: number): Promise<WaitOutcome> {
+      // Progress only grows: what an earlier reading already shows needs no wait.
+      if (latest !== undefined && reached(latest)) return Promise.resolve('reached');
+      const ofTenant = waiters.get(tenantId) ?? new Set<Waiter<Progress>>();
+      if (ofTenant.size >= options.maxWaitersPerTenant) return Promise.resolve('overloaded');
+      waiters.set(tenantId, ofTenant);
+      return new Promise<WaitOutcome>((resolve) => {
+        const timer = setTimeout(() => {
+          if (remove(tenantId, waiter)) resolve('timeout');
+        }, timeoutMs);
+        const waiter: Waiter<Progress> = { reached, done: (outcome) => {
+          clearTimeout(timer);
+          resolve(outcome);
+        } };
+        ofTenant.add(waiter);
+        waiting += 1;
+        if (!polling) void poll();
+      });
+    },
+    /** Pushed by a projection running in this process, after it committed. */
+    advance,
+    /** For /metrics and tests: how many requests wait, and how many readings were made. */
+    stats: () => ({ waiting, reads }),
+  };
+}
+
+export type PositionFollower<Progress> = ReturnType<typeof createPositionFollower<Progress>>;
