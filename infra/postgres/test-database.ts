@@ -16,11 +16,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`');
   const name = `test_${randomBytes(6).toString('hex')}`;
-  // CREATE and DROP DATABASE on a machine busy with other test runs may outlast an API's timeout.
+  // Tests' own set-up (CREATE DATABASE, bulk inserts) on a busy machine may outlast an API's timeout.
   const admin = createPool({ connectionString: serverUrl, max: 1, applicationName: 'tests', statementTimeoutMs: workerStatementTimeoutMs });
   await admin.query(`CREATE DATABASE ${name}`);
   const url = withDatabase(serverUrl, name);
-  const pool = createPool({ connectionString: url, max: 60, applicationName: 'tests' });
+  const pool = createPool({ connectionString: url, max: 60, applicationName: 'tests', statementTimeoutMs: workerStatementTimeoutMs });
   await migrate(pool, testQueryRole);
   const queryUrl = withCredentials(url, testQueryRole.queryRole, testQueryRole.queryRolePassword);
   return {
