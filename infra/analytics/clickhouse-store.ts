@@ -1,5 +1,5 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import type { AnalyticsStore, AnalyticsTarget } from './port';
+import type { AnalyticsStore, AnalyticsTarget, QuerySettings } from './port';
 
 /**
  * The analytics store on `@clickhouse/client`: against a server at `url` (its path names the
@@ -9,8 +9,7 @@ import type { AnalyticsStore, AnalyticsTarget } from './port';
  * `default` database, which the directory keeps to itself.
  */
 export async function createClickHouseStore(target: AnalyticsTarget): Promise<AnalyticsStore> {
-  const client = 'url' in target ? serverClient(target.url) : await embeddedClient(target.embeddedPath);
-  return wrap(client);
+  return 'url' in target ? wrap(serverClient(target.url), 'server') : wrap(await embeddedClient(target.embeddedPath), 'embedded');
 }
 
 /** http(s)://[user:password@]host:port/database: credentials and database are taken out of the URL. */
@@ -41,8 +40,9 @@ async function embeddedClient(path: string): Promise<ClickHouseClient> {
   return createClient({ connection: createChdbConnection({ path }) as never });
 }
 
-function wrap(client: ClickHouseClient): AnalyticsStore {
+function wrap(client: ClickHouseClient, engine: AnalyticsStore['engine']): AnalyticsStore {
   return {
+    engine,
     async command(sql, params) {
       await client.command({ query: sql, query_params: params });
     },
@@ -50,8 +50,13 @@ function wrap(client: ClickHouseClient): AnalyticsStore {
       if (rows.length === 0) return;
       await client.insert({ table, values: rows, format: 'JSONEachRow' });
     },
-    async query<T>(sql: string, params?: Record<string, unknown>) {
-      const result = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+    async query<T>(sql: string, params?: Record<string, unknown>, settings?: QuerySettings) {
+      // A server takes them as request parameters, for this request only. chDB's connection would
+      // turn them into SET statements that stay on its one session (every later query, the
+      // projectors' too, would inherit them), so there they go in the query's own SETTINGS clause.
+      const result = engine === 'server'
+        ? await client.query({ query: sql, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings })
+        : await client.query({ query: withSettingsClause(sql, settings), query_params: params, format: 'JSONEachRow' });
       return result.json<T>();
     },
     async ping() {
@@ -60,4 +65,15 @@ function wrap(client: ClickHouseClient): AnalyticsStore {
     },
     close: () => client.close(),
   };
+}
+
+/** `sql` with `SETTINGS name = value, …` appended (it must have no SETTINGS clause of its own). */
+export function withSettingsClause(sql: string, settings: QuerySettings | undefined): string {
+  const entries = Object.entries(settings ?? {});
+  if (entries.length === 0) return sql;
+  const assignments = entries.map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`Invalid ClickHouse setting name: ${name}`);
+    return `${name} = ${typeof value === 'number' ? value : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`}`;
+  });
+  return `${sql}\nSETTINGS ${assignments.join(', ')}`;
 }

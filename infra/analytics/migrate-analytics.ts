@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readerAccessStatements } from './access/reader-access';
 import type { AnalyticsStore } from './port';
 
 const migrationsDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -11,6 +12,10 @@ const migrationsDirectory = path.join(path.dirname(fileURLToPath(import.meta.url
  * written to be repeatable (IF NOT EXISTS, CREATE OR REPLACE VIEW): a migration cut short is
  * completed by the next start. Two processes migrating at once is not expected: in distributed
  * mode only the projectors migrate ClickHouse.
+ *
+ * On a server, the readers' access (role, limits, grants, row policies: access/reader-access.ts)
+ * is applied after the migrations on every run, so that it covers the tables as they now are.
+ * chDB has no access control to apply it to.
  */
 export async function migrateAnalytics(store: AnalyticsStore) {
   await store.command(`CREATE TABLE IF NOT EXISTS analytics_schema_migrations (
@@ -27,6 +32,18 @@ export async function migrateAnalytics(store: AnalyticsStore) {
       }
     }
     await store.insert('analytics_schema_migrations', [{ name: file }]);
+  }
+  if (store.engine === 'server') await applyReaderAccess(store);
+}
+
+async function applyReaderAccess(store: AnalyticsStore) {
+  const [{ database }] = await store.query<{ database: string }>('SELECT currentDatabase() AS database') as [{ database: string }];
+  for (const statement of readerAccessStatements(database)) {
+    try {
+      await store.command(statement);
+    } catch (error) {
+      throw new Error(`Analytics reader access failed (${statement.split('\n')[0]}): ${(error as Error).message}`);
+    }
   }
 }
 
