@@ -16,6 +16,6 @@ export async function connectWorker(config: Config, role: 'publisher' | 'project
   const kafka = createKafka(required(config.KAFKA_BROKERS, 'KAFKA_BROKERS'), `membership-${role}`);
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopic(admin, config.KAFKA_TOPIC, config.KAFKA_PARTITIONS);
+  await ensureTopic(admin, config.KAFKA_TOPIC, config.KAFKA_PARTITIONS, config.KAFKA_REPLICATION_FACTOR);
   return { pool, kafka, admin, topic: config.KAFKA_TOPIC };
 }

@@ -14,7 +14,9 @@ import { connectWorker } from './connect-worker';
 import { postgresReadModels } from './read-models';
 import { analyticsApplier, readModelApplier, startKafkaProjector } from './runtime/kafka-projector';
 import { clickHouseAnalytics } from './analytics/analytics-projection';
+import { deadLetterMetrics } from './runtime/dead-letters';
 import { measureProjectorLag } from './runtime/projector-lag';
+import { watermarkMetrics } from './runtime/watermark-age';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: false, secrets: [] });
 const { pool, kafka, admin, topic } = await connectWorker(config, 'projectors', 8);
@@ -32,20 +34,19 @@ const operations = buildOperationsServer({
   metrics: async () => {
     const lags: Sample[] = [];
     const seconds: Sample[] = [];
-    const deadLettered: Sample[] = [];
     const assigned: Sample[] = [];
     for (const { projection, running } of projectors) {
       const labels = { projection: projection.name, topic };
       const lag = await measureProjectorLag(pool, admin, projection.name, topic);
       lags.push({ labels, value: lag.events });
       seconds.push({ labels, value: lag.seconds });
-      deadLettered.push({ labels, value: running.counters.deadLettered });
       assigned.push({ labels, value: running.counters.assignedPartitions });
     }
     return metricFamily('projector_lag_events', 'gauge', 'Messages on the topic the projection has not applied yet', lags)
       + metricFamily('projector_lag_seconds', 'gauge', 'Age of the oldest event the projection has not applied (an upper bound)', seconds)
-      + metricFamily('projector_dead_lettered_total', 'counter', 'Poison messages sent to the dead-letter topic by this process', deadLettered)
-      + metricFamily('projector_assigned_partitions', 'gauge', 'Partitions of the topic this process holds in its consumer group', assigned);
+      + await deadLetterMetrics(pool, projectors.map(({ projection }) => ({ projection: projection.name, source: topic })))
+      + metricFamily('projector_assigned_partitions', 'gauge', 'Partitions of the topic this process holds in its consumer group', assigned)
+      + await watermarkMetrics(pool);
   },
 });
 
@@ -57,7 +58,7 @@ const appliers = [
 const projectors = await Promise.all(appliers.map(async (applier) => ({
   projection: applier,
   running: await startKafkaProjector({
-    kafka, pool, applier, topic, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    kafka, pool, applier, topic, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     onError: (error) => operations.log.error({ err: error, projection: applier.name }, 'projection error'),
   }),
 })));

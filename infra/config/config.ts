@@ -30,6 +30,8 @@ const schema = z.object({
   KAFKA_TOPIC: z.string().regex(/^[a-zA-Z0-9._-]{1,200}$/).default('membership-events'),
   /** Used when the publisher creates the topic; an existing topic keeps its count. */
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** Replicas of the topics the roles create; unset, the cluster's broker count up to 3 (infra/bus/kafka/topics.ts). */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).optional(),
   /** How long the group waits for a silent projector before giving its partitions to another. */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(10_000),
   /**

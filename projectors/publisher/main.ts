@@ -14,6 +14,7 @@ import { metricFamily } from '../../infra/metrics/prometheus-text';
 import { acquireLeadership } from '../../infra/postgres/advisory-leadership';
 import { closeOnSignal } from '../../infra/process/shutdown';
 import { connectWorker } from '../connect-worker';
+import { watermarkMetrics } from '../runtime/watermark-age';
 import { measurePublisherLag } from './publisher-lag';
 import { publisherCheckpointName, startPublisher } from './publisher';
 
@@ -36,7 +37,8 @@ const operations = buildOperationsServer({
     return metricFamily('publisher_lag_events', 'gauge', 'Events in the log not yet acknowledged by Kafka', [{ labels, value: lag.events }])
       + metricFamily('publisher_lag_seconds', 'gauge', 'Age of the oldest event not yet acknowledged by Kafka', [{ labels, value: lag.seconds }])
       + metricFamily('publisher_published_events_total', 'counter', 'Events sent and acknowledged by this process', [{ labels, value: published }])
-      + metricFamily('publisher_active', 'gauge', '1 when this instance holds the publisher lock', [{ labels, value: active ? 1 : 0 }]);
+      + metricFamily('publisher_active', 'gauge', '1 when this instance holds the publisher lock', [{ labels, value: active ? 1 : 0 }])
+      + await watermarkMetrics(pool);
   },
 });
 await operations.listen({ host: config.HOST, port: config.PUBLISHER_PORT });

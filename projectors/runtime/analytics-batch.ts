@@ -38,13 +38,16 @@ export async function insertRowsByTable(store: AnalyticsStore, byTable: RowsByTa
   for (const [table, rows] of byTable) await store.insert(tableName(table), rows);
 }
 
-/** Embedded mode: a batch of the global log, checkpointed in projection_checkpoints. */
-export async function applyAnalyticsBatch(store: AnalyticsStore, pool: Pool, projection: AnalyticsProjection, events: EventEnvelope[]) {
+/**
+ * Embedded mode: a batch of the global log, checkpointed in projection_checkpoints. `through`
+ * (a dead-lettered event's position) moves the checkpoint past events that have no rows to write.
+ */
+export async function applyAnalyticsBatch(store: AnalyticsStore, pool: Pick<Pool, 'query'>, projection: AnalyticsProjection, events: EventEnvelope[], through = 0) {
   const checkpoint = await readCheckpoint(pool, projection.name);
   const fresh = events.filter((event) => event.position > checkpoint);
-  if (fresh.length === 0) return checkpoint;
+  const position = Math.max(fresh.at(-1)?.position ?? 0, through);
+  if (position <= checkpoint) return checkpoint;
   await insertAnalyticsRows(store, fresh, projection);
-  const position = fresh.at(-1)!.position;
   await pool.query(
     `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
      ON CONFLICT (projection) DO UPDATE SET position = greatest(projection_checkpoints.position, excluded.position), updated_at = now()`,
@@ -53,27 +56,25 @@ export async function applyAnalyticsBatch(store: AnalyticsStore, pool: Pool, pro
 }
 
 /**
- * Kafka: one partition's batch. The partition's checkpoint row is locked for the duration, so two
- * processes of the group handing a partition over never write it at once.
+ * Kafka: one partition's batch. No PostgreSQL transaction is open while ClickHouse works: a
+ * transaction holding an id holds back the global log's watermark for every reader on the server
+ * (publisher, projections), and a ClickHouse insert can take a minute. So the checkpoint is read,
+ * the rows written, and the checkpoint advanced, each on its own; two processes handing the
+ * partition over may both write a batch, which the tables count once, and the checkpoint only
+ * moves forwards.
  */
 export async function applyAnalyticsPartitionBatch(
-  store: AnalyticsStore, pool: Pool, projection: AnalyticsProjection, topic: string, partition: number, messages: PartitionMessage[],
+  store: AnalyticsStore, pool: Pick<Pool, 'query'>, projection: AnalyticsProjection, topic: string, partition: number, messages: PartitionMessage[],
 ): Promise<PartitionCheckpoint> {
-  const client = await pool.connect();
   const key = [projection.name, topic, partition];
-  try {
-    await client.query('BEGIN');
-    await client.query(partitionCheckpointSql.register, key);
-    const { rows } = await client.query(partitionCheckpointSql.lock, key);
-    const { events, nextOffset, position } = unappliedEvents(messages, { nextOffset: Number(rows[0].next_offset), position: Number(rows[0].position) });
-    await insertAnalyticsRows(store, events, projection);
-    await client.query(partitionCheckpointSql.advance, [...key, nextOffset, position]);
-    await client.query('COMMIT');
-    return { nextOffset, position };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
+  let { rows } = await pool.query(partitionCheckpointSql.read, key);
+  if (rows.length === 0) {
+    await pool.query(partitionCheckpointSql.register, key);
+    ({ rows } = await pool.query(partitionCheckpointSql.read, key));
   }
+  const stored = { nextOffset: Number(rows[0].next_offset), position: Number(rows[0].position) };
+  const { events, nextOffset, position } = unappliedEvents(partition, messages, stored);
+  await insertAnalyticsRows(store, events, projection);
+  await pool.query(partitionCheckpointSql.advanceForward, [...key, nextOffset, position]);
+  return { nextOffset, position };
 }

@@ -9,8 +9,9 @@ import type { ProjectedChange, Projection } from './projection';
  * transaction: the effect is exactly once. The checkpoint row is locked first, so two appliers
  * of the same projection serialise, and events at or below it (redelivered) are skipped.
  * Statements travel as multi-statement texts: a small batch costs two round trips in all.
+ * `through` (a dead-lettered event's position) moves the checkpoint past events not applied.
  */
-export async function applyCheckpointedBatch(pool: Pool, projection: Projection, events: EventEnvelope[]): Promise<number> {
+export async function applyCheckpointedBatch(pool: Pool, projection: Projection, events: EventEnvelope[], through = 0): Promise<number> {
   const client = await pool.connect();
   try {
     const opened = await client.query(inlineStatements([
@@ -26,6 +27,8 @@ export async function applyCheckpointedBatch(pool: Pool, projection: Projection,
       changes.push(...projection.project(event));
       checkpoint = event.position;
     }
+    // Past dead-lettered events too (`through`), which change nothing.
+    checkpoint = Math.max(checkpoint, through);
     // Plain statements keep their order; batched rows are gathered (see ProjectedChange).
     await runStatementsThenFinish(client, statementsOfBatch(changes), [
       { text: 'UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE projection = $1', values: [projection.name, checkpoint] },

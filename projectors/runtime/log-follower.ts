@@ -32,17 +32,21 @@ export function followLog(options: LogFollowerOptions) {
     };
   });
 
+  // Every failure, the first read of the checkpoint included (the database may be down at start),
+  // is reported and retried: the loop's promise never rejects, so nothing goes unhandled.
   const loop = (async () => {
-    let checkpoint = await readCheckpoint(options.pool, options.checkpointName);
+    let checkpoint: number | undefined;
     while (running) {
       try {
+        checkpoint ??= await readCheckpoint(options.pool, options.checkpointName);
         const events = await options.store.readAll(checkpoint, { limit: batchSize });
         if (events.length > 0) checkpoint = await options.handle(events);
         if (events.length < batchSize) await sleep(options.idleMs ?? 20);
       } catch (error) {
         options.onError?.(error);
         await sleep(1000);
-        checkpoint = await readCheckpoint(options.pool, options.checkpointName).catch(() => checkpoint);
+        // Resume from what was stored, not from what this process last believed.
+        checkpoint = undefined;
       }
     }
   })();

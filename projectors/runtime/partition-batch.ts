@@ -16,7 +16,27 @@ export const partitionCheckpointSql = {
          WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
   advance: `UPDATE projection_partition_offsets SET next_offset = $4, position = $5, updated_at = now()
             WHERE projection = $1 AND topic = $2 AND partition = $3`,
+  /** Read without a lock, for appliers that hold no transaction (ClickHouse: see analytics-batch.ts). */
+  read: `SELECT next_offset, position FROM projection_partition_offsets
+         WHERE projection = $1 AND topic = $2 AND partition = $3`,
+  /** Advanced only forwards: two unlocked appliers of one partition (a hand-over) cannot move it back. */
+  advanceForward: `UPDATE projection_partition_offsets
+            SET next_offset = greatest(next_offset, $4), position = greatest(position, $5), updated_at = now()
+            WHERE projection = $1 AND topic = $2 AND partition = $3`,
 };
+
+/**
+ * A batch starts past the stored offset: the messages in between were never applied (the consumer
+ * fetched before its seek on assignment, or PostgreSQL lost the last commits of asynchronous
+ * commits in a crash while the consumer went on). Nothing of the batch is applied; the consumer
+ * seeks back to `storedOffset`. Never a poison: it says nothing about the messages.
+ */
+export class OffsetGapError extends Error {
+  constructor(readonly partition: number, readonly storedOffset: number, readonly firstOffset: number) {
+    super(`partition ${partition}: batch starts at offset ${firstOffset}, past the stored offset ${storedOffset}; seeking back`);
+    this.name = 'OffsetGapError';
+  }
+}
 
 /** `event: null` marks a message already sent to the dead-letter topic: only its offset counts. */
 export type PartitionMessage = { offset: string; event: EventEnvelope | null };
@@ -45,7 +65,7 @@ export async function applyPartitionBatch(
       { text: partitionCheckpointSql.lock, values: key },
     ], (value) => client.escapeLiteral(value)));
     const stored = (opened as unknown as { rows: { next_offset: string; position: string }[] }[]).at(-1)!.rows[0]!;
-    const { events, nextOffset, position } = unappliedEvents(messages, { nextOffset: Number(stored.next_offset), position: Number(stored.position) });
+    const { events, nextOffset, position } = unappliedEvents(partition, messages, { nextOffset: Number(stored.next_offset), position: Number(stored.position) });
     const changes: ProjectedChange[] = events.flatMap((event) => projection.project(event));
     await runStatementsThenFinish(client, statementsOfBatch(changes), [
       { text: partitionCheckpointSql.advance, values: [...key, nextOffset, position] },
@@ -64,9 +84,13 @@ export async function applyPartitionBatch(
  * The events of a partition's batch not applied yet, and the checkpoint after them: messages below
  * the stored offset were redelivered by Kafka; events at or below the stored position were re-sent
  * by the publisher after a crash (it sends in log order, so within a partition positions only grow).
+ * A batch that starts past the stored offset is refused (OffsetGapError): an offset is never skipped.
+ * Our producers are neither transactional nor compacted, so a partition's offsets are dense.
  */
-export function unappliedEvents(messages: PartitionMessage[], stored: PartitionCheckpoint) {
+export function unappliedEvents(partition: number, messages: PartitionMessage[], stored: PartitionCheckpoint) {
   let { nextOffset, position } = stored;
+  const first = messages[0] === undefined ? nextOffset : Number(messages[0].offset);
+  if (first > nextOffset) throw new OffsetGapError(partition, nextOffset, first);
   const events: EventEnvelope[] = [];
   for (const { offset, event } of messages) {
     if (Number(offset) < nextOffset) continue;

@@ -1,10 +1,23 @@
 import type { Admin } from 'kafkajs';
 
-/** Creates the topic if it does not exist yet; an existing topic keeps its partition count. */
-export async function ensureTopic(admin: Admin, topic: string, partitions: number) {
+/**
+ * Creates the topic if it does not exist yet; an existing topic keeps its partition count and
+ * replicas. Replicas: `replicationFactor` (KAFKA_REPLICATION_FACTOR), by default as many brokers
+ * as the cluster has, up to 3, so that a production cluster survives the loss of a broker while a
+ * single development broker still works. With acks from all in-sync replicas, a write is refused
+ * rather than kept on one copy only: at least two must hold it whenever there are three or more.
+ */
+export async function ensureTopic(admin: Admin, topic: string, partitions: number, replicationFactor?: number) {
   const existing = await admin.listTopics();
   if (existing.includes(topic)) return false;
-  return admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  const replicas = replicationFactor ?? Math.min(3, (await admin.describeCluster()).brokers.length);
+  return admin.createTopics({
+    topics: [{
+      topic, numPartitions: partitions, replicationFactor: replicas,
+      configEntries: [{ name: 'min.insync.replicas', value: String(Math.max(1, replicas - 1)) }],
+    }],
+    waitForLeaders: true,
+  });
 }
 
 /**
