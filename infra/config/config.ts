@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { defaultTokenAudience, type TokenAudience } from '../auth/token-claims';
+import { isLoopbackHost } from './loopback-host';
 
 /** Development secrets: only ever used by the embedded runner, which says so loudly at start. */
 export const developmentSecrets = {
@@ -15,6 +17,9 @@ const schema = z.object({
   QUERY_DB_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('membership_query'),
   QUERY_DB_PASSWORD: z.string().min(8).optional(),
   JWT_SECRET: z.string().min(32).optional(),
+  /** `iss` and `aud` of the platform's tokens: every process of one deployment must agree. */
+  JWT_ISSUER: z.string().min(1).default(defaultTokenAudience.issuer),
+  JWT_AUDIENCE: z.string().min(1).default(defaultTokenAudience.audience),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   HOST: z.string().default('127.0.0.1'),
@@ -58,7 +63,9 @@ const schema = z.object({
 
 export type SecretName = 'JWT_SECRET' | 'QUERY_DB_PASSWORD';
 
-export type Config = z.infer<typeof schema> & { jwtSecret: string; queryRolePassword: string; usesDevelopmentSecrets: boolean };
+export type Config = z.infer<typeof schema> & {
+  jwtSecret: string; jwtAudience: TokenAudience; queryRolePassword: string; usesDevelopmentSecrets: boolean;
+};
 
 /**
  * Reads the environment once, at start. Secrets have no default, except in embedded development
@@ -77,12 +84,27 @@ export function loadConfig(
   if (missing.length > 0 && !options.allowDevelopmentSecrets) {
     throw new Error(`Missing configuration: ${missing.join(', ')} (no defaults outside embedded development mode)`);
   }
+  const jwtSecret = values.JWT_SECRET ?? developmentSecrets.jwtSecret;
+  refuseDevelopmentJwtSecretOnNetwork(values.HOST, jwtSecret, values.JWT_SECRET !== undefined);
   return {
     ...values,
-    jwtSecret: values.JWT_SECRET ?? developmentSecrets.jwtSecret,
+    jwtSecret,
+    jwtAudience: { issuer: values.JWT_ISSUER, audience: values.JWT_AUDIENCE },
     queryRolePassword: values.QUERY_DB_PASSWORD ?? developmentSecrets.queryRolePassword,
     usesDevelopmentSecrets: missing.length > 0,
   };
+}
+
+/**
+ * The development secret is public (it is in this file): whoever reaches a process that verifies
+ * with it can mint a platform token. So it is only ever used on a loopback HOST, whether it comes
+ * as the embedded default or was copied into JWT_SECRET.
+ */
+function refuseDevelopmentJwtSecretOnNetwork(host: string, jwtSecret: string, fromEnvironment: boolean) {
+  if (jwtSecret !== developmentSecrets.jwtSecret || isLoopbackHost(host)) return;
+  const source = fromEnvironment ? 'JWT_SECRET is the development secret' : 'JWT_SECRET is not set (the development secret would be used)';
+  throw new Error(`Refusing to start: ${source} and HOST=${host} is not a loopback address, so anyone who reaches it `
+    + 'could mint a platform token. Set JWT_SECRET to a secret of your own (32+ characters), or listen on 127.0.0.1.');
 }
 
 /** For the distributed roles: a setting they cannot run without, named in the error. */

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+
+export type ScriptRun = {
+  output: () => string;
+  /** The exit code, or the signal's name. */
+  exited: Promise<string>;
+  /** Resolves true once the output matches, false if the process exits (or `ms` pass) first. */
+  waitFor: (pattern: RegExp, ms?: number) => Promise<boolean>;
+  stop: () => Promise<string>;
+};
+
+/** Settings of the test process that would leak into a script's configuration. */
+const inherited = ['DATABASE_URL', 'QUERY_DATABASE_URL', 'QUERY_DB_ROLE', 'QUERY_DB_PASSWORD', 'JWT_SECRET',
+  'JWT_ISSUER', 'JWT_AUDIENCE', 'HOST', 'KAFKA_BROKERS', 'CLICKHOUSE_URL', 'STRIPE_SECRET_KEY'];
+
+/** Runs a TypeScript entry point as `npm run` does (node + tsx), with only `env` as its configuration. */
+export function runScript(entryPoint: string, args: string[], env: Record<string, string>): ScriptRun {
+  const base = { ...process.env };
+  for (const name of inherited) delete base[name];
+  const child = spawn(process.execPath, ['--import', 'tsx', entryPoint, ...args], {
+    env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<string>((resolve) => child.on('close', (code, signal) => resolve(signal ?? String(code))));
+  let done = false;
+  void exited.then(() => (done = true));
+  return {
+    output: () => output,
+    exited,
+    async waitFor(pattern, ms = 60_000) {
+      const deadline = Date.now() + ms;
+      while (!pattern.test(output)) {
+        if (done || Date.now() > deadline) return pattern.test(output);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return true;
+    },
+    async stop() {
+      if (!done) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
