@@ -1,7 +1,8 @@
 /**
  * The query API as its own process (distributed mode): `npm run start:query-api`.
  * Connects as the query role (QUERY_DATABASE_URL, or DATABASE_URL with QUERY_DB_ROLE and
- * QUERY_DB_PASSWORD), never as the owner, and listens on QUERY_API_PORT. With KAFKA_BROKERS set,
+ * QUERY_DB_PASSWORD), never as the owner: it refuses to start as a superuser, a BYPASSRLS role or
+ * the owner of the read-model tables. Listens on QUERY_API_PORT. With KAFKA_BROKERS set,
  * read-your-writes follows the Kafka projectors' partition checkpoints of KAFKA_TOPIC; without,
  * the in-process projection's checkpoint. It never connects to Kafka itself. With CLICKHOUSE_URL
  * it serves the analytics routes from that server (else they answer 503).
@@ -14,6 +15,7 @@ import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
 import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
 import { createReadModelDatabase } from '../infra/read-models/database';
+import { refusePrivilegedQueryRole } from '../infra/read-models/refuse-privileged-role';
 import { buildQueryApi } from './app';
 import { analyticsProjection, kafkaPartitionProgress, logCheckpointProgress } from './read-model-progress';
 import { createTenantPositions } from './tenant-positions';
@@ -25,13 +27,15 @@ const config = loadConfig(process.env, {
 const connectionString = config.QUERY_DATABASE_URL
   ?? withCredentials(required(config.DATABASE_URL, 'QUERY_DATABASE_URL or DATABASE_URL'), config.QUERY_DB_ROLE, config.queryRolePassword);
 const pool = createPool({ connectionString, max: 20, applicationName: 'membership-query-api' });
+// Row-level security isolates tenants only if this role is subject to it.
+await refusePrivilegedQueryRole(pool);
 const db = createReadModelDatabase(pool);
 const positions = createTenantPositions(pool);
 const analytics = config.CLICKHOUSE_URL ? await createClickHouseStore({ url: config.CLICKHOUSE_URL }) : undefined;
 
 const app = buildQueryApi({
   db,
-  tokens: createTokenService(config.jwtSecret),
+  tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
   consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
   progress: config.KAFKA_BROKERS ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC) : logCheckpointProgress(pool, positions),

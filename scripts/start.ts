@@ -6,14 +6,16 @@
 import { loadConfig } from '../infra/config/config';
 import { startEmbeddedPostgres, type RunningPostgres } from '../infra/postgres/embedded-postgres';
 import { createPool } from '../infra/postgres/pool';
-import { withCredentials } from '../infra/postgres/connection-url';
 import { buildEmbeddedPlatform } from './platform/build-platform';
 import { ensureDemoTenant } from './platform/demo-tenant';
+import { queryRoleCredentials } from './platform/query-role-credentials';
 import { stripeFromEnvironment } from '../infra/stripe/billing-config';
 import { developmentPrices } from '../infra/stripe/prices';
 import { developmentWebhookSecret, startDevelopmentStripe } from '../infra/stripe/development-stripe';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: true });
+// Decided before anything starts, so that a refusal leaves nothing behind.
+const givenDatabase = config.DATABASE_URL && queryRoleCredentials(config, { url: config.DATABASE_URL, createdHere: false });
 if (config.usesDevelopmentSecrets) {
   console.warn('\n*** DEVELOPMENT SECRETS IN USE: JWT_SECRET / QUERY_DB_PASSWORD are not set. Never expose this instance. ***\n');
 }
@@ -33,10 +35,10 @@ const stripe = development?.settings ?? stripeFromEnvironment(config);
 
 const platform = await buildEmbeddedPlatform({
   databaseUrl,
-  queryDatabaseUrl: config.QUERY_DATABASE_URL ?? withCredentials(databaseUrl, config.QUERY_DB_ROLE, config.queryRolePassword),
+  ...(givenDatabase || queryRoleCredentials(config, { url: databaseUrl, createdHere: true })),
   queryRole: config.QUERY_DB_ROLE,
-  queryRolePassword: config.queryRolePassword,
   jwtSecret: config.jwtSecret,
+  jwtAudience: config.jwtAudience,
   consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
   logger: { level: config.LOG_LEVEL },
   logRequests: config.LOG_REQUESTS,
@@ -51,7 +53,7 @@ await platform.commandApi.listen({ host: config.HOST, port: config.COMMAND_API_P
 await platform.queryApi.listen({ host: config.HOST, port: config.QUERY_API_PORT });
 
 const demo = await ensureDemoTenant(platform);
-const token = await platform.tokens.sign({ userId: 'demo-owner', tenantId: demo.tenantId, roles: ['owner'] }, '30d');
+const token = await platform.tokens.sign({ userId: 'demo-owner', tenantId: demo.tenantId, roles: ['owner'] }, '1d');
 const commandUrl = `http://${config.HOST}:${config.COMMAND_API_PORT}`;
 const queryUrl = `http://${config.HOST}:${config.QUERY_API_PORT}`;
 development?.standIn.setWebhookUrl(`${commandUrl}/v1/webhooks/stripe`);
@@ -69,7 +71,7 @@ Membership platform is running (embedded mode).
   query API    ${queryUrl}   (OpenAPI: ${queryUrl}/docs)
   demo tenant  ${demo.tenantId}${demo.created ? ' (provisioned now)' : ''}
 
-Owner token for the demo tenant (valid 30 days):
+Owner token for the demo tenant (valid 24 hours, the longest a token lives; a restart prints a new one):
   export TOKEN=${token}
 
 Try:

@@ -1,3 +1,4 @@
+import { platformScope } from '../../infra/auth/jwt';
 import type { EmbeddedPlatform } from './build-platform';
 
 export const demoSubdomain = 'demo';
@@ -10,7 +11,7 @@ export async function ensureDemoTenant(platform: EmbeddedPlatform): Promise<{ te
   const claim = await platform.eventStore.readStream(`subdomain-${demoSubdomain}`);
   const owner = (claim.at(-1)?.data as { ownerId?: string } | undefined)?.ownerId;
   if (owner) return { tenantId: owner, created: false };
-  const operator = await platform.tokens.sign({ userId: 'embedded-operator', tenantId: '00000000-0000-7000-8000-000000000000', roles: ['platform'] });
+  const operator = await platform.tokens.sign({ userId: 'embedded-operator', tenantId: platformScope, roles: ['platform'] });
   const created = await platform.commandApi.inject({
     method: 'POST', url: '/v1/tenants', headers: { authorization: `Bearer ${operator}` },
     payload: { name: 'Demo Association', subdomain: demoSubdomain, plan: 'pro' },
