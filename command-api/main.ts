@@ -32,7 +32,7 @@ const app = buildCommandApi({
   eventStore: guardEventStore(createPostgresEventStore(pool), eventDefinitions),
   idempotency: createPostgresIdempotencyStore(pool, liveness),
   planUsageSeed: seedPlanUsageFromReadModels(pool),
-  tokens: createTokenService(config.jwtSecret),
+  tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
   ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
   now: () => new Date().toISOString(),

@@ -69,7 +69,7 @@ if (values.distributed) {
 const concurrency = Number(values.concurrency);
 const durationMs = Number(values.seconds) * 1000;
 const config = loadConfig(process.env, { allowDevelopmentSecrets: true });
-const tokens = createTokenService(config.jwtSecret);
+const tokens = createTokenService(config.jwtSecret, config.jwtAudience);
 const commandClient = createJsonClient(process.env.COMMAND_API_URL ?? `http://127.0.0.1:${config.COMMAND_API_PORT}`, 128);
 const queryClient = createJsonClient(process.env.QUERY_API_URL ?? `http://127.0.0.1:${config.QUERY_API_PORT}`, 64);
 const databaseUrl = config.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/membership`;

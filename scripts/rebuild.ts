@@ -68,7 +68,7 @@ async function rebuildHere(clickHouseUrl: string) {
 
 async function rebuildInRunningPlatform() {
   const client = createJsonClient(process.env.COMMAND_API_URL ?? `http://127.0.0.1:${config.COMMAND_API_PORT}`, 2);
-  const token = await createTokenService(config.jwtSecret).sign({ userId: 'rebuild-cli', tenantId: randomUUID(), roles: ['platform'] }, '1h');
+  const token = await createTokenService(config.jwtSecret, config.jwtAudience).sign({ userId: 'rebuild-cli', tenantId: randomUUID(), roles: ['platform'] }, '1h');
   try {
     const started = await client.request('POST', '/v1/admin/rebuilds', token, { target: 'analytics', ...(tenantId ? { tenantId } : {}) });
     if (started.status !== 202) throw new Error(`the platform refused (${started.status}): ${started.body?.detail ?? JSON.stringify(started.body)}`);

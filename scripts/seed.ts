@@ -24,7 +24,7 @@ if ([tenantCount, memberCount, activityCount, concurrency].some((n) => !Number.i
 }
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: true });
-const tokens = createTokenService(config.jwtSecret);
+const tokens = createTokenService(config.jwtSecret, config.jwtAudience);
 const client = createJsonClient(process.env.COMMAND_API_URL ?? `http://127.0.0.1:${config.COMMAND_API_PORT}`, concurrency! * 2);
 const bar = new cliProgress.SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} requests | {eta}s left' },
   cliProgress.Presets.shades_classic);
