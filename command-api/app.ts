@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import { edgeErrorOptions } from '../infra/http/edge-errors';
 import { installJsonBodyParser } from '../infra/http/json-body';
 import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
+import { installUnstorableTextGuard } from '../infra/http/unstorable-text';
 import { installHttpMetrics } from '../infra/metrics/http-metrics';
 import { registerCommandRoute, type RouteDocument } from './command-route';
 import type { CommandApiDependencies, RouteDependencies } from './dependencies';
@@ -33,9 +35,10 @@ export type CommandApiOptions = { logger: FastifyServerOptions['logger']; ready:
 };
 
 export function buildCommandApi(dependencies: CommandApiDependencies, options: CommandApiOptions) {
-  const app = Fastify({ logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
+  const app = Fastify({ ...edgeErrorOptions, logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
   installProblemHandling(app);
   installJsonBodyParser(app, commandBodyLimit);
+  installUnstorableTextGuard(app);
   const { eventStore, billing: billingSettings, ...rest } = dependencies;
   const streams = createStreamStates(eventStore);
   const requireTenant = createTenantGuard(eventStore);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import { edgeErrorOptions } from '../infra/http/edge-errors';
 import type { DocumentedRoute } from '../infra/http/openapi';
 import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
+import { installUnstorableTextGuard } from '../infra/http/unstorable-text';
 import { installHttpMetrics } from '../infra/metrics/http-metrics';
 import type { QueryApiDependencies } from './dependencies';
 import { registerQueryRoute } from './query-route';
@@ -25,8 +27,9 @@ export type QueryApiOptions = { logger: FastifyServerOptions['logger']; ready: (
 };
 
 export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptions) {
-  const app = Fastify({ logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), genReqId: () => randomUUID() });
+  const app = Fastify({ ...edgeErrorOptions, logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), genReqId: () => randomUUID() });
   installProblemHandling(app);
+  installUnstorableTextGuard(app);
   installHttpMetrics(app);
   const documents: DocumentedRoute[] = [];
   const routes = [

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import { installMetricsRoute } from '../metrics/http-metrics';
+import { edgeErrorOptions } from './edge-errors';
 import { installHealthRoutes } from './operational-routes';
 import { installProblemHandling } from './problem';
 
@@ -15,7 +16,7 @@ export type OperationsServerOptions = {
  * and /metrics, as DESIGN §3 asks of every process.
  */
 export function buildOperationsServer(options: OperationsServerOptions) {
-  const app = Fastify({ logger: options.logger, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({ ...edgeErrorOptions, logger: options.logger, logController: new LogController({ disableRequestLogging: true }) });
   installProblemHandling(app);
   installHealthRoutes(app, options.ready);
   installMetricsRoute(app, async () => [], options.metrics);
