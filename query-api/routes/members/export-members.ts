@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
 import { withTenant } from '../../tenant-scope';
-import { memberFilterSchema, memberPage, decodeCursor } from './member-page';
+import { decodeCursor } from './member-cursor';
+import { memberFilterSchema, memberPage } from './member-page';
 import type { MemberView } from './member-view';
 
 const columns = ['memberId', 'email', 'firstName', 'lastName', 'status', 'membershipTypeId', 'membershipTypeName',
@@ -26,15 +27,19 @@ export function exportMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z
     url: '/v1/members/export.csv', summary: 'The filtered member list as streamed CSV', roles: readerRoles,
     query: memberFilterSchema, params: z.object({}),
     handle: async ({ query, principal, reply }) => {
+      const pageAfter = (cursor: string | null) => withTenant(deps.db, principal.tenantId, (trx) =>
+        memberPage(trx, query, cursor ? decodeCursor(cursor, query.sort) : null, pageSize));
+      // The first page is read before the status line leaves: whatever refuses the request (a
+      // filter, a timeout, a database down) is still a problem+json, not a CSV cut after its header.
+      const first = await pageAfter(null);
       async function* lines() {
         yield `${columns.join(',')}\r\n`;
-        let cursor: string | null = null;
-        do {
-          const page = await withTenant(deps.db, principal.tenantId, (trx) =>
-            memberPage(trx, query, cursor ? decodeCursor(cursor, query.sort) : null, pageSize));
+        let page = first;
+        yield page.items.map(csvLine).join('');
+        while (page.nextCursor) {
+          page = await pageAfter(page.nextCursor);
           yield page.items.map(csvLine).join('');
-          cursor = page.nextCursor;
-        } while (cursor);
+        }
       }
       reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="members.csv"');
       return reply.send(Readable.from(lines()));

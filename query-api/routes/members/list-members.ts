@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
 import { withTenant } from '../../tenant-scope';
-import { countMembers, decodeCursor, memberFilterSchema, memberPage } from './member-page';
+import { decodeCursor } from './member-cursor';
+import { countMembers, memberFilterSchema, memberPage } from './member-page';
 
 export const listMembersQuery = memberFilterSchema.extend({
   cursor: z.string().max(1000).optional(),

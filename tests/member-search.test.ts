@@ -1,0 +1,78 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Kysely, PostgresDialect } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Pool } from 'pg';
+import { createPool } from '../infra/postgres/pool';
+import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
+import type { ReadModelDatabase } from '../infra/read-models/database';
+import { memberPage } from '../query-api/routes/members/member-page';
+import { withTenant } from '../query-api/tenant-scope';
+
+type Context = { database: TestDatabase; queryPool: Pool; tenantId: string };
+const test = suite<Context>('member search (?q=) reads the trigram index, not the tenant’s rows');
+const rowsPerTenant = 20_000;
+
+test.before(async (context) => {
+  context.database = await createTestDatabase();
+  context.queryPool = createPool({ connectionString: context.database.queryUrl, max: 2, applicationName: 'search-test' });
+  context.tenantId = uuidv7();
+  // Two tenants of many members each, written as the projector would (the owner role).
+  for (const tenantId of [context.tenantId, uuidv7()]) {
+    await context.database.pool.query(`INSERT INTO rm_members (tenant_id, member_id, email, first_name, last_name, status,
+        created_at, updated_at, revision)
+      SELECT $1::uuid, gen_random_uuid(), 'member' || n || '@example.org', 'First' || n, md5(n::text), 'active', now(), now(), 0
+      FROM generate_series(1, $2::int) n`, [tenantId, rowsPerTenant]);
+  }
+  await context.database.pool.query('ANALYZE rm_members');
+});
+test.after(async ({ database, queryPool }) => {
+  await queryPool.end();
+  await database.drop();
+});
+
+/** The statements the route's own code sends for a search, as the query role runs them. */
+async function searchStatements(queryPool: Pool, tenantId: string, q: string) {
+  const sent: { sql: string; parameters: readonly unknown[] }[] = [];
+  const db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: queryPool }),
+    log: (event) => { if (event.level === 'query' && event.query.sql.startsWith('select')) sent.push(event.query); } });
+  const page = await withTenant(db, tenantId, (trx) => memberPage(trx, { q, sort: '-createdAt' }, null, 50));
+  return { page, sent };
+}
+
+/**
+ * Runs the statements as the query role and counts, in the same transaction, the scans of the
+ * trigram index and the sequential scans of rm_members they made (functions included).
+ */
+async function scansOf(queryPool: Pool, tenantId: string, statements: { sql: string; parameters: readonly unknown[] }[]) {
+  const client = await queryPool.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+    for (const statement of statements) await client.query(statement.sql, statement.parameters as unknown[]);
+    const counted = await client.query(`SELECT pg_stat_get_xact_numscans('rm_members_search'::regclass) AS index_scans,
+      pg_stat_get_xact_numscans('rm_members'::regclass) AS table_scans`);
+    await client.query('ROLLBACK');
+    return counted.rows[0] as { index_scans: number; table_scans: number };
+  } finally {
+    client.release();
+  }
+}
+
+test('a search finds its member among the tenant’s 20,000 through rm_members_search, without a scan', async ({ queryPool, tenantId }) => {
+  const { page, sent } = await searchStatements(queryPool, tenantId, 'member12345@');
+  assert.equal(page.items.map((m) => m.email), ['member12345@example.org']);
+  assert.ok(sent.length > 0, 'the route’s statements were captured');
+  const scans = await scansOf(queryPool, tenantId, sent);
+  assert.ok(scans.index_scans >= sent.length, `index scans: ${scans.index_scans}`);
+  assert.is(scans.table_scans, 0, 'no sequential scan of rm_members');
+});
+
+test('the search is still confined to the caller’s tenant', async ({ queryPool, database }) => {
+  const { page } = await searchStatements(queryPool, uuidv7(), 'member12345@');
+  assert.equal(page.items, []);
+  const both = await database.pool.query(`SELECT count(*) AS n FROM rm_members WHERE email = 'member12345@example.org'`);
+  assert.is(both.rows[0].n, 2);
+});
+
+test.run();
