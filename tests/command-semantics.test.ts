@@ -27,6 +27,18 @@ test('Idempotency-Key: same body replays the first response and appends nothing;
   assert.is(await eventCount(h), before);
 });
 
+test('Idempotency-Key: a body with the same fields in another order is the same request, replayed', async ({ h }) => {
+  const { owner } = await h.createTenant();
+  const first = await h.command('POST', '/v1/members', owner, { email: 'order@example.org', firstName: 'O', lastName: 'K' },
+    { 'idempotency-key': 'order' });
+  assert.is(first.status, 201);
+  const reordered = await h.command('POST', '/v1/members', owner, { lastName: 'K', firstName: 'O', email: 'order@example.org' },
+    { 'idempotency-key': 'order' });
+  assert.is(reordered.status, 201);
+  assert.is(reordered.headers['idempotent-replayed'], 'true');
+  assert.equal(reordered.body, first.body);
+});
+
 test('Idempotency-Key: concurrent duplicates run the command once', async ({ h }) => {
   const { owner } = await h.createTenant();
   const body = { email: 'race@example.org', firstName: 'R', lastName: 'C' };
