@@ -3,18 +3,36 @@
  * out of connections, or chose this transaction as a deadlock or serialisation victim. Retrying the
  * same work later succeeds; counting them towards "poison" would dead-letter good events.
  * SQLSTATE classes: 08 connection exception, 40 transaction rollback (deadlock, serialisation),
- * 53 insufficient resources, 57 operator intervention (shutdown, cancel).
+ * 53 insufficient resources, 57 operator intervention (shutdown, cancel). ClickHouse: see below.
  */
 const transientSqlStateClasses = new Set(['08', '40', '53', '57']);
 const transientSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 const transientMessages = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /Client has encountered a connection error/i];
 
+/**
+ * ClickHouse (through @clickhouse/client, whose ClickHouseError carries the server's numeric
+ * `code` and its `type`): a server error is transient, as its timeouts, overloads, lost replicas
+ * and restarts are, unless it is about the rows sent, which inserting again cannot mend. A
+ * projection's own bug (unknown column, bad SQL) is transient too: it stalls the projection, with
+ * its errors logged, instead of dead-lettering every event until it is fixed.
+ */
+const clickHouseDataErrors = [
+  /^CANNOT_PARSE_/, /^CANNOT_READ_/, /^TYPE_MISMATCH$/, /^INCORRECT_DATA$/, /^ILLEGAL_TYPE_OF_ARGUMENT$/, /^CANNOT_CONVERT_TYPE$/,
+  /^VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE$/, /^CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN$/, /^TOO_LARGE_STRING_SIZE$/,
+  /^INCORRECT_NUMBER_OF_COLUMNS$/, /^DECIMAL_OVERFLOW$/, /^ARGUMENT_OUT_OF_BOUND$/, /^UNKNOWN_FIELD$/,
+];
+// The client's own request timeout, and what a proxy in front of the server answers (HTML, no ClickHouse code).
+const clickHouseTransportMessages = [/^Timeout error\.?$/, /socket hang up/i, /\b50[0234]\b.*(Bad Gateway|Service (Temporarily )?Unavailable|Gateway Time-?out|Internal Server Error)/is];
+
 export function isTransientError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  const { code, type } = error as { code?: unknown; type?: unknown };
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return transientSqlStateClasses.has(code.slice(0, 2));
+  if (typeof code === 'string' && /^\d{1,4}$/.test(code) && typeof type === 'string') {
+    return !clickHouseDataErrors.some((pattern) => pattern.test(type));
+  }
   if (typeof code === 'string' && transientSocketCodes.has(code)) return true;
-  return transientMessages.some((pattern) => pattern.test(error.message));
+  return [...transientMessages, ...clickHouseTransportMessages].some((pattern) => pattern.test(error.message));
 }
 
 /**
