@@ -45,6 +45,18 @@ const schema = z.object({
    * the distributed roles run no analytics, and the query API answers its analytics routes 503.
    */
   CLICKHOUSE_URL: z.string().url().optional(),
+  /**
+   * Where the query API reads analytics: the same server as a user granted the reader role
+   * (infra/analytics/access/reader-access.ts: SELECT only, rows of the request's tenant only).
+   */
+  CLICKHOUSE_READER_URL: z.string().url().optional(),
+  /** Bounds of each analytics read, in both modes (the reader role's profile caps them at 60 s and 4 GiB). */
+  ANALYTICS_QUERY_MAX_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  ANALYTICS_QUERY_MAX_MEMORY_BYTES: z.coerce.number().int().min(1024 ** 2).max(4 * 1024 ** 3).default(1024 ** 3),
+  /** Kafka with SASL (docker-compose.yml: SASL_PLAINTEXT, PLAIN); unset mechanism means no SASL. */
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   /** /health, /ready and /metrics of the worker roles (they serve no API). */
   PUBLISHER_PORT: port.default(3002),
   PROJECTORS_PORT: port.default(3003),
