@@ -24,11 +24,16 @@ export function installHttpMetrics(app: FastifyInstance, extra: () => Promise<st
   }, extra);
 }
 
-/** GET /metrics: the given lines, the process's resident memory, then `extra`. */
+/** GET /metrics: the given lines, the process's memory, then `extra`. */
 export function installMetricsRoute(app: FastifyInstance, lines: () => Promise<string[]>, extra: () => Promise<string>) {
   app.get('/metrics', async (_request, reply) => {
     const all = await lines();
-    all.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${process.memoryUsage().rss}`);
+    // Resident memory, and how much of it is the JavaScript heap (the rest: native code such as chDB, buffers).
+    const memory = process.memoryUsage();
+    all.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${memory.rss}`,
+      '# TYPE nodejs_heap_used_bytes gauge', `nodejs_heap_used_bytes ${memory.heapUsed}`,
+      '# TYPE nodejs_heap_total_bytes gauge', `nodejs_heap_total_bytes ${memory.heapTotal}`,
+      '# TYPE nodejs_external_memory_bytes gauge', `nodejs_external_memory_bytes ${memory.external + memory.arrayBuffers}`);
     return reply.type('text/plain; version=0.0.4').send(`${all.join('\n')}\n${await extra()}`);
   });
 }
