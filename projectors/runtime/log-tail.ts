@@ -4,12 +4,13 @@ import type { EventEnvelope, EventStore } from '../../infra/event-store/port';
 import { applyAnalyticsBatch, type AnalyticsProjection } from './analytics-batch';
 import { applyCheckpointedBatch } from './checkpointed-batch';
 import { replayIntoAnalytics, replayIntoReadModel, startDeadLetterReplays, type ReplayOne } from './dead-letter-replay';
-import { eventLogSource, recordDeadLetter, type DeadLetterSource } from './dead-letters';
+import { deadLetterMetrics, eventLogSource, recordDeadLetter, type DeadLetterSource } from './dead-letters';
 import { checkedEvent } from './decode-event';
 import { followLog } from './log-follower';
 import type { PartitionMessage } from './partition-batch';
 import { applyOrIsolate } from './poison-isolation';
 import type { Projection } from './projection';
+import { watermarkMetrics } from './watermark-age';
 
 export type LogTailOptions = {
   batchSize?: number;
@@ -83,3 +84,8 @@ export function startAnalyticsLogTail(store: EventStore, pool: Pool, analytics: 
 }
 
 export type LogTail = ReturnType<typeof startLogTail>;
+
+/** The tails' dead letters and the log's watermark, for the embedded process's /metrics. */
+export async function logTailMetrics(pool: Pick<Pool, 'query'>, tails: Pick<LogTail, 'source'>[]) {
+  return (await deadLetterMetrics(pool, tails.map((tail) => tail.source))) + await watermarkMetrics(pool);
+}

@@ -15,7 +15,7 @@ import { createPool, workerStatementTimeoutMs } from '../../infra/postgres/pool'
 import { createTokenBucketLimiter } from '../../infra/rate-limit/token-bucket';
 import { createReadModelDatabase } from '../../infra/read-models/database';
 import { refusePrivilegedQueryRole } from '../../infra/read-models/refuse-privileged-role';
-import { startAnalyticsLogTail, startLogTail } from '../../projectors/runtime/log-tail';
+import { logTailMetrics, startAnalyticsLogTail, startLogTail } from '../../projectors/runtime/log-tail';
 import { clickHouseAnalytics } from '../../projectors/analytics/analytics-projection';
 import { rebuildAnalytics } from '../../projectors/analytics/rebuild-analytics';
 import { createRebuildJobs } from '../../projectors/analytics/rebuild-jobs';
@@ -73,16 +73,18 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const projectionPool = createPool({ connectionString: options.databaseUrl, max: 4, applicationName: 'membership-projector',
     statementTimeoutMs: workerStatementTimeoutMs });
 
-  const baseStore = guardEventStore(createPostgresEventStore(writePool), eventDefinitions);
+  // The tails read the log unguarded and check each event themselves: one bad stored event is a dead letter, not a stalled batch.
+  const logStore = createPostgresEventStore(writePool);
+  const baseStore = guardEventStore(logStore, eventDefinitions);
   // Read-your-writes waiters are woken by the tails as they commit, not by each polling.
   const positions = createTenantPositions(queryPool);
   const progress = logCheckpointProgress(queryPool, positions);
   const analyticsProgress = logCheckpointProgress(queryPool, positions, analyticsProjection);
-  const tail = startLogTail(baseStore, projectionPool, postgresReadModels, { onError: options.onProjectionError, onApplied: progress.applied });
+  const tail = startLogTail(logStore, projectionPool, postgresReadModels, { onError: options.onProjectionError, onApplied: progress.applied });
   const analytics = options.analyticsPath ? await createClickHouseStore({ embeddedPath: options.analyticsPath }) : undefined;
   if (analytics) await migrateAnalytics(analytics);
   const analyticsTail = analytics
-    ? startAnalyticsLogTail(baseStore, projectionPool, analytics, clickHouseAnalytics, { onError: options.onProjectionError, onApplied: analyticsProgress.applied })
+    ? startAnalyticsLogTail(logStore, projectionPool, analytics, clickHouseAnalytics, { onError: options.onProjectionError, onApplied: analyticsProgress.applied })
     : undefined;
   // After an append in this process, wake the tail at once instead of waiting for its next poll.
   const eventStore: EventStore = {
@@ -120,7 +122,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool, liveness),
     planUsageSeed: seedPlanUsageFromReadModels(writePool),
     ...(billing ? { billing } : {}), now, newId,
-  }, { logger: options.logger, ready, logRequests: options.logRequests ?? false, extraMetrics: () => scheduler.metrics() });
+  }, { logger: options.logger, ready, logRequests: options.logRequests ?? false, extraMetrics: async () => (await scheduler.metrics()) + await logTailMetrics(projectionPool, analyticsTail ? [tail, analyticsTail] : [tail]) });
   const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress, signal) =>
     rebuildAnalytics({ events: baseStore, pool: projectionPool, analytics, tenantId, onProgress, signal })) : undefined;
   installRebuildRoutes(commandApi, tokens, rebuilds);
