@@ -4,10 +4,12 @@
  * QUERY_DB_PASSWORD), never as the owner: it refuses to start as a superuser, a BYPASSRLS role or
  * the owner of the read-model tables. Listens on QUERY_API_PORT. With KAFKA_BROKERS set,
  * read-your-writes follows the Kafka projectors' partition checkpoints of KAFKA_TOPIC; without,
- * the in-process projection's checkpoint. It never connects to Kafka itself. With CLICKHOUSE_URL
- * it serves the analytics routes from that server (else they answer 503).
+ * the in-process projection's checkpoint. It never connects to Kafka itself. With
+ * CLICKHOUSE_READER_URL it serves the analytics routes from that server as the reader role
+ * (SELECT only, its tenant's rows only), each read bounded (else they answer 503).
  */
 import { createClickHouseStore } from '../infra/analytics/clickhouse-store';
+import { tenantReads } from '../infra/analytics/tenant-reads';
 import { createTokenService } from '../infra/auth/jwt';
 import { loadConfig, required } from '../infra/config/config';
 import { withCredentials } from '../infra/postgres/connection-url';
@@ -31,7 +33,13 @@ const pool = createPool({ connectionString, max: 20, applicationName: 'membershi
 await refusePrivilegedQueryRole(pool);
 const db = createReadModelDatabase(pool);
 const positions = createTenantPositions(pool);
-const analytics = config.CLICKHOUSE_URL ? await createClickHouseStore({ url: config.CLICKHOUSE_URL }) : undefined;
+if (config.CLICKHOUSE_URL && !config.CLICKHOUSE_READER_URL) {
+  throw new Error('The query API reads ClickHouse as the reader, never as the owner: set CLICKHOUSE_READER_URL');
+}
+const analytics = config.CLICKHOUSE_READER_URL
+  ? tenantReads(await createClickHouseStore({ url: config.CLICKHOUSE_READER_URL }), {
+    maxExecutionSeconds: config.ANALYTICS_QUERY_MAX_SECONDS, maxMemoryBytes: config.ANALYTICS_QUERY_MAX_MEMORY_BYTES })
+  : undefined;
 
 const app = buildQueryApi({
   db,
