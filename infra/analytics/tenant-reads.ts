@@ -5,6 +5,9 @@ import type { AnalyticsStore } from './port';
 /** Per query: ClickHouse cancels a query past either bound (max_execution_time, max_memory_usage). */
 export type ReadLimits = { maxExecutionSeconds: number; maxMemoryBytes: number };
 
+/** The bounds embedded mode reads under (ANALYTICS_QUERY_MAX_SECONDS / _MAX_MEMORY_BYTES's defaults). */
+export const defaultReadLimits: ReadLimits = { maxExecutionSeconds: 10, maxMemoryBytes: 1024 ** 3 };
+
 /** A query stopped by its bounds: the caller asked too much at once (a narrower range is the way out). */
 export const analyticsQueryLimitCode = 'analytics-query-limit-exceeded';
 const limitErrorCodes = new Set(['159', '160', '241']); // TIMEOUT_EXCEEDED, TOO_SLOW, MEMORY_LIMIT_EXCEEDED

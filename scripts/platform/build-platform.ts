@@ -8,6 +8,7 @@ import type { EventStore } from '../../infra/event-store/port';
 import { createPostgresEventStore } from '../../infra/event-store/postgres-event-store';
 import { createClickHouseStore } from '../../infra/analytics/clickhouse-store';
 import { migrateAnalytics } from '../../infra/analytics/migrate-analytics';
+import { defaultReadLimits, tenantReads } from '../../infra/analytics/tenant-reads';
 import { createPostgresIdempotencyStore } from '../../infra/idempotency/postgres-idempotency-store';
 import { holdProcessLiveness } from '../../infra/idempotency/process-liveness';
 import { migrate } from '../../infra/postgres/migrate';
@@ -129,7 +130,8 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const db = createReadModelDatabase(queryPool);
   const queryApi = buildQueryApi({
     db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now,
-    progress, analytics, analyticsProgress,
+    // The query API reads bounded and per tenant, as distributed; the projectors keep the store as it is.
+    progress, analytics: analytics && tenantReads(analytics, defaultReadLimits), analyticsProgress,
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
 
   return {
