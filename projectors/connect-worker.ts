@@ -1,4 +1,4 @@
-import { createKafka } from '../infra/bus/kafka/kafka-client';
+import { createKafka, kafkaSaslOf } from '../infra/bus/kafka/kafka-client';
 import { ensureTopic } from '../infra/bus/kafka/topics';
 import { required, type Config } from '../infra/config/config';
 import { migrate } from '../infra/postgres/migrate';
@@ -13,7 +13,7 @@ export async function connectWorker(config: Config, role: 'publisher' | 'project
   const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: poolSize, applicationName: `membership-${role}`,
     statementTimeoutMs: workerStatementTimeoutMs });
   await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.QUERY_DB_PASSWORD });
-  const kafka = createKafka(required(config.KAFKA_BROKERS, 'KAFKA_BROKERS'), `membership-${role}`);
+  const kafka = createKafka(required(config.KAFKA_BROKERS, 'KAFKA_BROKERS'), `membership-${role}`, { sasl: kafkaSaslOf(config) });
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopic(admin, config.KAFKA_TOPIC, config.KAFKA_PARTITIONS, config.KAFKA_REPLICATION_FACTOR);
