@@ -6,6 +6,11 @@
  * - Without (embedded): chDB's directory belongs to the running `npm start` process, so the
  *   rebuild runs there: this script starts it over the command API's operator route
  *   (COMMAND_API_URL, default http://127.0.0.1:3000; token signed with JWT_SECRET) and follows it.
+ *
+ * `npm run rebuild -- --target dead-letters [--projection <name>] [--id <n>…]` replays dead letters
+ * (projection_dead_letters) once their cause is fixed: it asks for the replay in PostgreSQL
+ * (DATABASE_URL, or the embedded server of `npm start`), the processes running those projections
+ * apply them within a second or so, and it prints what became of each.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -20,19 +25,26 @@ import { guardEventStore } from '../infra/event-store/guarded-event-store';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
 import { createPool, workerStatementTimeoutMs } from '../infra/postgres/pool';
 import { rebuildAnalytics } from '../projectors/analytics/rebuild-analytics';
+import { listDeadLetters, requestDeadLetterReplay } from '../projectors/runtime/dead-letters';
 import { createJsonClient } from './load/http-client';
 
-const { values } = parseArgs({ options: { target: { type: 'string' }, tenant: { type: 'string' } } });
+const { values } = parseArgs({ options: {
+  target: { type: 'string' }, tenant: { type: 'string' }, projection: { type: 'string' }, id: { type: 'string', multiple: true },
+} });
 const args = z.object({
-  target: z.literal('analytics', { message: '--target analytics is required (the only target so far)' }),
+  target: z.enum(['analytics', 'dead-letters'], { message: '--target analytics or --target dead-letters is required' }),
   tenant: z.uuid({ message: '--tenant takes a tenant id' }).optional(),
+  projection: z.string().min(1).optional(),
+  id: z.array(z.coerce.number().int().positive({ message: '--id takes a dead letter id' })).optional(),
 }).safeParse(values);
 if (!args.success) {
-  console.error(`${args.error.issues.map((i) => i.message).join('\n')}\nusage: npm run rebuild -- --target analytics [--tenant <id>]`);
+  console.error(`${args.error.issues.map((i) => i.message).join('\n')}\nusage: npm run rebuild -- --target analytics [--tenant <id>]`
+    + '\n       npm run rebuild -- --target dead-letters [--projection <name>] [--id <n>]…');
   process.exit(2);
 }
 const tenantId = args.data.tenant;
 const config = loadConfig(process.env, { allowDevelopmentSecrets: true, secrets: ['JWT_SECRET'] });
+if (args.data.target === 'dead-letters') process.exit(await replayDeadLetters());
 const bar = new cliProgress.SingleBar({ format: 'rebuilding analytics [{bar}] {percentage}% | position {value}/{total} | {events} events | {eta}s left' },
   cliProgress.Presets.shades_classic);
 
@@ -62,6 +74,33 @@ async function rebuildHere(clickHouseUrl: string) {
     });
   } finally {
     await analytics.close();
+    await pool.end();
+  }
+}
+
+async function replayDeadLetters(): Promise<number> {
+  // The embedded server of `npm start` as infra/postgres/embedded-postgres.ts sets it up.
+  const url = config.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/membership`;
+  const pool = createPool({ connectionString: url, max: 1, applicationName: 'membership-rebuild' });
+  try {
+    const ids = await requestDeadLetterReplay(pool, { projection: args.data!.projection, ids: args.data!.id });
+    if (ids.length === 0) {
+      console.log('no dead letter waiting for a replay');
+      return 0;
+    }
+    console.log(`replay asked for ${ids.length} dead letter(s); waiting for the projections to apply them…`);
+    const deadline = Date.now() + 60_000;
+    let letters = await listDeadLetters(pool, ids);
+    while (letters.some((letter) => letter.replay_requested_at !== null) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      letters = await listDeadLetters(pool, ids);
+    }
+    for (const letter of letters) {
+      const outcome = letter.replayed_at ? 'replayed' : letter.replay_requested_at ? 'still waiting (is its projection running?)' : letter.reason;
+      console.log(`#${letter.id} ${letter.projection} (${letter.source} ${letter.partition}:${letter.source_offset}): ${outcome}`);
+    }
+    return letters.every((letter) => letter.replayed_at) ? 0 : 1;
+  } finally {
     await pool.end();
   }
 }
