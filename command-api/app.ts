@@ -6,6 +6,7 @@ import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
 import { installUnstorableTextGuard } from '../infra/http/unstorable-text';
 import { installHttpMetrics } from '../infra/metrics/http-metrics';
+import { installLoadShedding } from '../infra/http/load-shedding';
 import { registerCommandRoute, type RouteDocument } from './command-route';
 import type { CommandApiDependencies, RouteDependencies } from './dependencies';
 import { recordActivitiesRoute } from './routes/activities/record-activities';
@@ -44,7 +45,8 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
   const requireTenant = createTenantGuard(eventStore);
   const billing = billingSettings && { ...billingSettings, deliveries: new Map<string, number>(), inTurn: createInTurn() };
   const deps: RouteDependencies = { ...rest, billing, streams, planUsage: createPlanUsage(streams, rest.planUsageSeed), requireTenant };
-  installHttpMetrics(app, async () =>
+  const shedding = installLoadShedding(app, dependencies.loadShedding);
+  installHttpMetrics(app, async () => shedding.metrics() +
     (billing ? webhookDeliveryMetrics(billing.deliveries) : '') + (options.extraMetrics ? await options.extraMetrics() : ''));
   const documents: RouteDocument[] = [];
   const routes = [

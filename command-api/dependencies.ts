@@ -40,6 +40,8 @@ export type CommandApiDependencies = {
   now: () => string;
   /** A new UUIDv7. */
   newId: () => string;
+  /** When to answer 503 overloaded rather than queue (infra/http/load-shedding.ts); the defaults otherwise. */
+  loadShedding?: Partial<import('../infra/http/load-shedding').LoadSheddingLimits>;
 };
 
 /** What routes get: the event store behind this app's cache of folded stream states. */

@@ -6,6 +6,7 @@ import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
 import { installUnstorableTextGuard } from '../infra/http/unstorable-text';
 import { installHttpMetrics } from '../infra/metrics/http-metrics';
+import { installLoadShedding } from '../infra/http/load-shedding';
 import type { QueryApiDependencies } from './dependencies';
 import { registerQueryRoute } from './query-route';
 import { analyticsEngagementRoute } from './routes/analytics/analytics-engagement';
@@ -30,7 +31,8 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
   const app = Fastify({ ...edgeErrorOptions, logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), genReqId: () => randomUUID() });
   installProblemHandling(app);
   installUnstorableTextGuard(app);
-  installHttpMetrics(app);
+  const shedding = installLoadShedding(app, deps.loadShedding);
+  installHttpMetrics(app, async () => shedding.metrics());
   const documents: DocumentedRoute[] = [];
   const routes = [
     listMembersRoute(deps), exportMembersRoute(deps), getMemberRoute(deps), listMembershipTypesRoute(deps),

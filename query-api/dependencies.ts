@@ -1,5 +1,6 @@
 import type { AnalyticsStore } from '../infra/analytics/port';
 import type { TokenService } from '../infra/auth/jwt';
+import type { LoadSheddingLimits } from '../infra/http/load-shedding';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
 import type { ReadModelDb } from '../infra/read-models/database';
 import type { ReadModelProgress } from './consistency';
@@ -19,4 +20,6 @@ export type QueryApiDependencies = {
   analyticsProgress: ReadModelProgress;
   /** The clock, ISO-8601: "this month" and default date ranges. */
   now: () => string;
+  /** When to answer 503 overloaded rather than queue (infra/http/load-shedding.ts); the defaults otherwise. */
+  loadShedding?: Partial<LoadSheddingLimits>;
 };

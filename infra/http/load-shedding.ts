@@ -1,0 +1,73 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import { HttpProblem, sendProblem } from './problem';
+
+export type LoadSheddingLimits = {
+  /** Requests this app serves at once; one more is refused at once rather than queued behind them. */
+  maxInFlight: number;
+  /**
+   * Event-loop delay (p99 over the last `windowMs`) past which new requests are refused: the
+   * process has more work than CPU, and whatever it accepts now waits behind it.
+   */
+  maxEventLoopDelayMs: number;
+  windowMs: number;
+  /** A lagging loop sheds only with at least this many requests in flight: one long call alone is no overload. */
+  minInFlightToShedOnDelay: number;
+  retryAfterSeconds: number;
+  /** Another reason to refuse new work, from the composition root (e.g. projections far behind); undefined: none. */
+  pressure?: () => string | undefined;
+};
+
+/** Far above what tests and benchmarks send, far below where latency reaches seconds on two cores. */
+export const defaultLoadSheddingLimits: LoadSheddingLimits = {
+  maxInFlight: 512, maxEventLoopDelayMs: 500, windowMs: 500, minInFlightToShedOnDelay: 32, retryAfterSeconds: 1,
+};
+
+/** Operations must answer especially when the process is overloaded: they are never shed. */
+const neverShed = new Set(['/health', '/ready', '/metrics']);
+
+/** The process has more than it can serve: retry shortly, elsewhere or later; nothing was done. */
+export const overloaded = (reason: string, retryAfterSeconds: number) => new HttpProblem(503, 'overloaded', 'Service unavailable',
+  `The service is overloaded (${reason}); nothing was done, retry shortly.`, undefined, { 'Retry-After': String(retryAfterSeconds) });
+
+/**
+ * Sheds load before it queues: a request over the in-flight bound, or arriving while the event
+ * loop lags, is answered 503 `overloaded` with Retry-After before its body is even read, so the
+ * requests accepted keep their latency. Returns the Prometheus text of what it shed.
+ */
+export function installLoadShedding(app: FastifyInstance, limits: Partial<LoadSheddingLimits> = {}) {
+  const { maxInFlight, maxEventLoopDelayMs, windowMs, minInFlightToShedOnDelay, retryAfterSeconds, pressure } = { ...defaultLoadSheddingLimits, ...limits };
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let lagging = false;
+  const sampler = setInterval(() => {
+    lagging = delay.percentile(99) / 1e6 > maxEventLoopDelayMs;
+    delay.reset();
+  }, windowMs);
+  sampler.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sampler);
+    delay.disable();
+  });
+
+  let inFlight = 0;
+  const shed = new Map<string, number>();
+  const reasonNow = () => (inFlight >= maxInFlight ? 'in-flight'
+    : lagging && inFlight >= minInFlightToShedOnDelay ? 'event-loop-delay' : pressure?.());
+  app.addHook('onRequest', async (request, reply) => {
+    if (neverShed.has(request.url.split('?')[0]!)) return;
+    const reason = reasonNow();
+    if (reason !== undefined) {
+      shed.set(reason, (shed.get(reason) ?? 0) + 1);
+      return sendProblem(reply, overloaded(reason, retryAfterSeconds));
+    }
+    inFlight += 1;
+    // 'close' comes once the response is sent or the client has gone, whichever way it ends.
+    reply.raw.once('close', () => { inFlight -= 1; });
+  });
+
+  return {
+    metrics: () => ['# TYPE http_requests_in_flight gauge', `http_requests_in_flight ${inFlight}`, '# TYPE http_requests_shed_total counter',
+      ...[...shed].map(([reason, count]) => `http_requests_shed_total{reason="${reason}"} ${count}`)].join('\n') + '\n',
+  };
+}

@@ -1,0 +1,86 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { installLoadShedding, type LoadSheddingLimits } from '../infra/http/load-shedding';
+import { startHarness } from './platform-harness';
+
+const test = suite('load shedding: 503 overloaded with Retry-After instead of a queue, and recovery');
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An app whose /slow requests stay in flight until `release()`. */
+function appWith(limits: Partial<LoadSheddingLimits>) {
+  const app = Fastify();
+  const shedding = installLoadShedding(app, limits);
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  app.get('/slow', async () => { await gate; return { ok: true }; });
+  app.get('/fast', async () => ({ ok: true }));
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/metrics', async () => shedding.metrics());
+  return { app, release: () => release() };
+}
+
+const get = (app: FastifyInstance, url: string) => app.inject({ method: 'GET', url });
+
+test('over the in-flight bound a request is refused at once, operations still answer, and the process recovers', async () => {
+  const { app, release } = appWith({ maxInFlight: 4 });
+  const slow = Array.from({ length: 4 }, () => get(app, '/slow'));
+  await pause(50);
+  const refused = await get(app, '/fast');
+  assert.is(refused.statusCode, 503);
+  assert.is(refused.headers['retry-after'], '1');
+  assert.match(String(refused.headers['content-type']), 'application/problem+json');
+  assert.is(refused.json().code, 'overloaded');
+  assert.is((await get(app, '/health')).statusCode, 200, '/health is never shed');
+  const metrics = (await get(app, '/metrics')).body;
+  assert.match(metrics, 'http_requests_in_flight 4');
+  assert.match(metrics, 'http_requests_shed_total{reason="in-flight"} 1');
+  release();
+  for (const reply of await Promise.all(slow)) assert.is(reply.statusCode, 200, 'what was accepted is served');
+  assert.is((await get(app, '/fast')).statusCode, 200, 'recovered once the requests in flight are done');
+  await app.close();
+});
+
+test('while the event loop lags behind with requests waiting, new ones are refused; once it keeps up, served again', async () => {
+  const { app, release } = appWith({ maxEventLoopDelayMs: 50, windowMs: 100, minInFlightToShedOnDelay: 1 });
+  const slow = get(app, '/slow');
+  await pause(20);
+  const busyUntil = Date.now() + 300;
+  while (Date.now() < busyUntil) { /* an artificial overload: the process has more work than CPU */ }
+  await pause(20);
+  const refused = await get(app, '/fast');
+  assert.equal([refused.statusCode, refused.json().code, refused.headers['retry-after']], [503, 'overloaded', '1']);
+  assert.match((await get(app, '/metrics')).body, 'http_requests_shed_total{reason="event-loop-delay"} 1');
+  await pause(300);
+  assert.is((await get(app, '/fast')).statusCode, 200);
+  release();
+  assert.is((await slow).statusCode, 200);
+  await app.close();
+});
+
+test('a pressure signal of the composition root sheds too, and only while it holds', async () => {
+  let behind: string | undefined = 'projections-behind';
+  const { app } = appWith({ pressure: () => behind });
+  const refused = await get(app, '/fast');
+  assert.equal([refused.statusCode, refused.json().code], [503, 'overloaded']);
+  assert.match(refused.json().detail, 'projections-behind');
+  behind = undefined;
+  assert.is((await get(app, '/fast')).statusCode, 200);
+  await app.close();
+});
+
+test('both APIs of the platform shed load and report it in /metrics', async () => {
+  const h = await startHarness();
+  try {
+    for (const app of [h.platform.commandApi, h.platform.queryApi]) {
+      const metrics = (await get(app, '/metrics')).body;
+      assert.match(metrics, 'http_requests_in_flight 0');
+      assert.match(metrics, '# TYPE http_requests_shed_total counter');
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+test.run();
