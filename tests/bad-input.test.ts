@@ -110,4 +110,122 @@ test('query routes refuse bad parameters with 400 and unknown routes with 404', 
   assert.is((await c.h.query('/v1/members', 'garbage')).status, 401);
 });
 
+/** What PostgreSQL refuses in text: NUL, and either half of a UTF-16 surrogate pair alone. */
+const unstorable = ['\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '\udc00\ud800'];
+
+/** Every command body with each of its text fields, by the path errors[] names it with. */
+const textFields = (c: Context) => {
+  const now = new Date().toISOString();
+  const member = `/v1/members/${c.memberId}`;
+  return [
+    { method: 'POST', url: '/v1/tenants', platform: true, body: { name: 'T', subdomain: 'tfuzz', plan: 'free' }, fields: ['name', 'subdomain', 'plan'] },
+    { method: 'POST', url: '/v1/membership-types', body: { name: 'G', description: 'd', monthlyPriceCents: 1, currency: 'EUR', features: ['f'] },
+      fields: ['name', 'description', 'currency', 'features.0'] },
+    { method: 'POST', url: '/v1/members', body: { email: 'fuzz@example.org', firstName: 'F', lastName: 'F' }, fields: ['email', 'firstName', 'lastName'] },
+    { method: 'PATCH', url: member, body: { email: 'fuzz2@example.org', firstName: 'F', lastName: 'F' }, fields: ['email', 'firstName', 'lastName'] },
+    { method: 'POST', url: `${member}/suspend`, body: { reason: 'r' }, fields: ['reason'] },
+    { method: 'POST', url: `${member}/deactivate`, body: { reason: 'r' }, fields: ['reason'] },
+    { method: 'POST', url: '/v1/members/bulk', body: { action: 'suspend', memberIds: [c.memberId], reason: 'r' }, fields: ['action', 'memberIds.0', 'reason'] },
+    { method: 'POST', url: '/v1/activities', body: { items: [{ memberId: c.memberId, type: 'login', occurredAt: now }] },
+      fields: ['items.0.memberId', 'items.0.type', 'items.0.occurredAt'] },
+    { method: 'POST', url: `${member}/subscription`, body: { membershipTypeId: c.memberId, interval: 'month' }, fields: ['membershipTypeId', 'interval'] },
+    { method: 'POST', url: '/v1/billing/checkout', body: { plan: 'pro', interval: 'month', successUrl: 'https://a.example/s', cancelUrl: 'https://a.example/c' },
+      fields: ['plan', 'successUrl', 'cancelUrl'] },
+    { method: 'POST', url: '/v1/billing/portal', body: { returnUrl: 'https://a.example/r' }, fields: ['returnUrl'] },
+  ];
+};
+
+function withValue(body: Record<string, unknown>, path: string, value: string): Record<string, unknown> {
+  const copy = structuredClone(body) as Record<string, any>;
+  const keys = path.split('.');
+  let at = copy;
+  for (const key of keys.slice(0, -1)) at = at[key];
+  at[keys.at(-1)!] = value;
+  return copy;
+}
+
+test('NUL or a lone surrogate in any text field of any command is a 400 naming the field; nothing is appended', async (c) => {
+  const platform = await c.h.token(c.tenantId, ['platform'], 'operator');
+  for (const route of textFields(c)) {
+    const bearer = route.platform ? platform : c.owner;
+    for (const field of route.fields) {
+      for (const bad of unstorable) {
+        const reply = await expectProblem(c.h, () => c.h.command(route.method, route.url, bearer, withValue(route.body, field, bad)),
+          400, 'validation-failed');
+        assert.ok(reply.body.errors.some((e: { path: string }) => e.path === field), `${route.url} ${field}: ${reply.text}`);
+      }
+    }
+    const badKey = await expectProblem(c.h, () => c.h.command(route.method, route.url, bearer, { ...route.body, 'a\u0000': 1 }), 400, 'validation-failed');
+    assert.is(badKey.body.errors[0].path, 'a\ufffd');
+  }
+});
+
+test('a registration refused for a NUL claims nothing: no ValueClaimed, the email registers at once', async ({ h, owner }) => {
+  const claims = async () => Number((await h.database.pool.query(`SELECT count(*) AS n FROM events WHERE type = 'ValueClaimed'`)).rows[0].n);
+  const before = await claims();
+  for (const body of [{ email: 'claimed@example.org', firstName: 'A\u0000', lastName: 'B' }, { email: 'claimed@example.org', firstName: 'A', lastName: '\ud800' }]) {
+    await expectProblem(h, () => h.command('POST', '/v1/members', owner, body), 400, 'validation-failed');
+  }
+  assert.is(await claims(), before, 'no stray ValueClaimed');
+  const registered = await h.command('POST', '/v1/members', owner, { email: 'claimed@example.org', firstName: 'A', lastName: 'B' });
+  assert.is(registered.status, 201, registered.text);
+});
+
+const problemOf = (reply: Reply, status: number, code: string, what: string) => {
+  assert.is(reply.status, status, `${what}: ${reply.text}`);
+  assert.match(String(reply.headers['content-type']), 'application/problem+json', what);
+  assert.is(reply.body.code, code, what);
+};
+
+test('NUL in any query parameter or path parameter is a 400, also for the CSV export (no header first)', async ({ h, owner }) => {
+  for (const url of ['/v1/members?q=%00', '/v1/members?q=a%00b', '/v1/members/export.csv?q=%00', '/v1/members/export.csv?q=x&sort=%00',
+    '/v1/audit/events?streamId=%00', '/v1/audit/events?streamId=member-%00', '/v1/audit/events?type=%00', '/v1/members?cursor=%00',
+    '/v1/members/%00', '/v1/membership-types?x=%00', '/v1/tenant/usage?from=%00', '/v1/analytics/overview?from=%00']) {
+    const reply = await h.query(url, owner);
+    problemOf(reply, 400, 'validation-failed', url);
+    assert.ok(!reply.text.startsWith('memberId,'), `${url} sent no CSV`);
+  }
+  const csv = await h.query('/v1/members/export.csv?q=example', owner);
+  assert.is(csv.status, 200);
+  assert.match(csv.text, /^memberId,email,/);
+});
+
+const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+test('crafted cursors whose values PostgreSQL cannot compare are 400 invalid-cursor', async ({ h, owner, memberId }) => {
+  const now = new Date().toISOString();
+  const crafted: Array<[string, unknown]> = [
+    ['-createdAt', { sort: '-createdAt', after: ['x', 'y'] }],
+    ['-createdAt', { sort: '-createdAt', after: ['2026-02-30T00:00:00.000Z', memberId] }],
+    ['createdAt', { sort: 'createdAt', after: ['0000-01-01T00:00:00.000Z', memberId] }],
+    ['-createdAt', { sort: '-createdAt', after: [now, 'not-a-uuid'] }],
+    ['-createdAt', { sort: '-createdAt', after: [now] }],
+    ['-createdAt', { sort: '-createdAt', after: [now, memberId, 'z'] }],
+    ['-createdAt', { sort: '-createdAt', after: [1, 2] }],
+    ['-createdAt', { sort: '-createdAt', after: [now, memberId], more: 1 }],
+    ['name', { sort: 'name', after: ['a\u0000', 'b', memberId] }],
+    ['-email', { sort: '-email', after: ['\ud800', memberId] }],
+    ['email', { sort: 'email', after: ['a', 'not-a-uuid'] }],
+    ['-createdAt', { sort: 'name', after: ['a', 'b', memberId] }],
+    ['-createdAt', null], ['-createdAt', []], ['-createdAt', 'x'], ['-createdAt', { sort: '-createdAt' }],
+  ];
+  for (const [sort, value] of crafted) {
+    problemOf(await h.query(`/v1/members?sort=${sort}&cursor=${cursorOf(value)}`, owner), 400, 'invalid-cursor', JSON.stringify(value));
+  }
+  problemOf(await h.query(`/v1/members?cursor=${'!'.repeat(20)}`, owner), 400, 'invalid-cursor', 'not base64url JSON');
+});
+
+test('cursors the API hands out still page, for every sort order', async ({ h, owner }) => {
+  assert.is((await h.command('POST', '/v1/members', owner, { email: 'pager@example.org', firstName: 'P', lastName: 'P' })).status, 201);
+  for (const sort of ['createdAt', '-createdAt', 'name', '-name', 'email', '-email']) {
+    const first = await h.query(`/v1/members?sort=${sort}&limit=1`, owner);
+    assert.is(first.status, 200, first.text);
+    assert.type(first.body.nextCursor, 'string', sort);
+    const second = await h.query(`/v1/members?sort=${sort}&limit=1&cursor=${first.body.nextCursor}`, owner);
+    assert.is(second.status, 200, `${sort}: ${second.text}`);
+    assert.is(second.body.items.length, 1);
+    assert.is.not(second.body.items[0].memberId, first.body.items[0].memberId, sort);
+  }
+});
+
 test.run();
