@@ -45,8 +45,16 @@ const { values } = parseArgs({ options: {
   analytics: { type: 'boolean', default: false }, activities: { type: 'string', default: '1000000' },
   members: { type: 'string', default: '20000' }, queries: { type: 'string', default: '200' },
   billing: { type: 'boolean', default: false }, 'billing-tenants': { type: 'string', default: '300' },
+  'event-store': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' },
 } });
 const log = (message: string) => console.error(`[bench] ${message}`);
+if (values['event-store']) {
+  // Our event store against Emmett's on one PostgreSQL (scripts/bench/event-store/event-store-bench.ts).
+  const { runEventStoreBench } = await import('./bench/event-store/event-store-bench');
+  const result = await runEventStoreBench({ concurrency: Number(values.concurrency), seconds: Number(values.seconds), rounds: Number(values.rounds), log, profileDir: values.profile });
+  console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'PostgreSQL and both stores on the same machine' }, ...result }, null, 2));
+  process.exit(0);
+}
 if (values.analytics) {
   const result = await runAnalyticsBench({
     activities: Number(values.activities), members: Number(values.members), queries: Number(values.queries), log,
