@@ -18,17 +18,20 @@ import { round } from '../stats';
 import { appendBacklog } from './backlog';
 import { measureCatchUp } from './catch-up';
 import { measureKafkaLag } from './kafka-lag';
+import { measureReadYourWritesThroughKafka } from './read-your-writes-through-kafka';
 
 export type DistributedBenchOptions = {
   rate: number; durationMs: number; backlog: number; tenants: number; log: (m: string) => void;
   /** Where the roles write CPU profiles (node --cpu-prof), if anywhere. */
   profileDir?: string;
+  /** Updates/s of the read-your-writes phase, and the members per tenant it updates. */
+  rywRate?: number; rywMembersPerTenant?: number;
 };
 
 /**
  * The distributed path, self-contained: PostgreSQL (DATABASE_URL, or a throw-away embedded one),
  * Kafka (KAFKA_BROKERS, or a throw-away broker from the project's script), and the command API,
- * publisher and projectors as separate processes, as `npm run start:<role>` runs them.
+ * query API, publisher and projectors as separate processes, as `npm run start:<role>` runs them.
  */
 export async function runDistributedBench(options: DistributedBenchOptions) {
   const { log } = options;
@@ -47,13 +50,13 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
     }
     const run = randomUUID().slice(0, 8);
     const topic = `bench-${run}`;
-    const ports = { command: await findFreePort(), publisher: await findFreePort(), projectors: await findFreePort() };
+    const ports = { command: await findFreePort(), query: await findFreePort(), publisher: await findFreePort(), projectors: await findFreePort() };
     const jwtSecret = randomBytes(32).toString('base64url');
     const env = {
       DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic, KAFKA_PARTITIONS: '6', JWT_SECRET: jwtSecret,
       QUERY_DB_PASSWORD: queryRolePassword(database.embedded), LOG_LEVEL: 'warn',
       KAFKAJS_NO_PARTITIONER_WARNING: '1', COMMAND_API_PORT: String(ports.command),
-      PUBLISHER_PORT: String(ports.publisher), PROJECTORS_PORT: String(ports.projectors),
+      PUBLISHER_PORT: String(ports.publisher), PROJECTORS_PORT: String(ports.projectors), QUERY_API_PORT: String(ports.query),
     };
     const start = (role: RoleName) => {
       const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.profileDir)}`] : [];
@@ -61,9 +64,12 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
       roles.push(started);
       return started;
     };
-    log('starting command-api, publisher and projectors as processes');
+    log('starting command-api, query-api, publisher and projectors as processes');
     start('command-api');
     await waitUntilServing(ports.command, 'process_resident_memory_bytes');
+    // After the command API: it applies the migrations the query API's start-up checks read.
+    start('query-api');
+    await waitUntilServing(ports.query, 'process_resident_memory_bytes');
     let publisher = start('publisher');
     let projectors = start('projectors');
     await waitUntilServing(ports.publisher, 'publisher_lag_events');
@@ -78,6 +84,10 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
       const tenants = await createBenchTenants(client, createTokenService(jwtSecret), options.tenants, run);
       log(`end-to-end lag through Kafka at ${options.rate} commands/s`);
       const lag = await measureKafkaLag(client, pool, topic, tenants, options.rate, options.durationMs, run);
+      const readYourWrites = await measureReadYourWritesThroughKafka({
+        client, tenants, ports, rate: options.rywRate ?? 500, membersPerTenant: options.rywMembersPerTenant ?? 50,
+        durationMs: options.durationMs, run, log,
+      });
 
       log(`appending a backlog of ${options.backlog} events with publisher and projectors stopped`);
       await Promise.all([publisher.kill('SIGTERM'), projectors.kill('SIGTERM')]);
@@ -98,14 +108,18 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
         projectors = start('projectors');
       });
       return {
-        path: 'command-api → PostgreSQL event store → publisher → Kafka → projectors → PostgreSQL read models, one process per role',
+        path: 'command-api → PostgreSQL event store → publisher → Kafka → projectors → PostgreSQL read models → query-api, one process per role',
         kafkaLag: lag,
+        readYourWrites,
         backlog: {
           appendedEvents: appended, appendEventsPerSecond: round(appended / appendS, 0),
           publisherEventsPerSecondIncludingStartUp: round(appended / publishS, 0),
         },
         projectorCatchUp: catchUp,
-        targets: { kafkaLag: 'p99 <= 250 ms at 1000 commands/s', projectorCatchUp: '>= 20000 events/s into the PostgreSQL read models' },
+        targets: {
+          kafkaLag: 'p99 <= 250 ms at 1000 commands/s', projectorCatchUp: '>= 20000 events/s into the PostgreSQL read models',
+          readYourWrites: 'at 500 updates/s each followed by its read through the query API: read p99 <= 200 ms, no 503',
+        },
       };
     } finally {
       client.close();

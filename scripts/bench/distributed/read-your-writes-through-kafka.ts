@@ -1,0 +1,35 @@
+import { createJsonClient, type JsonClient } from '../../load/http-client';
+import { createBenchMembers } from '../bench-members';
+import type { BenchTenant } from '../command-mix';
+import { startMemorySampler } from '../memory';
+import { measureReadYourWrites } from '../read-your-writes';
+
+export type DistributedReadYourWritesOptions = {
+  client: JsonClient; tenants: BenchTenant[]; ports: { command: number; query: number };
+  rate: number; membersPerTenant: number; durationMs: number; run: string; log: (m: string) => void;
+};
+
+/**
+ * Read-your-writes in distributed mode, through the query-API process: the write travels command
+ * API → event store → publisher → Kafka → projectors, and the read waits in the query API for the
+ * projectors' partition checkpoint, as a user's request does. The resident memory of both API
+ * processes is sampled during it.
+ */
+export async function measureReadYourWritesThroughKafka(options: DistributedReadYourWritesOptions) {
+  const members = await createBenchMembers(options.client, options.tenants, options.membersPerTenant, options.run);
+  const queryMetrics = createJsonClient(`http://127.0.0.1:${options.ports.query}`, 2);
+  const queryMemory = startMemorySampler(queryMetrics);
+  const commandMemory = startMemorySampler(options.client);
+  try {
+    options.log(`read-your-writes through the query API at ${options.rate} updates/s`);
+    const result = await measureReadYourWrites({
+      commandUrl: `http://127.0.0.1:${options.ports.command}`, queryUrl: `http://127.0.0.1:${options.ports.query}`,
+      members, ratePerSecond: options.rate, durationMs: options.durationMs, run: options.run,
+    });
+    return { ...result, residentMemoryMb: { queryApi: queryMemory.maxMb(), commandApi: commandMemory.maxMb() } };
+  } finally {
+    queryMemory.stop();
+    commandMemory.stop();
+    queryMetrics.close();
+  }
+}
