@@ -4,6 +4,8 @@ export type ScriptRun = {
   output: () => string;
   /** The exit code, or the signal's name. */
   exited: Promise<string>;
+  /** The exit code once it exits by itself; after `ms`, it is stopped and this says 'still running'. */
+  exitWithin: (ms?: number) => Promise<string>;
   /** Resolves true once the output matches, false if the process exits (or `ms` pass) first. */
   waitFor: (pattern: RegExp, ms?: number) => Promise<boolean>;
   stop: () => Promise<string>;
@@ -36,6 +38,14 @@ export function runScript(entryPoint: string, args: string[], env: Record<string
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       return true;
+    },
+    async exitWithin(ms = 60_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still running'), ms)));
+      const outcome = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (outcome === 'still running') await this.stop();
+      return outcome;
     },
     async stop() {
       if (!done) child.kill('SIGTERM');
