@@ -46,6 +46,8 @@ const { values } = parseArgs({ options: {
   members: { type: 'string', default: '20000' }, queries: { type: 'string', default: '200' },
   billing: { type: 'boolean', default: false }, 'billing-tenants': { type: 'string', default: '300' },
   'event-store': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' },
+  'ryw-rate': { type: 'string', default: '500' }, 'ryw-members': { type: 'string', default: '50' },
+  'seed-activities': { type: 'string', default: '100000' }, 'analytics-clients': { type: 'string', default: '16' },
 } });
 const log = (message: string) => console.error(`[bench] ${message}`);
 if (values['event-store']) {
