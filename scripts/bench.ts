@@ -33,6 +33,7 @@ import { runDistributedBench } from './bench/distributed/distributed-bench';
 import { runBillingBench } from './bench/billing/billing-bench';
 import { createBenchTenants, ensureLargeTenant } from './bench/setup';
 import { startMemorySampler } from './bench/memory';
+import { measureUserFacingPhases, userFacingTargets } from './bench/user-facing-phases';
 import { round } from './bench/stats';
 import { createJsonClient } from './load/http-client';
 
