@@ -107,16 +107,22 @@ try {
   memory.reset();
   const lag = await measureProjectionLag(commandClient, queryClient, pool, tenants, Number(values['lag-rate']), durationMs, run);
   const lagPhaseRssMb = memory.maxMb();
+  const userFacing = await measureUserFacingPhases({
+    commandClient, queryClient, commandUrl, queryUrl, tenants, membersPerTenant: Number(values['ryw-members']),
+    rywRate: Number(values['ryw-rate']), activities: Number(values['seed-activities']),
+    analyticsClients: Number(values['analytics-clients']), durationMs, run, memory, log,
+  });
   memory.stop();
   console.log(JSON.stringify({
     machine: { cpus: (await import('node:os')).cpus().length, note: 'load generator on the same machine' },
     commands: { ...commands, rawInsertCeiling: rawInsert, ratioToRawInsert: round(commands.commandsPerSecond / rawInsert.commitsPerSecond, 3) },
     listQueries,
     projectionLag: lag,
+    ...userFacing,
     platformResidentMemoryMb: { commandMix: commandPhaseRssMb, atLagRate: lagPhaseRssMb },
     targets: {
       commands: '>= 1500/s at p99 <= 50 ms', listQueries: '>= 2000/s at p99 <= 20 ms',
-      projectionLag: 'p99 <= 200 ms at 500 commands/s', memory: '< 400 MB resident',
+      projectionLag: 'p99 <= 200 ms at 500 commands/s', memory: '< 400 MB resident', ...userFacingTargets,
     },
   }, null, 2));
 } finally {
