@@ -73,6 +73,7 @@ if (values.billing) {
 if (values.distributed) {
   const result = await runDistributedBench({
     rate: Number(values['kafka-rate']), durationMs: Number(values.seconds) * 1000, backlog: Number(values.backlog), tenants: 10, log, profileDir: values.profile,
+    rywRate: Number(values['ryw-rate']), rywMembersPerTenant: Number(values['ryw-members']),
   });
   console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'every process on the same machine' }, ...result }, null, 2));
   process.exit(0);
