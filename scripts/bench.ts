@@ -3,13 +3,17 @@
  * and prints JSON: command throughput and latency for a create/update/suspend/reactivate mix over
  * many tenants; beside it, the raw single-row INSERT ceiling of the same PostgreSQL at the same
  * concurrency; member-list query throughput over a tenant of 100k members; projection lag at a
- * fixed command rate; and the platform's resident memory.
+ * fixed command rate; and the platform's resident memory. Then, as users see them: read-your-writes
+ * (updates at a fixed rate, each followed by a read with X-Consistency-Position) and, after seeding
+ * subscriptions and activities through the API, analytics routes under concurrent clients.
  *
  * Options: --concurrency 24 --seconds 15 --tenants 20 --list-members 100000 --lag-rate 500
+ * --ryw-rate 500 --ryw-members 50 (per tenant) --seed-activities 100000 --analytics-clients 16
  * Environment: COMMAND_API_URL, QUERY_API_URL, DATABASE_URL (default: the embedded server), JWT_SECRET.
  *
  * `npm run bench -- --distributed` measures the distributed path instead, on its own (no running
- * platform needed): end-to-end lag through Kafka at a fixed command rate, and projector catch-up
+ * platform needed): end-to-end lag through Kafka at a fixed command rate, read-your-writes through
+ * the query-API process at --ryw-rate, and projector catch-up
  * throughput on a backlog. Options: --kafka-rate 1000 --seconds 15 --backlog 200000 [--profile <dir>]
  * (CPU profiles of the role processes, for Chrome DevTools).
  * Environment: DATABASE_URL and KAFKA_BROKERS (default: throw-away embedded PostgreSQL and broker).
