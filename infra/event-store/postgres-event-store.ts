@@ -1,29 +1,9 @@
 import type { Pool } from 'pg';
-import {
-  WrongExpectedRevisionError,
-  type AppendResult,
-  type EventEnvelope,
-  type EventStore,
-  type ExpectedRevision,
-  type NewEvent,
-} from './port';
+import { groupAppends, maxEventsPerTransaction } from './grouped-append';
+import type { EventEnvelope, EventStore } from './port';
 
-/** Positions give each append 12 bits for its events' index (see migration 001). */
-export const maxEventsPerAppend = 4096;
-
-// One statement, so one round trip and one implicit transaction: it reads the stream's head,
-// inserts only if the expectation holds, and the (stream_id, stream_revision) unique constraint
-// turns a concurrent writer's success into our failure.
-const appendSql = `
-WITH head AS (SELECT coalesce(max(stream_revision), -1) AS revision FROM events WHERE stream_id = $1)
-INSERT INTO events (position, event_id, stream_id, stream_revision, tenant_id, type, schema_version,
-                    data, metadata, occurred_at)
-SELECT (pg_current_xact_id()::text::bigint << 12) + e.ordinal - 1, e.event_id, $1,
-       head.revision + e.ordinal, e.tenant_id, e.type, e.schema_version, e.data, e.metadata, e.occurred_at
-FROM head, unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])
-       WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, occurred_at, ordinal)
-WHERE $9::int IS NULL OR head.revision = $9::int
-RETURNING position, stream_revision`;
+/** Positions give each transaction 12 bits for its events' index (see migration 001). */
+export const maxEventsPerAppend = maxEventsPerTransaction;
 
 // Instants leave PostgreSQL already in ISO-8601 UTC with milliseconds, as toISOString() writes
 // them: parsing each into a Date and formatting it again cost a rebuild a tenth of its time.
@@ -35,20 +15,13 @@ const columns = `position, event_id, stream_id, stream_revision, tenant_id, type
 const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 12)`;
 
 export function createPostgresEventStore(pool: Pool): EventStore {
+  // Concurrent appends to different streams commit together (grouped-append.ts).
+  const append = groupAppends(pool);
   return {
     async append(streamId, events, expected) {
       if (events.length === 0) throw new Error('Nothing to append');
       if (events.length > maxEventsPerAppend) throw new Error(`At most ${maxEventsPerAppend} events per append`);
-      const expectedRevision = expected === 'any' ? null : expected === 'no-stream' ? -1 : expected;
-      try {
-        const { rows } = await pool.query(appendSql, [streamId, ...toColumns(events), expectedRevision]);
-        if (rows.length === 0) throw await wrongRevision(pool, streamId, expected);
-        const last = rows.reduce((a, b) => (Number(b.position) > Number(a.position) ? b : a));
-        return { nextExpectedRevision: last.stream_revision, position: Number(last.position) } satisfies AppendResult;
-      } catch (error) {
-        if (isUniqueViolation(error, 'events_stream_revision_unique')) throw await wrongRevision(pool, streamId, expected);
-        throw error;
-      }
+      return append({ streamId, events, expected });
     },
 
     async readStream(streamId) {
@@ -86,23 +59,6 @@ export function createPostgresEventStore(pool: Pool): EventStore {
   };
 }
 
-function toColumns(events: NewEvent[]) {
-  return [
-    events.map((e) => e.eventId),
-    events.map((e) => e.tenantId),
-    events.map((e) => e.type),
-    events.map((e) => e.schemaVersion),
-    events.map((e) => JSON.stringify(e.data)),
-    events.map((e) => JSON.stringify(metadataOf(e))),
-    events.map((e) => e.occurredAt),
-  ];
-}
-
-function metadataOf(event: NewEvent) {
-  const { actor, correlationId, causationId, idempotencyKey } = event;
-  return idempotencyKey === undefined ? { actor, correlationId, causationId } : { actor, correlationId, causationId, idempotencyKey };
-}
-
 type EventRow = {
   position: string; event_id: string; stream_id: string; stream_revision: number; tenant_id: string; type: string;
   schema_version: number; data: unknown; metadata: Pick<EventEnvelope, 'actor' | 'correlationId' | 'causationId' | 'idempotencyKey'>;
@@ -128,15 +84,4 @@ export function toEnvelope(row: EventRow): EventEnvelope {
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     data: row.data,
   };
-}
-
-async function wrongRevision(pool: Pool, streamId: string, expected: ExpectedRevision) {
-  const { rows } = await pool.query('SELECT max(stream_revision) AS revision FROM events WHERE stream_id = $1', [streamId]);
-  const actual = rows[0].revision === null ? 'no-stream' : Number(rows[0].revision);
-  return new WrongExpectedRevisionError(streamId, expected, actual);
-}
-
-function isUniqueViolation(error: unknown, constraint: string) {
-  return (error as { code?: string; constraint?: string }).code === '23505'
-    && (error as { constraint?: string }).constraint === constraint;
 }
