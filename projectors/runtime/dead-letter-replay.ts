@@ -9,7 +9,7 @@ import { inlineStatements, projectionTransactionOpening, runStatementsThenFinish
 import type { Projection } from './projection';
 import { isTransientError } from './transient-errors';
 
-/** Applies one dead letter's event to the projection and marks it replayed (`markSql`, $1 = id), at most once. */
+/** Applies one dead letter's event to the projection and marks the letter replayed, at most once. */
 export type ReplayOne = (id: number, event: EventEnvelope) => Promise<void>;
 
 const markReplayedSql = `UPDATE projection_dead_letters
