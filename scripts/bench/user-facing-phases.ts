@@ -45,5 +45,5 @@ export async function measureUserFacingPhases(options: UserFacingOptions) {
 export const userFacingTargets = {
   readYourWrites: 'at 500 updates/s each followed by its read with X-Consistency-Position: read p99 <= 200 ms, no 503',
   analyticsRoutes: 'p99 <= 200 ms per route under 16 concurrent clients of mixed routes',
-  memory: '< 400 MB resident under that load (embedded, chDB loaded)',
+  analyticsRoutesMemory: '< 400 MB resident under that load (embedded, chDB loaded)',
 };
