@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -94,6 +95,23 @@ test('the grants cover every table and view the query API and the Grafana dashbo
     for (const view of views) {
       for (const source of relationsIn(view.as_select)) assert.ok(granted.has(source), `${view.name} reads ${source}`);
     }
+  });
+});
+
+test("grafana/clickhouse-reader.sh's statements parse, grant the reader role, and pin Grafana's tenant (CONST)", async () => {
+  // The script with `clickhouse client` replaced by cat: what it would send, passwords quoted.
+  const run = spawnSync('bash', ['-c', 'clickhouse() { cat; }; export -f clickhouse; bash grafana/clickhouse-reader.sh'], {
+    encoding: 'utf8',
+    env: { ...process.env, CLICKHOUSE_USER: 'membership', CLICKHOUSE_PASSWORD: 'x', CLICKHOUSE_READER_USER: 'membership_reader',
+      CLICKHOUSE_READER_PASSWORD: "it's", GRAFANA_CLICKHOUSE_USER: 'grafana', GRAFANA_CLICKHOUSE_PASSWORD: 'g', GRAFANA_TENANT_ID: '0190b000-0000-7000-8000-0000000acce5' },
+  });
+  assert.is(run.status, 0, run.stderr);
+  const statements = run.stdout.split(/;\n/).map((s) => s.trim()).filter(Boolean);
+  assert.equal(statements.filter((s) => s.startsWith('GRANT')), [`GRANT ${readerRole} TO membership_reader`, `GRANT ${readerRole} TO grafana`]);
+  assert.ok(statements.some((s) => s.includes("BY 'it''s'")), 'a quote in a password stays inside its literal');
+  assert.match(statements.find((s) => s.includes('USER IF NOT EXISTS grafana'))!, new RegExp(`SETTINGS ${tenantSetting} = '0190b000-0000-7000-8000-0000000acce5' CONST`));
+  await withStore(async (store) => {
+    for (const statement of statements) assert.ok((await store.query(`EXPLAIN AST ${statement}`)).length > 0, statement);
   });
 });
 
