@@ -50,7 +50,7 @@ const schema = z.object({
    * (infra/analytics/access/reader-access.ts: SELECT only, rows of the request's tenant only).
    */
   CLICKHOUSE_READER_URL: z.string().url().optional(),
-  /** Bounds of each analytics read, in both modes (the reader role's profile caps them at 60 s and 4 GiB). */
+  /** Bounds of each analytics read of the distributed query API (embedded: their defaults; the reader role caps them at 60 s, 4 GiB). */
   ANALYTICS_QUERY_MAX_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   ANALYTICS_QUERY_MAX_MEMORY_BYTES: z.coerce.number().int().min(1024 ** 2).max(4 * 1024 ** 3).default(1024 ** 3),
   /** Kafka with SASL (docker-compose.yml: SASL_PLAINTEXT, PLAIN); unset mechanism means no SASL. */
