@@ -32,7 +32,7 @@ if (!args.success) {
   console.error(args.error.issues.map((i) => i.message).join('\n'));
   process.exit(2);
 }
-const config = loadConfig(process.env, { allowDevelopmentSecrets: true });
+const config = loadConfig(process.env, { allowDevelopmentSecrets: true, secrets: ['JWT_SECRET'] });
 if (config.usesDevelopmentSecrets) console.error('(signed with the development secret: JWT_SECRET is not set)');
 const token = await createTokenService(config.jwtSecret, config.jwtAudience).sign(
   { userId: args.data.user, tenantId: args.data.tenant ?? platformScope, roles: args.data.role }, args.data.expires);
