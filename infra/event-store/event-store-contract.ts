@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { v7 as uuidv7 } from 'uuid';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent } from './port';
+import { concurrentAppendCases } from './concurrent-appends-contract';
 import { tenantStreamId } from './stream-name';
 
 /**
@@ -130,5 +131,6 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
     assert.equal([...exists], [mine]);
   });
 
+  concurrentAppendCases(test, event, stream);
   return test;
 }
