@@ -83,4 +83,32 @@ test('both APIs of the platform shed load and report it in /metrics', async () =
   }
 });
 
+test('embedded: while the read-model projection is held back past its bound, commands are shed; reads go on; then accepted again', async () => {
+  const h = await startHarness();
+  const client = await h.database.pool.connect();
+  try {
+    const { owner } = await h.createTenant();
+    // Holds the projection's checkpoint row, as a projection that cannot keep up would be held.
+    await client.query(`BEGIN; SELECT * FROM projection_checkpoints WHERE projection = 'postgres-read-models' FOR UPDATE`);
+    const member = (n: number) => ({ email: `held${n}@example.org`, firstName: 'H', lastName: `${n}` });
+    assert.is((await h.command('POST', '/v1/members', owner, member(1))).status, 201, 'accepted while the lag is young');
+    await pause(2300);
+    const refused = await h.command('POST', '/v1/members', owner, member(2));
+    assert.equal([refused.status, refused.body.code, refused.headers['retry-after']], [503, 'overloaded', '1']);
+    assert.is((await h.query('/v1/members', owner)).status, 200, 'reads are not shed');
+    assert.match((await get(h.platform.commandApi, '/metrics')).body, 'http_requests_shed_total{reason="projection-lag"} 1');
+    await client.query('ROLLBACK');
+    let accepted = await h.command('POST', '/v1/members', owner, member(3));
+    for (let tries = 0; accepted.status === 503 && tries < 50; tries++) {
+      await pause(100);
+      accepted = await h.command('POST', '/v1/members', owner, member(3));
+    }
+    assert.is(accepted.status, 201, 'accepted again once the projection has caught up');
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+    await h.close();
+  }
+});
+
 test.run();

@@ -24,6 +24,7 @@ import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
 import { analyticsProjection, logCheckpointProgress } from '../../query-api/read-model-progress';
 import { createTenantPositions } from '../../query-api/tenant-positions';
+import { createProjectionPressure } from './projection-pressure';
 import { installRebuildRoutes } from './rebuild-routes';
 import { runPeriodically } from '../../command-api/scheduler/run-periodically';
 import { createScheduler } from '../../command-api/scheduler/scheduler';
@@ -42,6 +43,8 @@ export type PlatformOptions = {
   /** `iss` and `aud` of tokens (JWT_ISSUER, JWT_AUDIENCE); the defaults otherwise. */
   jwtAudience?: TokenAudience;
   consistencyTimeoutMs: number;
+  /** Past this read-model projection lag the command API answers 503 overloaded (projection-pressure.ts). Default 2000. */
+  maxProjectionLagMs?: number;
   logger: FastifyServerOptions['logger'];
   logRequests?: boolean;
   /** Requests per second per tenant, on each API; bursts up to twice that. */
@@ -81,7 +84,11 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const positions = createTenantPositions(queryPool);
   const progress = logCheckpointProgress(queryPool, positions);
   const analyticsProgress = logCheckpointProgress(queryPool, positions, analyticsProjection);
-  const tail = startLogTail(logStore, projectionPool, postgresReadModels, { onError: options.onProjectionError, onApplied: progress.applied });
+  const pressure = createProjectionPressure(options.maxProjectionLagMs ?? 2000);
+  const tail = startLogTail(logStore, projectionPool, postgresReadModels, { onError: options.onProjectionError, onApplied: (checkpoint) => {
+    progress.applied(checkpoint);
+    pressure.applied(checkpoint);
+  } });
   const analytics = options.analyticsPath ? await createClickHouseStore({ embeddedPath: options.analyticsPath }) : undefined;
   if (analytics) await migrateAnalytics(analytics);
   const analyticsTail = analytics
@@ -92,6 +99,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     ...baseStore,
     append: async (...args) => {
       const result = await baseStore.append(...args);
+      pressure.appended(result.position);
       tail.nudge();
       analyticsTail?.nudge();
       return result;
@@ -122,7 +130,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const commandApi = buildCommandApi({
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool, liveness),
     planUsageSeed: seedPlanUsageFromReadModels(writePool),
-    ...(billing ? { billing } : {}), now, newId,
+    ...(billing ? { billing } : {}), now, newId, loadShedding: { pressure: pressure.pressure },
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false, extraMetrics: async () => (await scheduler.metrics()) + await logTailMetrics(projectionPool, analyticsTail ? [tail, analyticsTail] : [tail]) });
   const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress, signal) =>
     rebuildAnalytics({ events: baseStore, pool: projectionPool, analytics, tenantId, onProgress, signal })) : undefined;
