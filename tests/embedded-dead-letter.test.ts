@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { v7 as uuidv7 } from 'uuid';
@@ -10,7 +11,7 @@ import { findFreePort } from '../infra/postgres/free-port';
 import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import { postgresReadModels } from '../projectors/read-models';
-import { deadLetterMetrics, listDeadLetters, requestDeadLetterReplay } from '../projectors/runtime/dead-letters';
+import { deadLetterMetrics, listDeadLetters } from '../projectors/runtime/dead-letters';
 import { startLogTail } from '../projectors/runtime/log-tail';
 import type { Projection } from '../projectors/runtime/projection';
 import { startHarness } from './platform-harness';
@@ -23,6 +24,10 @@ test.before(async (context) => {
 test.after(async ({ db }) => db.drop());
 
 const tenantId = uuidv7();
+const runCommand = (args: string[], env: Record<string, string>) => new Promise<{ code: number; stdout: string }>((resolve) => {
+  execFile(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env } }, (error, stdout) =>
+    resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }));
+});
 const event = (type: string, data: unknown): NewEvent => ({
   eventId: uuidv7(), type, schemaVersion: 1, tenantId, occurredAt: '2026-05-01T10:00:00.000Z',
   actor: { system: 'test' }, correlationId: uuidv7(), causationId: uuidv7(), data,
@@ -77,10 +82,13 @@ test('a poison event is set aside: the other events and projections go on, it is
 
     // The bug is fixed; the operator asks for a replay of the projection's dead letters.
     broken = false;
-    const requested = await requestDeadLetterReplay(db.pool, { projection: 'fragile-read-models' });
-    assert.is(requested.length, 2);
-    await until(async () => (await listDeadLetters(db.pool, requested)).every((l) => l.replay_requested_at === null), 'the replay', 20_000);
+    const cli = await runCommand(['scripts/rebuild.ts', '--target', 'dead-letters', '--projection', 'fragile-read-models'], { DATABASE_URL: db.url });
+    assert.is(cli.code, 1, 'one dead letter could not be replayed');
+    assert.match(cli.stdout, 'replay asked for 2 dead letter(s)');
+    assert.match(cli.stdout, /#\d+ fragile-read-models \(event-log 0:\d+\): replayed/);
+    assert.match(cli.stdout, /#\d+ fragile-read-models \(event-log 0:\d+\): replay failed: not a valid event/);
     assert.equal(await names(), ['Good', 'Later', 'Poison']);
+    const requested = letters.filter((l) => l.projection === 'fragile-read-models').map((l) => Number(l.id));
     const after = await listDeadLetters(db.pool, requested);
     assert.equal(after.map((l) => l.replayed_at !== null).sort(), [false, true], 'the poison replayed; the unreadable event still set aside');
     assert.ok(after.some((l) => l.reason.startsWith('replay failed: not a valid event')));
