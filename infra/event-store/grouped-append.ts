@@ -43,8 +43,8 @@ GROUP BY a.n, a.revision ORDER BY a.n`;
  * statement commits all of them (different streams only; at most 4096 events), so under
  * concurrency N appends cost about one transaction instead of N. A lone append runs as before.
  */
-export function groupAppends(pool: Pick<Pool, 'query'>) {
-  const run = groupStatements(async (appends: Append[]) => {
+export function groupAppends(pool: Pick<Pool, 'query'>, lanes = 2) {
+  const runLane = () => groupStatements(async (appends: Append[]) => {
     const outcomes: Outcome[] = [];
     // A chunk's failure is its own: the chunks before it have committed and are answered so.
     for (const chunk of chunksOf(appends)) {
@@ -52,11 +52,19 @@ export function groupAppends(pool: Pick<Pool, 'query'>) {
     }
     return outcomes;
   });
+  const laneRuns = Array.from({ length: lanes }, runLane);
   return async (append: Append): Promise<AppendResult> => {
-    const outcome = await run(append);
+    const outcome = await laneRuns[laneOf(append.streamId, lanes)]!(append);
     if ('error' in outcome) throw outcome.error;
     return outcome.result;
   };
+}
+
+/** FNV-1a over the stream id: spreads streams evenly over the lanes, always the same lane for one. */
+function laneOf(streamId: string, lanes: number) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < streamId.length; i++) hash = Math.imul(hash ^ streamId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
 }
 
 /**
@@ -85,7 +93,7 @@ export function chunksOf(appends: Append[]): Append[][] {
 async function appendChunk(pool: Pick<Pool, 'query'>, chunk: Append[]): Promise<Outcome[]> {
   if (chunk.length === 1) return [await settle(appendAlone(pool, chunk[0]!.streamId, chunk[0]!.events, chunk[0]!.expected))];
   try {
-    const { rows } = await pool.query(groupedAppendSql, parameters(chunk));
+    const { rows } = await pool.query({ name: 'events-append-grouped', text: groupedAppendSql, values: parameters(chunk) });
     return chunk.map((append, index) => {
       const row = rows[index]!;
       if (row.position === null) {

@@ -11,6 +11,9 @@ const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-
 const columns = `position, event_id, stream_id, stream_revision, tenant_id, type, schema_version, data,
   metadata, ${isoUtc('occurred_at')}, ${isoUtc('recorded_at')}`;
 
+// Prepared (named), as the appends are: the most frequent statements, planned once per connection.
+const readStreamSql = `SELECT ${columns} FROM events WHERE stream_id = $1 ORDER BY stream_revision`;
+
 // Everything below the oldest running transaction's id is final: committed or never will be.
 const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 12)`;
 
@@ -25,8 +28,7 @@ export function createPostgresEventStore(pool: Pool): EventStore {
     },
 
     async readStream(streamId) {
-      const { rows } = await pool.query(
-        `SELECT ${columns} FROM events WHERE stream_id = $1 ORDER BY stream_revision`, [streamId]);
+      const { rows } = await pool.query({ name: 'events-read-stream', text: readStreamSql, values: [streamId] });
       return rows.map(toEnvelope);
     },
 

@@ -19,7 +19,8 @@ RETURNING position, stream_revision`;
 /** One append in its own transaction (the path of a lone append, and the grouped path's fallback). */
 export async function appendAlone(pool: Pick<Pool, 'query'>, streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
   try {
-    const { rows } = await pool.query(appendSql, [streamId, ...toColumns(events), toExpectedRevision(expected)]);
+    // Prepared once per connection: planning the statement cost about as much as running it.
+    const { rows } = await pool.query({ name: 'events-append', text: appendSql, values: [streamId, ...toColumns(events), toExpectedRevision(expected)] });
     if (rows.length === 0) throw await wrongRevision(pool, streamId, expected);
     const last = rows.reduce((a, b) => (Number(b.position) > Number(a.position) ? b : a));
     return { nextExpectedRevision: last.stream_revision, position: Number(last.position) };
