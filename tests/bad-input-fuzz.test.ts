@@ -81,7 +81,7 @@ test('600 mutated commands and 600 mutated queries: 4xx are problem+json, none i
   for (let n = 0; n < 600; n++) {
     const parameters = [pick(queryParameters), pick(queryParameters)].map((p) => `${p}=${encoded(String(pick(nasty)))}`);
     const url = `${pick(queries)}?${parameters.join('&')}`;
-    const reply = await c.h.query(url, c.owner, pick([{}, { 'x-consistency-position': pick(headerValues) }]));
+    const reply = await c.h.query(url, c.owner, pick<Record<string, string>>([{}, { 'x-consistency-position': pick(headerValues) }]));
     if (reply.status >= 500 && reply.body?.code !== 'analytics-unavailable') failures.push(`${url} → ${reply.status} ${reply.text.slice(0, 200)}`);
     if (reply.status >= 400 && !String(reply.headers['content-type']).includes('application/problem+json')) failures.push(`not problem+json: ${url}`);
   }
