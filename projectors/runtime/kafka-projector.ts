@@ -97,8 +97,6 @@ export async function startKafkaProjector(options: KafkaProjectorOptions) {
     });
     counters.deadLettered += 1;
   };
-  const replays = startDeadLetterReplays(pool, { projection: applier.name, source: topic }, applier.replay,
-    { intervalMs: options.replayIntervalMs, onError: options.onError });
 
   const lastGap = new Map<number, number>();
   await consumer.run({
@@ -137,6 +135,9 @@ export async function startKafkaProjector(options: KafkaProjectorOptions) {
       await heartbeat();
     },
   });
+  // Started last: a projector that failed to start leaves no loop behind.
+  const replays = startDeadLetterReplays(pool, { projection: applier.name, source: topic }, applier.replay,
+    { intervalMs: options.replayIntervalMs, onError: options.onError });
   return {
     counters,
     async stop() {
