@@ -34,6 +34,7 @@ const app = buildCommandApi({
   planUsageSeed: seedPlanUsageFromReadModels(pool),
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
+  loadShedding: { maxInFlight: config.MAX_REQUESTS_IN_FLIGHT, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS },
   ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
   now: () => new Date().toISOString(),
   newId: () => uuidv7(),

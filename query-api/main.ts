@@ -19,7 +19,7 @@ import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
 import { createReadModelDatabase } from '../infra/read-models/database';
 import { refusePrivilegedQueryRole } from '../infra/read-models/refuse-privileged-role';
 import { buildQueryApi } from './app';
-import { analyticsProjection, kafkaPartitionProgress, logCheckpointProgress } from './read-model-progress';
+import { analyticsProjection, kafkaPartitionProgress, logCheckpointProgress, readModelProjection } from './read-model-progress';
 import { createTenantPositions } from './tenant-positions';
 
 const config = loadConfig(process.env, {
@@ -33,6 +33,7 @@ const pool = createPool({ connectionString, max: 20, applicationName: 'membershi
 await refusePrivilegedQueryRole(pool);
 const db = createReadModelDatabase(pool);
 const positions = createTenantPositions(pool);
+const waiters = { maxWaitersPerTenant: config.CONSISTENCY_MAX_WAITERS_PER_TENANT };
 if (config.CLICKHOUSE_URL && !config.CLICKHOUSE_READER_URL) {
   throw new Error('The query API reads ClickHouse as the reader, never as the owner: set CLICKHOUSE_READER_URL');
 }
@@ -46,10 +47,12 @@ const app = buildQueryApi({
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
   consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
-  progress: config.KAFKA_BROKERS ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC) : logCheckpointProgress(pool, positions),
+  progress: config.KAFKA_BROKERS
+    ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, readModelProjection, waiters) : logCheckpointProgress(pool, positions, readModelProjection, waiters),
   analytics,
   analyticsProgress: config.KAFKA_BROKERS
-    ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, analyticsProjection) : logCheckpointProgress(pool, positions, analyticsProjection),
+    ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, analyticsProjection, waiters) : logCheckpointProgress(pool, positions, analyticsProjection, waiters),
+  loadShedding: { maxInFlight: config.MAX_REQUESTS_IN_FLIGHT, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS },
   now: () => new Date().toISOString(),
 }, {
   logger: { level: config.LOG_LEVEL },

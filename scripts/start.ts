@@ -43,6 +43,8 @@ const platform = await buildEmbeddedPlatform({
   logger: { level: config.LOG_LEVEL },
   logRequests: config.LOG_REQUESTS,
   rateLimitPerSecond: config.RATE_LIMIT_PER_SECOND,
+  loadShedding: { maxInFlight: config.MAX_REQUESTS_IN_FLIGHT, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS },
+  maxWaitersPerTenant: config.CONSISTENCY_MAX_WAITERS_PER_TENANT, maxProjectionLagMs: config.MAX_PROJECTION_LAG_MS,
   onProjectionError: (error) => console.error('projection failed, retrying:', error),
   analyticsPath: `${config.DATA_DIR}/chdb`,
   ...(stripe ? { billing: { ...stripe, gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),

@@ -26,6 +26,13 @@ const schema = z.object({
   COMMAND_API_PORT: port.default(3000),
   QUERY_API_PORT: port.default(3001),
   CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
+  /** Read-your-writes requests of one tenant that may wait at once per process; beyond, 503 consistency-overloaded. */
+  CONSISTENCY_MAX_WAITERS_PER_TENANT: z.coerce.number().int().min(1).default(100),
+  /** Load shedding (infra/http/load-shedding.ts): requests in flight per API and process, event-loop delay (p99, ms). */
+  MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).default(512),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).default(500),
+  /** Embedded: read-model projection lag past which commands are shed (scripts/platform/projection-pressure.ts). */
+  MAX_PROJECTION_LAG_MS: z.coerce.number().int().min(100).default(2000),
   /** Per tenant and API; generous by default, so that seeding and benchmarks are not throttled. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(5000),
   LOG_REQUESTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),

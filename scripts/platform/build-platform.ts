@@ -22,9 +22,10 @@ import { rebuildAnalytics } from '../../projectors/analytics/rebuild-analytics';
 import { createRebuildJobs } from '../../projectors/analytics/rebuild-jobs';
 import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
-import { analyticsProjection, logCheckpointProgress } from '../../query-api/read-model-progress';
+import { analyticsProjection, logCheckpointProgress, readModelProjection } from '../../query-api/read-model-progress';
 import { createTenantPositions } from '../../query-api/tenant-positions';
 import { createProjectionPressure } from './projection-pressure';
+import type { LoadSheddingLimits } from '../../infra/http/load-shedding';
 import { installRebuildRoutes } from './rebuild-routes';
 import { runPeriodically } from '../../command-api/scheduler/run-periodically';
 import { createScheduler } from '../../command-api/scheduler/scheduler';
@@ -45,6 +46,9 @@ export type PlatformOptions = {
   consistencyTimeoutMs: number;
   /** Past this read-model projection lag the command API answers 503 overloaded (projection-pressure.ts). Default 2000. */
   maxProjectionLagMs?: number;
+  /** Both APIs' load-shedding limits (infra/http/load-shedding.ts), and read-your-writes waiters per tenant; defaults otherwise. */
+  loadShedding?: Partial<LoadSheddingLimits>;
+  maxWaitersPerTenant?: number;
   logger: FastifyServerOptions['logger'];
   logRequests?: boolean;
   /** Requests per second per tenant, on each API; bursts up to twice that. */
@@ -82,8 +86,9 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const baseStore = guardEventStore(logStore, eventDefinitions);
   // Read-your-writes waiters are woken by the tails as they commit, not by each polling.
   const positions = createTenantPositions(queryPool);
-  const progress = logCheckpointProgress(queryPool, positions);
-  const analyticsProgress = logCheckpointProgress(queryPool, positions, analyticsProjection);
+  const waiters = options.maxWaitersPerTenant === undefined ? {} : { maxWaitersPerTenant: options.maxWaitersPerTenant };
+  const progress = logCheckpointProgress(queryPool, positions, readModelProjection, waiters);
+  const analyticsProgress = logCheckpointProgress(queryPool, positions, analyticsProjection, waiters);
   const pressure = createProjectionPressure(options.maxProjectionLagMs ?? 2000);
   const tail = startLogTail(logStore, projectionPool, postgresReadModels, { onError: options.onProjectionError, onApplied: (checkpoint) => {
     progress.applied(checkpoint);
@@ -130,7 +135,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const commandApi = buildCommandApi({
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool, liveness),
     planUsageSeed: seedPlanUsageFromReadModels(writePool),
-    ...(billing ? { billing } : {}), now, newId, loadShedding: { pressure: pressure.pressure },
+    ...(billing ? { billing } : {}), now, newId, loadShedding: { ...options.loadShedding, pressure: pressure.pressure },
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false, extraMetrics: async () => (await scheduler.metrics()) + await logTailMetrics(projectionPool, analyticsTail ? [tail, analyticsTail] : [tail]) });
   const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress, signal) =>
     rebuildAnalytics({ events: baseStore, pool: projectionPool, analytics, tenantId, onProgress, signal })) : undefined;
@@ -139,7 +144,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const queryApi = buildQueryApi({
     db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now,
     // The query API reads bounded and per tenant, as distributed; the projectors keep the store as it is.
-    progress, analytics: analytics && tenantReads(analytics, defaultReadLimits), analyticsProgress,
+    progress, analytics: analytics && tenantReads(analytics, defaultReadLimits), analyticsProgress, loadShedding: options.loadShedding,
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
 
   return {
