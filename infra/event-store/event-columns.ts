@@ -13,7 +13,7 @@ export function toColumns(events: NewEvent[]) {
   ];
 }
 
-function metadataOf(event: NewEvent) {
+export function metadataOf(event: NewEvent) {
   const { actor, correlationId, causationId, idempotencyKey } = event;
   return idempotencyKey === undefined ? { actor, correlationId, causationId } : { actor, correlationId, causationId, idempotencyKey };
 }

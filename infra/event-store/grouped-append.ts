@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { groupStatements } from '../postgres/grouped-statements';
-import { toActualRevision, toColumns, toExpectedRevision } from './event-columns';
+import { metadataOf, toActualRevision, toExpectedRevision } from './event-columns';
 import { WrongExpectedRevisionError, type AppendResult, type ExpectedRevision, type NewEvent } from './port';
 import { appendAlone } from './single-append';
 
@@ -24,13 +24,11 @@ WITH appends AS (
 ), inserted AS (
   INSERT INTO events (position, event_id, stream_id, stream_revision, tenant_id, type, schema_version,
                       data, metadata, occurred_at)
-  SELECT (pg_current_xact_id()::text::bigint << 12) + e.ordinal - 1, e.event_id, a.stream_id,
-         a.revision + e.offset_in_append, e.tenant_id, e.type, e.schema_version, e.data, e.metadata, e.occurred_at
-  FROM unnest($3::int[], $4::int[], $5::uuid[], $6::uuid[], $7::text[], $8::int[], $9::jsonb[], $10::jsonb[],
-              $11::timestamptz[])
-         WITH ORDINALITY AS e(append_n, offset_in_append, event_id, tenant_id, type, schema_version, data,
-                              metadata, occurred_at, ordinal)
-  JOIN appends a ON a.n = e.append_n
+  SELECT (pg_current_xact_id()::text::bigint << 12) + e.i, e.id, a.stream_id, a.revision + e.o, e.tenant,
+         e.type, e.v, e.data, e.meta, e.at
+  FROM jsonb_to_recordset($3::jsonb)
+         AS e(n int, o int, i int, id uuid, tenant uuid, type text, v int, data jsonb, meta jsonb, at timestamptz)
+  JOIN appends a ON a.n = e.n
   WHERE a.expected IS NULL OR a.revision = a.expected
   RETURNING stream_id, position, stream_revision
 )
@@ -110,15 +108,15 @@ async function appendChunk(pool: Pick<Pool, 'query'>, chunk: Append[]): Promise<
   }
 }
 
+// The events go as one JSON document: Node writes it natively, where an array parameter per
+// column had every quote of every payload escaped in JavaScript (a third of the client's time).
 function parameters(chunk: Append[]) {
-  const events = chunk.flatMap((append) => append.events);
-  return [
-    chunk.map((append) => append.streamId),
-    chunk.map((append) => toExpectedRevision(append.expected)),
-    chunk.flatMap((append, index) => append.events.map(() => index + 1)),
-    chunk.flatMap((append) => append.events.map((_, offset) => offset + 1)),
-    ...toColumns(events),
-  ];
+  let index = 0;
+  const events = chunk.flatMap((append, n) => append.events.map((event, offset) => ({
+    n: n + 1, o: offset + 1, i: index++, id: event.eventId, tenant: event.tenantId, type: event.type,
+    v: event.schemaVersion, data: event.data, meta: metadataOf(event), at: event.occurredAt,
+  })));
+  return [chunk.map((append) => append.streamId), chunk.map((append) => toExpectedRevision(append.expected)), JSON.stringify(events)];
 }
 
 const settle = (promise: Promise<AppendResult>): Promise<Outcome> =>
