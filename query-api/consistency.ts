@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { idleWhile } from '../infra/http/load-shedding';
 import { HttpProblem, validationProblem } from '../infra/http/problem';
 
 /**
@@ -38,5 +39,6 @@ export async function awaitConsistency(progress: ReadModelProgress, tenantId: st
   if (typeof value !== 'string' || !/^\d{1,16}$/.test(value.trim())) {
     throw validationProblem([{ path: header, message: 'expected a position from a command response' }]);
   }
-  await progress.waitFor(tenantId, Number(value), timeoutMs);
+  // Waiting costs nothing the in-flight bound protects; the waiters have their own bound.
+  await idleWhile(request, progress.waitFor(tenantId, Number(value), timeoutMs));
 }

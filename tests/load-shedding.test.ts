@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { installLoadShedding, type LoadSheddingLimits } from '../infra/http/load-shedding';
+import { idleWhile, installLoadShedding, type LoadSheddingLimits } from '../infra/http/load-shedding';
 import { startHarness } from './platform-harness';
 
 const test = suite('load shedding: 503 overloaded with Retry-After instead of a queue, and recovery');
@@ -15,6 +15,7 @@ function appWith(limits: Partial<LoadSheddingLimits>) {
   let release = () => {};
   const gate = new Promise<void>((resolve) => { release = resolve; });
   app.get('/slow', async () => { await gate; return { ok: true }; });
+  app.get('/waiting', async (request) => { await idleWhile(request, gate); return { ok: true }; });
   app.get('/fast', async () => ({ ok: true }));
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/metrics', async () => shedding.metrics());
@@ -39,6 +40,21 @@ test('over the in-flight bound a request is refused at once, operations still an
   release();
   for (const reply of await Promise.all(slow)) assert.is(reply.statusCode, 200, 'what was accepted is served');
   assert.is((await get(app, '/fast')).statusCode, 200, 'recovered once the requests in flight are done');
+  await app.close();
+});
+
+test('requests that only wait (read-your-writes) give their place back while they wait, and take it again after', async () => {
+  const { app, release } = appWith({ maxInFlight: 2 });
+  const waiting = [];
+  for (let n = 0; n < 5; n++) {
+    waiting.push(get(app, '/waiting'));
+    await pause(10); // each reaches its wait before the next arrives
+  }
+  assert.is((await get(app, '/fast')).statusCode, 200, 'five waiting requests do not fill a bound of two');
+  assert.match((await get(app, '/metrics')).body, 'http_requests_in_flight 0');
+  release();
+  for (const reply of await Promise.all(waiting)) assert.is(reply.statusCode, 200);
+  assert.match((await get(app, '/metrics')).body, 'http_requests_in_flight 0');
   await app.close();
 });
 

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpProblem, sendProblem } from './problem';
 
 export type LoadSheddingLimits = {
@@ -29,6 +29,31 @@ const neverShed = new Set(['/health', '/ready', '/metrics']);
 /** The process has more than it can serve: retry shortly, elsewhere or later; nothing was done. */
 export const overloaded = (reason: string, retryAfterSeconds: number) => new HttpProblem(503, 'overloaded', 'Service unavailable',
   `The service is overloaded (${reason}); nothing was done, retry shortly.`, undefined, { 'Retry-After': String(retryAfterSeconds) });
+
+/** A counted request's place in the in-flight bound, which it can give back while it only waits. */
+type Slot = { counted: boolean; closed: boolean; take: () => void; give: () => void };
+const slots = new WeakMap<FastifyRequest, Slot>();
+
+/**
+ * Runs `waiting` without holding the request's place in the in-flight bound: a request that only
+ * waits (read-your-writes waiting for the projections, bounded on its own) uses no pool connection
+ * nor CPU, and must not crowd out the requests that do.
+ */
+export async function idleWhile<T>(request: FastifyRequest, waiting: Promise<T>): Promise<T> {
+  const slot = slots.get(request);
+  if (slot?.counted) {
+    slot.counted = false;
+    slot.give();
+  }
+  try {
+    return await waiting;
+  } finally {
+    if (slot && !slot.counted && !slot.closed) {
+      slot.counted = true;
+      slot.take();
+    }
+  }
+}
 
 /**
  * Sheds load before it queues: a request over the in-flight bound, or arriving while the event
@@ -61,9 +86,15 @@ export function installLoadShedding(app: FastifyInstance, limits: Partial<LoadSh
       shed.set(reason, (shed.get(reason) ?? 0) + 1);
       return sendProblem(reply, overloaded(reason, retryAfterSeconds));
     }
-    inFlight += 1;
+    const slot: Slot = { counted: true, closed: false, take: () => { inFlight += 1; }, give: () => { inFlight -= 1; } };
+    slot.take();
+    slots.set(request, slot);
     // 'close' comes once the response is sent or the client has gone, whichever way it ends.
-    reply.raw.once('close', () => { inFlight -= 1; });
+    reply.raw.once('close', () => {
+      slot.closed = true;
+      if (slot.counted) slot.give();
+      slot.counted = false;
+    });
   });
 
   return {
