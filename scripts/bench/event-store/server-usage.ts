@@ -10,7 +10,7 @@ export async function serverUsage(pool: Pool) {
   const postmaster = await postmasterPid(pool);
   const sample = async () => ({
     lsn: (await pool.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn as string,
-    cpuMs: postmaster === null ? null : await cpuMsOf(postmaster),
+    ticks: postmaster === null ? null : await ticksOf(postmaster),
   });
   return {
     async measure<T>(phase: () => Promise<T>) {
@@ -18,7 +18,7 @@ export async function serverUsage(pool: Pool) {
       const result = await phase();
       const after = await sample();
       const { rows } = await pool.query('SELECT pg_wal_lsn_diff($1, $2)::float8 AS bytes', [after.lsn, before.lsn]);
-      const cpuMs = before.cpuMs === null || after.cpuMs === null ? null : after.cpuMs - before.cpuMs;
+      const cpuMs = before.ticks === null || after.ticks === null ? null : cpuMsBetween(before.ticks, after.ticks);
       return { result, walBytes: Number(rows[0].bytes), serverCpuMs: cpuMs };
     },
   };
@@ -32,13 +32,25 @@ async function postmasterPid(pool: Pool): Promise<number | null> {
 
 const clockTicksPerSecond = 100;
 
-async function cpuMsOf(postmaster: number) {
-  let ticks = 0;
+/** CPU ticks of each process of the server, by pid. */
+async function ticksOf(postmaster: number) {
+  const ticks = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readStat(Number(entry));
-    if (stat && (stat.pid === postmaster || stat.ppid === postmaster)) ticks += stat.ticks;
+    if (stat && (stat.pid === postmaster || stat.ppid === postmaster)) ticks.set(stat.pid, stat.ticks);
   }
+  return ticks;
+}
+
+/**
+ * What the processes alive at the end spent since `before` (a backend born meanwhile counts from
+ * zero). One that ended meanwhile is left out rather than subtracted: an idle pool closing its
+ * connections must not make the figure smaller.
+ */
+function cpuMsBetween(before: Map<number, number>, after: Map<number, number>) {
+  let ticks = 0;
+  for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0);
   return (ticks * 1000) / clockTicksPerSecond;
 }
 

@@ -19,8 +19,11 @@ const closedLoop = async (concurrency: number, durationMs: number, step: (worker
   return { appends, wallMs };
 };
 
-/** Streams each appender owns for read-then-append: no two appenders race on one stream. */
-const streamsPerAppender = 20;
+/**
+ * Each appender writes its own streams, so no two race on one, and moves to a new stream once one
+ * holds this many events: every store reads streams of the same lengths, however fast it appends.
+ */
+const eventsPerStream = 10;
 
 const toNewStreams = (name: Workload['name'], count: number): Workload => ({
   name, eventsPerAppend: count,
@@ -31,12 +34,12 @@ const toNewStreams = (name: Workload['name'], count: number): Workload => ({
 const readThenAppend: Workload = {
   name: 'readThenAppend', eventsPerAppend: 1,
   prepare: async (contender, concurrency) => {
-    // Each store gets its own streams, which start with one event and grow as the phase goes.
-    const owned = Array.from({ length: concurrency }, () => Array.from({ length: streamsPerAppender }, benchStreamId));
-    for (const streams of owned) await Promise.all(streams.map((streamId) => contender.appendToNewStream(streamId, 1)));
-    const next = Array.from({ length: concurrency }, () => 0);
-    return (durationMs) => closedLoop(concurrency, durationMs, (worker) =>
-      contender.readThenAppend(owned[worker]![next[worker]!++ % streamsPerAppender]!));
+    const streams = Array.from({ length: concurrency }, () => ({ id: benchStreamId(), events: 0 }));
+    return (durationMs) => closedLoop(concurrency, durationMs, async (worker) => {
+      const stream = streams[worker]!;
+      await contender.readThenAppend(stream.id);
+      if (++stream.events === eventsPerStream) streams[worker] = { id: benchStreamId(), events: 0 };
+    });
   },
 };
 
