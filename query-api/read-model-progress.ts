@@ -81,8 +81,14 @@ export function kafkaPartitionProgress(
       if (position === 0) return;
       const streamId = await positions.streamOf(tenantId, position);
       if (streamId === undefined) throw notATenantPosition(position);
-      // No rows yet: no projector has started on this topic, nothing is applied.
-      const reached = (applied: PartitionProgress) => applied.size > 0 && (applied.get(partitionOfKey(streamId, applied.size)) ?? 0) >= position;
+      // No rows yet: no projector has started on this topic, nothing is applied. The partition is
+      // hashed once per count, not at every tick for every waiter.
+      let partition: { count: number; of: number } | undefined;
+      const reached = (applied: PartitionProgress) => {
+        if (applied.size === 0) return false;
+        if (partition?.count !== applied.size) partition = { count: applied.size, of: partitionOfKey(streamId, applied.size) };
+        return (applied.get(partition.of) ?? 0) >= position;
+      };
       settle(await follower.waitUntil(tenantId, reached, timeoutMs), position, timeoutMs);
     },
     stats: follower.stats,
