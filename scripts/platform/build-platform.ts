@@ -86,7 +86,8 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const baseStore = guardEventStore(logStore, eventDefinitions);
   // Read-your-writes waiters are woken by the tails as they commit, not by each polling.
   const positions = createTenantPositions(queryPool);
-  const waiters = options.maxWaitersPerTenant === undefined ? {} : { maxWaitersPerTenant: options.maxWaitersPerTenant };
+  // The tails push their checkpoints: the reading per tick is only a fallback here, so a slow one.
+  const waiters = { pollMs: 50, ...(options.maxWaitersPerTenant === undefined ? {} : { maxWaitersPerTenant: options.maxWaitersPerTenant }) };
   const progress = logCheckpointProgress(queryPool, positions, readModelProjection, waiters);
   const analyticsProgress = logCheckpointProgress(queryPool, positions, analyticsProjection, waiters);
   const pressure = createProjectionPressure(options.maxProjectionLagMs ?? 2000);
