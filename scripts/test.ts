@@ -45,7 +45,9 @@ async function main() {
 function runUvu(env: NodeJS.ProcessEnv): Promise<{ output: string; exitCode: number }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', '.', pattern,
-      '-i', 'node_modules', '-i', '.data'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      // Ignore patterns are regular expressions on paths: anchored, so that only the top-level
+      // .data directory is skipped, not every test whose path contains "data".
+      '-i', 'node_modules', '-i', '^\\.data'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
