@@ -45,6 +45,20 @@ export function createJsonClient(baseUrl: string, maxSockets = 64) {
 
 export type JsonClient = ReturnType<typeof createJsonClient>;
 
+/**
+ * Sends again, as a well-behaved client does, while the platform sheds load (429, or 503 with
+ * Retry-After: overloaded, projections behind): a seed must slow down, not fail.
+ */
+export async function whileShed(send: () => Promise<JsonReply>, maxWaitMs = 120_000): Promise<JsonReply> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const reply = await send();
+    const shed = reply.status === 429 || (reply.status === 503 && reply.headers['retry-after'] !== undefined);
+    if (!shed || Date.now() > deadline) return reply;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Number(reply.headers['retry-after']) * 1000 || 200)));
+  }
+}
+
 /** Runs `task` over `items` with at most `concurrency` in flight. */
 export async function forEachConcurrently<T>(items: T[], concurrency: number, task: (item: T, index: number) => Promise<void>) {
   let next = 0;

@@ -1,4 +1,4 @@
-import { forEachConcurrently, type JsonClient } from '../../load/http-client';
+import { forEachConcurrently, whileShed, type JsonClient } from '../../load/http-client';
 import type { BenchMember } from '../bench-members';
 import type { BenchTenant } from '../command-mix';
 
@@ -17,8 +17,8 @@ export async function seedAnalyticsThroughApi(
 ) {
   const subscribers = members.filter((_, n) => n % 2 === 0);
   await forEachConcurrently(subscribers, 32, async ({ tenant, memberId }, n) => {
-    const reply = await commands.request('POST', `/v1/members/${memberId}/subscription`, tenant.token,
-      { membershipTypeId: tenant.membershipTypeId, interval: n % 4 === 0 ? 'year' : 'month' });
+    const reply = await whileShed(() => commands.request('POST', `/v1/members/${memberId}/subscription`, tenant.token,
+      { membershipTypeId: tenant.membershipTypeId, interval: n % 4 === 0 ? 'year' : 'month' }));
     if (reply.status !== 200) throw new Error(`subscription: ${reply.status} ${JSON.stringify(reply.body)}`);
   });
   const lastPosition = new Map<BenchTenant, number>();
@@ -34,7 +34,7 @@ export async function seedAnalyticsThroughApi(
       const ago = 60_000 + ((k * 104_729) % (30 * 1440)) * 60_000;
       return { memberId: member.memberId, type: activityTypes[k % activityTypes.length]!, occurredAt: new Date(now - Math.min(ago, 30 * day)).toISOString() };
     });
-    const reply = await commands.request('POST', '/v1/activities', tenant.token, { items });
+    const reply = await whileShed(() => commands.request('POST', '/v1/activities', tenant.token, { items }));
     if (reply.status !== 202) throw new Error(`activities: ${reply.status} ${JSON.stringify(reply.body)}`);
     lastPosition.set(tenant, Math.max(lastPosition.get(tenant) ?? 0, reply.body.position));
   });
@@ -46,7 +46,8 @@ export async function seedAnalyticsThroughApi(
 async function waitForAnalytics(queries: JsonClient, tenant: BenchTenant, position: number, timeoutMs = 600_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const reply = await queries.request('GET', '/v1/analytics/overview', tenant.token, undefined, { 'x-consistency-position': String(position) });
+    const reply = await whileShed(() =>
+      queries.request('GET', '/v1/analytics/overview', tenant.token, undefined, { 'x-consistency-position': String(position) }));
     if (reply.status === 200) return;
     if (reply.body?.code !== 'consistency-timeout' || Date.now() > deadline) {
       throw new Error(`analytics not caught up: ${reply.status} ${JSON.stringify(reply.body)}`);
