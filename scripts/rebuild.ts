@@ -12,14 +12,13 @@
  * (DATABASE_URL, or the embedded server of `npm start`), the processes running those projections
  * apply them within a second or so, and it prints what became of each.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { eventDefinitions } from '../domain/event-definitions';
 import { createClickHouseStore } from '../infra/analytics/clickhouse-store';
 import { migrateAnalytics } from '../infra/analytics/migrate-analytics';
-import { createTokenService } from '../infra/auth/jwt';
+import { createTokenService, platformScope } from '../infra/auth/jwt';
 import { loadConfig, required } from '../infra/config/config';
 import { guardEventStore } from '../infra/event-store/guarded-event-store';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
@@ -107,7 +106,7 @@ async function replayDeadLetters(): Promise<number> {
 
 async function rebuildInRunningPlatform() {
   const client = createJsonClient(process.env.COMMAND_API_URL ?? `http://127.0.0.1:${config.COMMAND_API_PORT}`, 2);
-  const token = await createTokenService(config.jwtSecret, config.jwtAudience).sign({ userId: 'rebuild-cli', tenantId: randomUUID(), roles: ['platform'] }, '1h');
+  const token = await createTokenService(config.jwtSecret, config.jwtAudience).sign({ userId: 'rebuild-cli', tenantId: platformScope, roles: ['platform'] }, '1h');
   try {
     const started = await client.request('POST', '/v1/admin/rebuilds', token, { target: 'analytics', ...(tenantId ? { tenantId } : {}) });
     if (started.status !== 202) throw new Error(`the platform refused (${started.status}): ${started.body?.detail ?? JSON.stringify(started.body)}`);

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import cliProgress from 'cli-progress';
-import { createTokenService } from '../infra/auth/jwt';
+import { createTokenService, platformScope } from '../infra/auth/jwt';
 import { loadConfig } from '../infra/config/config';
 import { activityTypes, fakePerson } from './load/fake-people';
 import { createJsonClient, forEachConcurrently, type JsonClient } from './load/http-client';
@@ -36,7 +36,7 @@ async function must(reply: Promise<{ status: number; body: any }>, what: string)
 }
 
 async function seedTenant(client: JsonClient, index: number) {
-  const operator = await tokens.sign({ userId: 'seed', tenantId: randomUUID(), roles: ['platform'] });
+  const operator = await tokens.sign({ userId: 'seed', tenantId: platformScope, roles: ['platform'] });
   const run = randomUUID().slice(0, 8);
   const plans = ['free', 'pro', 'enterprise'] as const;
   const { tenantId } = await must(client.request('POST', '/v1/tenants', operator,

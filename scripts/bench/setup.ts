@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TokenService } from '../../infra/auth/jwt';
+import { platformScope, type TokenService } from '../../infra/auth/jwt';
 import { fakePerson } from '../load/fake-people';
 import { forEachConcurrently, type JsonClient } from '../load/http-client';
 import type { BenchTenant } from './command-mix';
 
 async function createTenant(client: JsonClient, tokens: TokenService, name: string, subdomain: string): Promise<BenchTenant> {
-  const operator = await tokens.sign({ userId: 'bench', tenantId: randomUUID(), roles: ['platform'] });
+  const operator = await tokens.sign({ userId: 'bench', tenantId: platformScope, roles: ['platform'] });
   const tenant = await client.request('POST', '/v1/tenants', operator, { name, subdomain, plan: 'enterprise' });
   if (tenant.status !== 201) throw new Error(`tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
   const token = await tokens.sign({ userId: 'bench', tenantId: tenant.body.tenantId, roles: ['owner'] }, '6h');

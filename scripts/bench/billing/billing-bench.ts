@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { v7 as uuidv7 } from 'uuid';
+import { platformScope } from '../../../infra/auth/jwt';
 import { tenantStreamId } from '../../../infra/event-store/stream-name';
 import { withCredentials } from '../../../infra/postgres/connection-url';
 import { developmentWebhookSecret, startDevelopmentStripe } from '../../../infra/stripe/development-stripe';
@@ -34,7 +35,7 @@ export async function runBillingBench(options: BillingBenchOptions) {
   });
   try {
     const commandUrl = await platform.commandApi.listen({ host: '127.0.0.1', port: 0 });
-    const platformToken = await platform.tokens.sign({ userId: 'bench', tenantId: uuidv7(), roles: ['platform'] });
+    const platformToken = await platform.tokens.sign({ userId: 'bench', tenantId: platformScope, roles: ['platform'] });
     const post = async (path: string, token: string, body: unknown) => {
       const response = await fetch(`${commandUrl}${path}`, { method: 'POST', body: JSON.stringify(body),
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
