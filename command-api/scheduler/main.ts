@@ -12,7 +12,7 @@ import { createPostgresEventStore } from '../../infra/event-store/postgres-event
 import { buildOperationsServer } from '../../infra/http/operations-server';
 import { acquireLeadership } from '../../infra/postgres/advisory-leadership';
 import { migrate } from '../../infra/postgres/migrate';
-import { createPool } from '../../infra/postgres/pool';
+import { createPool, workerStatementTimeoutMs } from '../../infra/postgres/pool';
 import { closeOnSignal } from '../../infra/process/shutdown';
 import { stripeFromEnvironment } from '../../infra/stripe/billing-config';
 import { metricFamily } from '../../infra/metrics/prometheus-text';
@@ -21,7 +21,8 @@ import { runPeriodically } from './run-periodically';
 import { createScheduler } from './scheduler';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: false, secrets: [] });
-const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 4, applicationName: 'membership-scheduler' });
+const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 4, applicationName: 'membership-scheduler',
+  statementTimeoutMs: workerStatementTimeoutMs });
 await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.QUERY_DB_PASSWORD });
 const streams = createStreamStates(guardEventStore(createPostgresEventStore(pool), eventDefinitions));
 let active = false;
