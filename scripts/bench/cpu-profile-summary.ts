@@ -4,16 +4,20 @@
  * functions with the most self time, and the same grouped by package or project folder.
  */
 import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 
 type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number } };
 type Profile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+
+// Profiles name scripts by file URL (ESM) or absolute path (CommonJS); the project is where this runs.
+const projectRoots = [`${pathToFileURL(process.cwd()).href}/`, `${process.cwd()}/`];
 
 /** Where a script lives, shortened: the package name under node_modules, else the project path. */
 function origin(url: string) {
   const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (dependency) return dependency[1]!;
-  const project = /\/work\/[^/]+\/(.+)$/.exec(url);
-  return project ? project[1]!.split('/').slice(0, 2).join('/') : (url || '(native)');
+  const root = projectRoots.find((prefix) => url.startsWith(prefix));
+  return root ? url.slice(root.length).split('/').slice(0, 2).join('/') : (url || '(native)');
 }
 
 export function summariseProfile(profile: Profile, top: number) {
