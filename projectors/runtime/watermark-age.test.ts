@@ -9,8 +9,15 @@ test.before(async (context) => {
 });
 test.after(async ({ db }) => db.drop());
 
+// Both figures are server-wide (any database's transaction holds the watermark), and other suites may
+// share this server: their short transactions are noise, so "no hold" means under a second, not 0.
+async function assertUnheld(pool: TestDatabase['pool']) {
+  const age = await measureWatermarkAge(pool);
+  assert.ok(age.holderSeconds < 1 && age.heldBackSeconds < 1, `unheld ${JSON.stringify(age)}`);
+}
+
 test('an open transaction holding an id shows as the watermark\'s age, and events committed after it as held back', async ({ db }) => {
-  assert.equal(await measureWatermarkAge(db.pool), { holderSeconds: 0, heldBackSeconds: 0 });
+  await assertUnheld(db.pool);
   const holder = await db.pool.connect();
   try {
     await holder.query('BEGIN');
@@ -21,12 +28,12 @@ test('an open transaction holding an id shows as the watermark\'s age, and event
     const age = await measureWatermarkAge(db.pool);
     assert.ok(age.holderSeconds >= 1, `holder ${age.holderSeconds}`);
     assert.ok(age.heldBackSeconds >= 1, `held back ${age.heldBackSeconds}`);
-    assert.match(await watermarkMetrics(db.pool), /event_log_watermark_age_seconds (1|2)\.\d+/);
+    assert.match(await watermarkMetrics(db.pool), /event_log_watermark_age_seconds [1-9]\d*\.\d+/);
   } finally {
     await holder.query('ROLLBACK');
     holder.release();
   }
-  assert.equal(await measureWatermarkAge(db.pool), { holderSeconds: 0, heldBackSeconds: 0 });
+  await assertUnheld(db.pool);
 });
 
 test.run();
