@@ -75,8 +75,9 @@ async function runIdempotently(
   deps: RouteDependencies, request: FastifyRequest, reply: FastifyReply, principal: Principal, key: string,
   run: (context: CommandContext) => Promise<CommandReply>,
 ) {
-  const hash = requestHash(request.method, request.url, request.body);
-  const reservation = await deps.idempotency.reserve(principal.tenantId, key, hash);
+  // If-Match is part of the request: the same key with another precondition is another request.
+  const hash = requestHash(request.method, request.url, request.body, request.headers['if-match']);
+  const reservation = await deps.idempotency.reserve(principal.tenantId, key, hash, deps.now());
   switch (reservation.outcome) {
     case 'different-request':
       throw new HttpProblem(422, 'idempotency-key-reused', 'Unprocessable content',
@@ -107,10 +108,11 @@ async function runIdempotently(
   try {
     result = await run(context);
   } catch (error) {
-    // Business refusals are answers too, and a retry must get the same one; anything else may heal,
-    // and the retry resumes this attempt (which may have appended part of its work).
-    if (error instanceof DomainError) {
-      const problem = toProblem(error);
+    // Refusals (a business rule, a precondition, an unknown id) are answers too, and a retry must get
+    // the same one; a failure (5xx) may heal, and the retry resumes this attempt, which may have
+    // appended part of its work.
+    const problem = error instanceof DomainError || error instanceof HttpProblem ? toProblem(error) : undefined;
+    if (problem && problem.status < 500) {
       await deps.idempotency.complete(principal.tenantId, key, { statusCode: problem.status, body: problemBody(problem), etag: null });
     } else {
       await deps.idempotency.interrupt(principal.tenantId, key).catch(() => undefined);

@@ -24,12 +24,15 @@ export function idsOfKeyedRequest(tenantId: string, key: string, startedAt: stri
   };
 }
 
-/** What earlier attempts of this request appended to the stream; [] unless the attempt resumes. */
+/**
+ * What earlier attempts of this request appended to the stream; [] unless the attempt resumes.
+ * Every attempt stamps its events with the first attempt's start (`occurredAt`), so the key and
+ * that instant name the request exactly, whatever the database's clock says.
+ */
 export async function appendedByEarlierAttempts(store: Pick<EventStore, 'readStream'>, streamId: string, context: CommandContext) {
   const { resumedSince, idempotencyKey } = context;
   if (resumedSince === undefined || idempotencyKey === undefined) return [];
-  // ISO-8601 UTC strings with milliseconds order as the instants do.
-  return (await store.readStream(streamId)).filter((e) => e.idempotencyKey === idempotencyKey && e.recordedAt >= resumedSince);
+  return (await store.readStream(streamId)).filter((e) => e.idempotencyKey === idempotencyKey && e.occurredAt === resumedSince);
 }
 
 /** True when every event decided now was already appended (same type, same data) by an earlier attempt. */
@@ -40,5 +43,5 @@ export function alreadyAppended(decided: DomainEvent[], earlier: EventEnvelope[]
 }
 
 /** One body, one hash: bodies that differ only in their keys' order are the same request. */
-export const requestHash = (method: string, url: string, body: unknown) =>
-  createHash('sha256').update(`${method} ${url}\n${stringify(body ?? {})}`).digest('hex');
+export const requestHash = (method: string, url: string, body: unknown, ifMatch?: string | string[]) =>
+  createHash('sha256').update(`${method} ${url}\n${stringify(body ?? {})}\n${String(ifMatch ?? '')}`).digest('hex');

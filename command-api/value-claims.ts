@@ -20,11 +20,15 @@ export type ClaimTarget = {
 export const hashedValue = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 40);
 
 /** Reserves a unique value for `ownerId`; a 409 with the target's code when someone else holds it. */
-export async function claimValue(streams: StreamStates, target: ClaimTarget, ownerId: string, context: CommandContext) {
+export async function claimValue(streams: StreamStates, target: ClaimTarget, ownerId: string, callerContext: CommandContext) {
   const claim = (replacing?: string) => ({
     type: 'ClaimValue', ownerId, value: target.value, valueHash: hashedValue(target.value), conflictCode: target.conflictCode,
     ...(replacing === undefined ? {} : { replacing }),
   }) as const;
+  // Never skipped as "done by an earlier attempt" when resuming a keyed request: the value may have
+  // passed to another owner since, and only the claim's own state can say who holds it now (the
+  // same owner holding it is already a no-op).
+  const { resumedSince: _resumed, ...context } = callerContext;
   // Most values claimed are new: try without reading first.
   streams.presumeAbsent(target.streamId, claimDecider);
   try {

@@ -39,6 +39,26 @@ test('Idempotency-Key: a body with the same fields in another order is the same 
   assert.equal(reordered.body, first.body);
 });
 
+test('Idempotency-Key: a refusal such as a 412 is the answer, replayed; with another If-Match it is another request', async ({ h }) => {
+  const { owner } = await h.createTenant();
+  const member = await h.command('POST', '/v1/members', owner, { email: 'holder@example.org', firstName: 'H', lastName: 'O' });
+  const change = { email: 'wanted@example.org' };
+  const path = `/v1/members/${member.body.memberId}`;
+  const refused = await h.command('PATCH', path, owner, change, { 'idempotency-key': 'pre', 'if-match': '"999"' });
+  assert.is(refused.status, 412);
+  // Meanwhile someone else registers with the address the refused change asked for.
+  const other = await h.command('POST', '/v1/members', owner, { email: 'wanted@example.org', firstName: 'W', lastName: 'A' });
+  assert.is(other.status, 201);
+  const replayed = await h.command('PATCH', path, owner, change, { 'idempotency-key': 'pre', 'if-match': '"999"' });
+  assert.is(replayed.status, 412);
+  assert.is(replayed.headers['idempotent-replayed'], 'true');
+  const withoutPrecondition = await h.command('PATCH', path, owner, change, { 'idempotency-key': 'pre' });
+  assert.is(withoutPrecondition.status, 422, 'not a resumption of the refused attempt');
+  const { rows } = await h.database.pool.query(
+    `SELECT count(*)::int AS n FROM events WHERE type = 'MemberDetailsChanged' AND data->>'email' = 'wanted@example.org'`);
+  assert.is(rows[0].n, 0, 'no second member got the address');
+});
+
 test('Idempotency-Key: concurrent duplicates run the command once', async ({ h }) => {
   const { owner } = await h.createTenant();
   const body = { email: 'race@example.org', firstName: 'R', lastName: 'C' };

@@ -17,7 +17,8 @@ export type Reservation =
  * one process at a time: another attempt is refused while the first one's process lives.
  */
 export interface IdempotencyStore {
-  reserve(tenantId: string, key: string, requestHash: string): Promise<Reservation>;
+  /** `now` (the application's clock) becomes the first attempt's start. */
+  reserve(tenantId: string, key: string, requestHash: string, now: string): Promise<Reservation>;
   complete(tenantId: string, key: string, response: StoredResponse): Promise<void>;
   /** The attempt failed without an answer worth replaying: the next attempt resumes it. */
   interrupt(tenantId: string, key: string): Promise<void>;

@@ -17,15 +17,15 @@ test('a pending key is in progress while its process lives, however long; once i
   const first = await holdProcessLiveness(db.pool);
   const second = await holdProcessLiveness(db.pool);
   const tenantId = uuidv7();
-  const reservation = await createPostgresIdempotencyStore(db.pool, first).reserve(tenantId, 'k', 'h');
+  const reservation = await createPostgresIdempotencyStore(db.pool, first).reserve(tenantId, 'k', 'h', new Date().toISOString());
   assert.equal(reservation, { outcome: 'reserved', startedAt: reservedAt(reservation), resumed: false });
   const retried = createPostgresIdempotencyStore(db.pool, second);
   await db.pool.query(`UPDATE idempotency_records SET created_at = now() - interval '1 hour', started_at = now() - interval '1 hour'`);
-  assert.equal(await retried.reserve(tenantId, 'k', 'h'), { outcome: 'in-progress' }, 'an hour, but its process lives');
+  assert.equal(await retried.reserve(tenantId, 'k', 'h', new Date().toISOString()), { outcome: 'in-progress' }, 'an hour, but its process lives');
   const { rows } = await db.pool.query(`SELECT ${"to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"} AS s FROM idempotency_records`);
   await first.stop();
-  assert.equal(await retried.reserve(tenantId, 'k', 'h'), { outcome: 'reserved', startedAt: rows[0].s, resumed: true });
-  assert.equal(await createPostgresIdempotencyStore(db.pool, first).reserve(tenantId, 'k', 'h'), { outcome: 'in-progress' },
+  assert.equal(await retried.reserve(tenantId, 'k', 'h', new Date().toISOString()), { outcome: 'reserved', startedAt: rows[0].s, resumed: true });
+  assert.equal(await createPostgresIdempotencyStore(db.pool, first).reserve(tenantId, 'k', 'h', new Date().toISOString()), { outcome: 'in-progress' },
     'the resuming process holds it now');
   await second.stop();
 });
@@ -34,10 +34,10 @@ test('an interrupted attempt is resumed at once, at its first start; only by the
   const liveness = await holdProcessLiveness(db.pool);
   const store = createPostgresIdempotencyStore(db.pool, liveness);
   const tenantId = uuidv7();
-  const first = await store.reserve(tenantId, 'k', 'h');
+  const first = await store.reserve(tenantId, 'k', 'h', new Date().toISOString());
   await store.interrupt(tenantId, 'k');
-  assert.equal(await store.reserve(tenantId, 'k', 'other'), { outcome: 'different-request' });
-  assert.equal(await store.reserve(tenantId, 'k', 'h'), { outcome: 'reserved', startedAt: reservedAt(first), resumed: true });
+  assert.equal(await store.reserve(tenantId, 'k', 'other', new Date().toISOString()), { outcome: 'different-request' });
+  assert.equal(await store.reserve(tenantId, 'k', 'h', new Date().toISOString()), { outcome: 'reserved', startedAt: reservedAt(first), resumed: true });
   await liveness.stop();
 });
 
@@ -45,14 +45,14 @@ test('a completed key replays within 24 hours and is free after them', async ({ 
   const liveness = await holdProcessLiveness(db.pool);
   const store = createPostgresIdempotencyStore(db.pool, liveness);
   const tenantId = uuidv7();
-  await store.reserve(tenantId, 'k', 'h');
+  await store.reserve(tenantId, 'k', 'h', new Date().toISOString());
   await store.complete(tenantId, 'k', { statusCode: 201, body: { memberId: 'm' }, etag: '"0"' });
   await store.interrupt(tenantId, 'k');
-  assert.equal(await store.reserve(tenantId, 'k', 'h'),
+  assert.equal(await store.reserve(tenantId, 'k', 'h', new Date().toISOString()),
     { outcome: 'replay', response: { statusCode: 201, body: { memberId: 'm' }, etag: '"0"' } });
-  assert.equal(await store.reserve(tenantId, 'k', 'other'), { outcome: 'different-request' });
+  assert.equal(await store.reserve(tenantId, 'k', 'other', new Date().toISOString()), { outcome: 'different-request' });
   await db.pool.query(`UPDATE idempotency_records SET created_at = now() - interval '25 hours' WHERE tenant_id = $1`, [tenantId]);
-  const fresh = await store.reserve(tenantId, 'k', 'other');
+  const fresh = await store.reserve(tenantId, 'k', 'other', new Date().toISOString());
   assert.equal(fresh, { outcome: 'reserved', startedAt: reservedAt(fresh), resumed: false });
   assert.ok(Date.now() - Date.parse(reservedAt(fresh)) < 60_000, 'a new first attempt');
   await liveness.stop();
@@ -62,7 +62,7 @@ test('records past their 24 hours are purged, younger ones stay', async ({ db })
   const store = createPostgresIdempotencyStore(db.pool, { holder: 0 });
   const tenantId = uuidv7();
   for (const key of ['old', 'young']) {
-    await store.reserve(tenantId, key, 'h');
+    await store.reserve(tenantId, key, 'h', new Date().toISOString());
     await store.complete(tenantId, key, { statusCode: 201, body: { ok: true }, etag: null });
   }
   await db.pool.query(`UPDATE idempotency_records SET created_at = now() - interval '25 hours' WHERE tenant_id = $1 AND key = 'old'`, [tenantId]);

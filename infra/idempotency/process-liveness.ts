@@ -19,22 +19,38 @@ export type ProcessLiveness = {
 export async function holdProcessLiveness(pool: Pool): Promise<ProcessLiveness> {
   const holder = randomInt(1, 2 ** 31 - 1);
   let client: PoolClient | undefined;
+  let taking: Promise<void> | undefined;
   let stopped = false;
-  const take = async () => {
+  // One attempt at a time; a connection that fails to take the lock goes back to the pool closed.
+  const take = () => taking ??= (async () => {
     const next = await pool.connect();
     next.on('error', () => undefined);
-    await next.query('SELECT pg_advisory_lock($1, $2)', [livenessLockSpace, holder]);
-    client = next;
-  };
+    try {
+      const { rows } = await next.query('SELECT pg_try_advisory_lock($1, $2) AS held', [livenessLockSpace, holder]);
+      if (!rows[0].held) throw new Error('liveness lock still held by a lost session');
+      client = next;
+    } catch (error) {
+      next.release(true);
+      throw error;
+    }
+  })().finally(() => {
+    taking = undefined;
+  });
   await take();
-  // A connection that died silently is noticed, and the lock taken again, within seconds.
+  // A connection that died silently is noticed, and the lock taken again, within seconds. Until
+  // then a retry of this process's requests may be resumed elsewhere (the store fences its writes).
   const probe = setInterval(() => {
-    void client?.query('SELECT 1').catch(async () => {
-      client?.release(true);
-      client = undefined;
-      if (!stopped) await take().catch(() => undefined);
+    if (stopped) return;
+    if (!client) {
+      void take().catch(() => undefined);
+      return;
+    }
+    const current = client;
+    void current.query('SELECT 1').catch(() => {
+      if (client === current) client = undefined;
+      current.release(true);
+      if (!stopped) void take().catch(() => undefined);
     });
-    if (!client && !stopped) void take().catch(() => undefined);
   }, 2_000);
   probe.unref();
   return {

@@ -6,7 +6,7 @@ import { HttpProblem } from '../../../infra/http/problem';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { envelope } from '../../handle-command';
-import { appendedByEarlierAttempts } from '../../resumed-request';
+import { alreadyAppended, appendedByEarlierAttempts } from '../../resumed-request';
 
 export const recordActivitiesBody = z.strictObject({
   items: z.array(z.strictObject({ memberId: entityId, type: activityTypeSchema, occurredAt: isoInstant }))
@@ -34,7 +34,7 @@ export function recordActivitiesRoute(
       const streamId = tenantStreamId('activity', context.tenantId, context.newId());
       // A resumed request's stream may exist already: its first attempt appended it whole.
       const earlier = await appendedByEarlierAttempts(deps.streams.store, streamId, context);
-      const position = earlier.length > 0 ? earlier.at(-1)!.position
+      const position = alreadyAppended(events, earlier) ? earlier.at(-1)!.position
         : (await deps.streams.store.append(streamId, events.map((e) => envelope(e, context)), 'no-stream')).position;
       return { status: 202, body: { accepted: events.length, position } };
     },
