@@ -2,10 +2,8 @@ import type { Pool } from 'pg';
 import { groupStatements } from '../postgres/grouped-statements';
 import { metadataOf, toActualRevision, toExpectedRevision } from './event-columns';
 import { WrongExpectedRevisionError, type AppendResult, type ExpectedRevision, type NewEvent } from './port';
+import { firstPositionOfThisTransaction, maxEventsPerTransaction } from './log-positions';
 import { appendAlone } from './single-append';
-
-/** Positions give each transaction 12 bits for its events' index (see migration 001). */
-export const maxEventsPerTransaction = 4096;
 
 export type Append = { streamId: string; events: NewEvent[]; expected: ExpectedRevision };
 type Outcome = { result: AppendResult } | { error: unknown };
@@ -13,7 +11,7 @@ type Outcome = { result: AppendResult } | { error: unknown };
 // Many appends in one statement, hence one transaction and one commit. Each append's head is read
 // and checked on its own; only the events of appends whose check holds are inserted, and each
 // append is answered with its head and, if it went in, its last event. Events of the whole
-// statement share the transaction id, so their index over the statement (at most 4096) keeps
+// statement share the transaction id, so their index over the statement (see log-positions.ts) keeps
 // positions distinct and in order.
 const groupedAppendSql = `
 WITH appends AS (
@@ -24,7 +22,7 @@ WITH appends AS (
 ), inserted AS (
   INSERT INTO events (position, event_id, stream_id, stream_revision, tenant_id, type, schema_version,
                       data, metadata, occurred_at)
-  SELECT (pg_current_xact_id()::text::bigint << 12) + e.i, e.id, a.stream_id, a.revision + e.o, e.tenant,
+  SELECT ${firstPositionOfThisTransaction} + e.i, e.id, a.stream_id, a.revision + e.o, e.tenant,
          e.type, e.v, e.data, e.meta, e.at
   FROM jsonb_to_recordset($3::jsonb)
          AS e(n int, o int, i int, id uuid, tenant uuid, type text, v int, data jsonb, meta jsonb, at timestamptz)
@@ -38,7 +36,7 @@ GROUP BY a.n, a.revision ORDER BY a.n`;
 
 /**
  * Group commit of appends: while one transaction is in flight, appends queue up and the next
- * statement commits all of them (different streams only; at most 4096 events), so under
+ * statement commits all of them (different streams only; at most maxEventsPerTransaction events), so under
  * concurrency N appends cost about one transaction instead of N. A lone append runs as before.
  * Two lanes have a statement in flight each, so one executes while the other's commit is flushed
  * (four made batches so small that the server's CPU per event tripled); a stream always takes the

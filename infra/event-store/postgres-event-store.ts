@@ -1,9 +1,7 @@
 import type { Pool } from 'pg';
-import { groupAppends, maxEventsPerTransaction } from './grouped-append';
+import { groupAppends } from './grouped-append';
+import { maxEventsPerTransaction, watermarkSql as watermark } from './log-positions';
 import type { EventEnvelope, EventStore } from './port';
-
-/** Positions give each transaction 12 bits for its events' index (see migration 001). */
-export const maxEventsPerAppend = maxEventsPerTransaction;
 
 // Instants leave PostgreSQL already in ISO-8601 UTC with milliseconds, as toISOString() writes
 // them: parsing each into a Date and formatting it again cost a rebuild a tenth of its time.
@@ -14,8 +12,6 @@ const columns = `position, event_id, stream_id, stream_revision, tenant_id, type
 // Prepared (named), as the appends are: the most frequent statements, planned once per connection.
 const readStreamSql = `SELECT ${columns} FROM events WHERE stream_id = $1 ORDER BY stream_revision`;
 
-// Everything below the oldest running transaction's id is final: committed or never will be.
-const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 12)`;
 
 export function createPostgresEventStore(pool: Pool): EventStore {
   // Concurrent appends to different streams commit together (grouped-append.ts).
@@ -23,7 +19,7 @@ export function createPostgresEventStore(pool: Pool): EventStore {
   return {
     async append(streamId, events, expected) {
       if (events.length === 0) throw new Error('Nothing to append');
-      if (events.length > maxEventsPerAppend) throw new Error(`At most ${maxEventsPerAppend} events per append`);
+      if (events.length > maxEventsPerTransaction) throw new Error(`At most ${maxEventsPerTransaction} events per append`);
       return append({ streamId, events, expected });
     },
 

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { isUniqueViolation, toActualRevision, toColumns, toExpectedRevision } from './event-columns';
+import { firstPositionOfThisTransaction } from './log-positions';
 import { WrongExpectedRevisionError, type AppendResult, type ExpectedRevision, type NewEvent } from './port';
 
 // One statement, so one round trip and one implicit transaction: it reads the stream's head,
@@ -9,7 +10,7 @@ const appendSql = `
 WITH head AS (SELECT coalesce(max(stream_revision), -1) AS revision FROM events WHERE stream_id = $1)
 INSERT INTO events (position, event_id, stream_id, stream_revision, tenant_id, type, schema_version,
                     data, metadata, occurred_at)
-SELECT (pg_current_xact_id()::text::bigint << 12) + e.ordinal - 1, e.event_id, $1,
+SELECT ${firstPositionOfThisTransaction} + e.ordinal - 1, e.event_id, $1,
        head.revision + e.ordinal, e.tenant_id, e.type, e.schema_version, e.data, e.metadata, e.occurred_at
 FROM head, unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])
        WITH ORDINALITY AS e(event_id, tenant_id, type, schema_version, data, metadata, occurred_at, ordinal)

@@ -1,10 +1,11 @@
 import type { Pool } from 'pg';
+import { watermarkSql } from '../../infra/event-store/log-positions';
 import { metricFamily } from '../../infra/metrics/prometheus-text';
 
 export type WatermarkAge = { holderSeconds: number; heldBackSeconds: number };
 
 /**
- * How far the global log's watermark (pg_snapshot_xmin, see postgres-event-store.ts) is held back.
+ * How far the global log's watermark (see infra/event-store/log-positions.ts) is held back.
  * - holderSeconds: age of the oldest transaction on the server that holds a transaction id (any
  *   database, prepared transactions included): until it ends, no reader passes its id. Another
  *   role's start time is only visible with pg_read_all_stats; without it those count as 0.
@@ -17,7 +18,7 @@ export async function measureWatermarkAge(pool: Pick<Pool, 'query'>): Promise<Wa
              (SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()),
              (SELECT min(prepared) FROM pg_prepared_xacts))), 0)::float8 AS holder,
            coalesce((SELECT extract(epoch FROM now() - min(recorded_at)) FROM events
-             WHERE position >= (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 12)), 0)::float8 AS held_back`);
+             WHERE position >= ${watermarkSql}), 0)::float8 AS held_back`);
   return { holderSeconds: Math.max(0, Number(rows[0].holder)), heldBackSeconds: Math.max(0, Number(rows[0].held_back)) };
 }
 
