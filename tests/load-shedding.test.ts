@@ -1,6 +1,8 @@
+import { connect, type Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { edgeErrorOptions } from '../infra/http/edge-errors';
 import { idleWhile, installLoadShedding, type LoadSheddingLimits } from '../infra/http/load-shedding';
 import { startHarness } from './platform-harness';
 
@@ -84,6 +86,60 @@ test('a pressure signal of the composition root sheds too, and only while it hol
   behind = undefined;
   assert.is((await get(app, '/fast')).statusCode, 200);
   await app.close();
+});
+
+/** Sockets that send a POST's headers and part of its body, then nothing more (slow loris). */
+async function slowBodies(port: number, count: number) {
+  const sockets: Socket[] = [];
+  for (let n = 0; n < count; n++) {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":');
+    sockets.push(socket);
+  }
+  return sockets;
+}
+
+test('slow loris: connections that never finish their body hold no place of the bound; an authenticated request is served', async () => {
+  const app = Fastify({ ...edgeErrorOptions });
+  const shedding = installLoadShedding(app, { maxInFlight: 4 });
+  app.post('/echo', async (request, reply) => (request.headers.authorization === 'Bearer ok' ? request.body : reply.status(401).send()));
+  app.get('/metrics', async () => shedding.metrics());
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as { port: number }).port;
+  const sockets = await slowBodies(port, 12);
+  try {
+    await pause(100);
+    const reply = await fetch(`http://127.0.0.1:${port}/echo`, {
+      method: 'POST', headers: { authorization: 'Bearer ok', 'content-type': 'application/json' }, body: '{"a":1}' });
+    assert.is(reply.status, 200, 'twelve half-sent bodies do not fill a bound of four');
+    assert.equal(await reply.json(), { a: 1 });
+    assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'http_requests_in_flight 0');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await app.close();
+  }
+});
+
+test('a body not received within the request timeout is cut off with a problem+json 408; the apps set one', async () => {
+  assert.ok(edgeErrorOptions.requestTimeout > 0, 'Fastify\'s default (0) never cuts a half-sent request off');
+  const app = Fastify({ ...edgeErrorOptions });
+  installLoadShedding(app, {}, 300);
+  app.post('/echo', async (request) => request.body);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const [socket] = await slowBodies((app.server.address() as { port: number }).port, 1);
+  try {
+    let received = '';
+    socket!.on('data', (chunk) => { received += chunk; });
+    await new Promise((resolve) => { socket!.once('close', resolve); setTimeout(resolve, 3000); });
+    assert.match(received, /^HTTP\/1\.1 408 /);
+    assert.match(received, 'application/problem+json');
+    assert.match(received, '"code":"request-timeout"');
+  } finally {
+    socket!.destroy();
+    await app.close();
+  }
 });
 
 test('both APIs of the platform shed load and report it in /metrics', async () => {

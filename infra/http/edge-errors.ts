@@ -49,8 +49,16 @@ function onClientError(error: Error & { code?: string }, socket: Socket) {
   socket.destroy(error);
 }
 
+/**
+ * A request whose headers and body are not all in after this long is cut off (408, written by
+ * onClientError): Fastify's default, 0, lets a client that never finishes its body hold the
+ * socket for ever. Handling time does not count, only receiving the request.
+ */
+export const requestTimeoutMs = 30_000;
+
 /** Spread into the options of every Fastify app (`Fastify({ ...edgeErrorOptions, … })`). */
 export const edgeErrorOptions = {
+  requestTimeout: requestTimeoutMs,
   frameworkErrors: onFrameworkError,
   clientErrorHandler: onClientError,
 } satisfies Partial<FastifyServerOptions>;

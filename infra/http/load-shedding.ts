@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem, sendProblem } from './problem';
+import { installRequestDeadline } from './request-deadline';
 
 export type LoadSheddingLimits = {
   /** Requests this app serves at once; one more is refused at once rather than queued behind them. */
@@ -31,8 +32,11 @@ export const overloaded = (reason: string, retryAfterSeconds: number) => new Htt
   `The service is overloaded (${reason}); nothing was done, retry shortly.`, undefined, { 'Retry-After': String(retryAfterSeconds) });
 
 /** A counted request's place in the in-flight bound, which it can give back while it only waits. */
-type Slot = { counted: boolean; closed: boolean; take: () => void; give: () => void };
-const slots = new WeakMap<FastifyRequest, Slot>();
+type Slot = { counted: boolean; done: boolean; take: () => void; give: () => void };
+
+/** Where a request carries its slot: per request, set by the app's own installer, so no table outlives an app. */
+const slotOf = Symbol('in-flight slot');
+type Slotted = FastifyRequest & { [slotOf]?: Slot };
 
 /**
  * Runs `waiting` without holding the request's place in the in-flight bound: a request that only
@@ -40,7 +44,7 @@ const slots = new WeakMap<FastifyRequest, Slot>();
  * nor CPU, and must not crowd out the requests that do.
  */
 export async function idleWhile<T>(request: FastifyRequest, waiting: Promise<T>): Promise<T> {
-  const slot = slots.get(request);
+  const slot = (request as Slotted)[slotOf];
   if (slot?.counted) {
     slot.counted = false;
     slot.give();
@@ -48,7 +52,7 @@ export async function idleWhile<T>(request: FastifyRequest, waiting: Promise<T>)
   try {
     return await waiting;
   } finally {
-    if (slot && !slot.counted && !slot.closed) {
+    if (slot && !slot.counted && !slot.done) {
       slot.counted = true;
       slot.take();
     }
@@ -57,10 +61,11 @@ export async function idleWhile<T>(request: FastifyRequest, waiting: Promise<T>)
 
 /**
  * Sheds load before it queues: a request over the in-flight bound, or arriving while the event
- * loop lags, is answered 503 `overloaded` with Retry-After before its body is even read, so the
- * requests accepted keep their latency. Returns the Prometheus text of what it shed.
+ * loop lags, is answered 503 `overloaded` with Retry-After (before its body is read when it can), so
+ * the requests accepted keep their latency. Only requests whose body is in are counted (see
+ * preValidation). Returns the Prometheus text of what it shed.
  */
-export function installLoadShedding(app: FastifyInstance, limits: Partial<LoadSheddingLimits> = {}) {
+export function installLoadShedding(app: FastifyInstance, limits: Partial<LoadSheddingLimits> = {}, bodyDeadlineMs?: number) {
   const { maxInFlight, maxEventLoopDelayMs, windowMs, minInFlightToShedOnDelay, retryAfterSeconds, pressure } = { ...defaultLoadSheddingLimits, ...limits };
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -75,26 +80,40 @@ export function installLoadShedding(app: FastifyInstance, limits: Partial<LoadSh
     delay.disable();
   });
 
+  // Requests waiting for their body are not counted: the deadline is what bounds them.
+  installRequestDeadline(app, bodyDeadlineMs);
   let inFlight = 0;
   const shed = new Map<string, number>();
   const reasonNow = () => (inFlight >= maxInFlight ? 'in-flight'
     : lagging && inFlight >= minInFlightToShedOnDelay ? 'event-loop-delay' : pressure?.());
+  const refuse = (reply: FastifyReply, reason: string) => {
+    shed.set(reason, (shed.get(reason) ?? 0) + 1);
+    return sendProblem(reply, overloaded(reason, retryAfterSeconds));
+  };
+  // Refused before the body is read when the process is already full: the cheapest answer.
   app.addHook('onRequest', async (request, reply) => {
     if (neverShed.has(request.url.split('?')[0]!)) return;
     const reason = reasonNow();
-    if (reason !== undefined) {
-      shed.set(reason, (shed.get(reason) ?? 0) + 1);
-      return sendProblem(reply, overloaded(reason, retryAfterSeconds));
-    }
-    const slot: Slot = { counted: true, closed: false, take: () => { inFlight += 1; }, give: () => { inFlight -= 1; } };
+    if (reason !== undefined) return refuse(reply, reason);
+  });
+  // The place is taken only once the body is in: a client that sends its headers and then trickles
+  // (or never sends) its body holds a socket, cut off by requestTimeout, but no place of the bound.
+  app.addHook('preValidation', async (request, reply) => {
+    if (neverShed.has(request.url.split('?')[0]!)) return;
+    const reason = reasonNow();
+    if (reason !== undefined) return refuse(reply, reason);
+    const slot: Slot = { counted: true, done: false, take: () => { inFlight += 1; }, give: () => { inFlight -= 1; } };
     slot.take();
-    slots.set(request, slot);
-    // 'close' comes once the response is sent or the client has gone, whichever way it ends.
-    reply.raw.once('close', () => {
-      slot.closed = true;
+    (request as Slotted)[slotOf] = slot;
+    // The response sent ('finish') or the client gone first ('close'): the place is given back once.
+    const release = () => {
+      if (slot.done) return;
+      slot.done = true;
       if (slot.counted) slot.give();
       slot.counted = false;
-    });
+    };
+    reply.raw.once('finish', release);
+    reply.raw.once('close', release);
   });
 
   return {
