@@ -2,13 +2,17 @@ import type { FastifyRequest } from 'fastify';
 import { idleWhile } from '../infra/http/load-shedding';
 import { HttpProblem, validationProblem } from '../infra/http/problem';
 
+/** Runs a pure wait (no query, no CPU) without holding the request's place in the in-flight bound. */
+export type Idle = <T>(waiting: Promise<T>) => Promise<T>;
+
 /**
  * Where the read models stand, as the query API can see it (read-model-progress.ts): `waitFor`
  * resolves once the projections have applied `position`, one of the tenant's events, and throws
- * one of the problems below otherwise.
+ * one of the problems below otherwise. Only the wait itself goes through `idle`: the position's
+ * lookup is a query and the waiter bound a check, both done while the request holds its place.
  */
 export type ReadModelProgress = {
-  waitFor: (tenantId: string, position: number, timeoutMs: number) => Promise<void>;
+  waitFor: (tenantId: string, position: number, timeoutMs: number, idle?: Idle) => Promise<void>;
 };
 
 const header = 'X-Consistency-Position';
@@ -39,6 +43,7 @@ export async function awaitConsistency(progress: ReadModelProgress, tenantId: st
   if (typeof value !== 'string' || !/^\d{1,16}$/.test(value.trim())) {
     throw validationProblem([{ path: header, message: 'expected a position from a command response' }]);
   }
-  // Waiting costs nothing the in-flight bound protects; the waiters have their own bound.
-  await idleWhile(request, progress.waitFor(tenantId, Number(value), timeoutMs));
+  // Waiting costs nothing the in-flight bound protects (the waiters have their own bound); the
+  // lookup of the position before it is a query on the pool, and holds the request's place.
+  await progress.waitFor(tenantId, Number(value), timeoutMs, (waiting) => idleWhile(request, waiting));
 }

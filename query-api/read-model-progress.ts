@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { partitionOfKey } from '../infra/bus/kafka/partition-of-key';
-import { consistencyOverloaded, consistencyTimeout, notATenantPosition, type ReadModelProgress } from './consistency';
+import { consistencyOverloaded, consistencyTimeout, notATenantPosition, type Idle, type ReadModelProgress } from './consistency';
 import { createPositionFollower, type WaitOutcome } from './position-follower';
 import type { TenantPositions } from './tenant-positions';
 
@@ -22,6 +22,8 @@ const defaults = { maxWaitersPerTenant: 100, pollMs: 5 };
 
 /** A progress with its follower's figures (for /metrics and tests). */
 export type FollowedProgress = ReadModelProgress & { stats: () => { waiting: number; reads: number } };
+
+const noIdle: Idle = (waiting) => waiting;
 
 function settle(outcome: WaitOutcome, position: number, timeoutMs: number) {
   if (outcome === 'timeout') throw consistencyTimeout(position, timeoutMs);
@@ -46,10 +48,10 @@ export function logCheckpointProgress(
     newest: Math.max,
   });
   return {
-    async waitFor(tenantId, position, timeoutMs) {
+    async waitFor(tenantId, position, timeoutMs, idle = noIdle) {
       if (position === 0) return;
       if (await positions.streamOf(tenantId, position) === undefined) throw notATenantPosition(position);
-      settle(await follower.waitUntil(tenantId, (checkpoint) => checkpoint >= position, timeoutMs), position, timeoutMs);
+      settle(await idle(follower.waitUntil(tenantId, (checkpoint) => checkpoint >= position, timeoutMs)), position, timeoutMs);
     },
     applied: (checkpoint: number) => follower.advance(checkpoint),
     stats: follower.stats,
@@ -77,7 +79,7 @@ export function kafkaPartitionProgress(
     newest: (a, b) => (b.size < a.size ? a : new Map([...b].map(([partition, at]) => [partition, Math.max(at, a.get(partition) ?? 0)]))),
   });
   return {
-    async waitFor(tenantId, position, timeoutMs) {
+    async waitFor(tenantId, position, timeoutMs, idle = noIdle) {
       if (position === 0) return;
       const streamId = await positions.streamOf(tenantId, position);
       if (streamId === undefined) throw notATenantPosition(position);
@@ -89,7 +91,7 @@ export function kafkaPartitionProgress(
         if (partition?.count !== applied.size) partition = { count: applied.size, of: partitionOfKey(streamId, applied.size) };
         return (applied.get(partition.of) ?? 0) >= position;
       };
-      settle(await follower.waitUntil(tenantId, reached, timeoutMs), position, timeoutMs);
+      settle(await idle(follower.waitUntil(tenantId, reached, timeoutMs)), position, timeoutMs);
     },
     stats: follower.stats,
   };

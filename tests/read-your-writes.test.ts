@@ -1,9 +1,12 @@
+import Fastify from 'fastify';
 import type { Pool } from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { v7 as uuidv7 } from 'uuid';
 import { partitionOfKey } from '../infra/bus/kafka/partition-of-key';
-import { HttpProblem } from '../infra/http/problem';
+import { installLoadShedding } from '../infra/http/load-shedding';
+import { HttpProblem, installProblemHandling } from '../infra/http/problem';
+import { awaitConsistency } from '../query-api/consistency';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
 import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
@@ -158,6 +161,39 @@ test('Kafka: a position is applied once the partition its stream travels on has 
   assert.is(woken, false, 'other partitions passing the position say nothing of this stream');
   await advance(partition, position);
   await waiting;
+});
+
+test('the lookup of a position holds the request\'s in-flight place: random positions cannot queue unbounded on the pool', async ({ queryPool }) => {
+  // The lookups of the positions are held at the pool, as a busy pool would hold them.
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const held: Pick<Pool, 'query'> = { query: (async (text: string, values?: unknown[]) => {
+    if (/FROM events/.test(text)) await gate;
+    return queryPool.query(text, values);
+  }) as Pool['query'] };
+  const progress = logCheckpointProgress(held, createTenantPositions(held));
+  const app = Fastify();
+  installProblemHandling(app);
+  const shedding = installLoadShedding(app, { maxInFlight: 2 });
+  const tenantId = uuidv7();
+  app.get('/read', async (request) => {
+    await awaitConsistency(progress, tenantId, request, 1000);
+    return { ok: true };
+  });
+  const read = (position: number) => app.inject({ method: 'GET', url: '/read', headers: { 'x-consistency-position': String(position) } });
+  const looking = [read(900_001), read(900_002)];
+  await pause(50);
+  try {
+    const third = await Promise.race([read(900_003), pause(500).then(() => undefined)]);
+    assert.ok(third, 'a third request is refused at once, not queued behind the lookups on the pool');
+    assert.equal([third.statusCode, third.json().code], [503, 'overloaded'], 'two lookups in progress fill a bound of two');
+    assert.match(shedding.metrics(), 'http_requests_in_flight 2');
+    open();
+    for (const reply of await Promise.all(looking)) assert.is(reply.json().code, 'invalid-consistency-position');
+  } finally {
+    open();
+    await app.close();
+  }
 });
 
 test.run();
