@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodError } from 'zod';
 import { DomainError, type DomainErrorKind, type FieldError } from '../../domain/shared/domain-error';
 import { WrongExpectedRevisionError } from '../event-store/port';
+import { isDatabaseUnavailable, isStatementTimeout } from '../postgres/error-kinds';
 import { StripeRequestError, StripeUnavailableError } from '../stripe/port';
 
 /** An HTTP-level refusal (auth, preconditions, idempotency...). Business refusals are DomainErrors. */
@@ -24,9 +25,10 @@ export class HttpProblem extends Error {
 const statusOfKind: Record<DomainErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409, 'payment-required': 402 };
 
 const titles: Record<number, string> = {
-  400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
-  412: 'Precondition failed', 413: 'Payload too large', 415: 'Unsupported media type',
-  422: 'Unprocessable content', 429: 'Too many requests', 500: 'Internal error', 502: 'Bad gateway', 503: 'Service unavailable',
+  400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found', 408: 'Request timeout',
+  409: 'Conflict', 412: 'Precondition failed', 413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type',
+  422: 'Unprocessable content', 429: 'Too many requests', 431: 'Request header fields too large',
+  500: 'Internal error', 502: 'Bad gateway', 503: 'Service unavailable',
 };
 
 export function fieldErrorsOf(error: ZodError): FieldError[] {
@@ -35,6 +37,33 @@ export function fieldErrorsOf(error: ZodError): FieldError[] {
 
 export const validationProblem = (errors: FieldError[]) =>
   new HttpProblem(400, 'validation-failed', 'Validation failed', 'The request does not match the schema.', errors);
+
+const problemOf = (status: number, code: string, detail: string) => () => new HttpProblem(status, code, titles[status]!, detail);
+
+/**
+ * Errors raised by Fastify (router, body parsing) and Node's HTTP parser, by their code: the one
+ * mapping for the error handler (toProblem) and for what is answered before a request exists
+ * (edge-errors.ts).
+ */
+const frameworkProblems: Record<string, () => HttpProblem> = {
+  FST_ERR_BAD_URL: problemOf(400, 'malformed-url', 'The URL is not validly percent-encoded UTF-8.'),
+  FST_ERR_MAX_PARAM_LENGTH: problemOf(414, 'uri-too-long', 'A path parameter exceeds the length limit.'),
+  FST_ERR_CTP_BODY_TOO_LARGE: problemOf(413, 'payload-too-large', 'The body exceeds the size limit.'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: problemOf(415, 'unsupported-media-type', 'Send the body as application/json.'),
+  FST_ERR_CTP_INVALID_JSON_BODY: problemOf(400, 'malformed-json', 'The body is not valid JSON.'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: problemOf(400, 'malformed-json', 'The body is not valid JSON.'),
+  HPE_HEADER_OVERFLOW: problemOf(431, 'request-header-fields-too-large', 'The request headers exceed the size limit.'),
+  ERR_HTTP_REQUEST_TIMEOUT: problemOf(408, 'request-timeout', 'The request was not received in time.'),
+};
+
+/** Any other failure of Node's HTTP parser: the bytes are not HTTP/1.1. */
+const malformedRequest = problemOf(400, 'malformed-request', 'The request is not well-formed HTTP/1.1.');
+
+/** The problem for a Fastify or Node HTTP error code; unknown codes are a malformed request. */
+export const frameworkProblem = (code: string | undefined) => (code && Object.hasOwn(frameworkProblems, code) ? frameworkProblems[code]! : malformedRequest)();
+
+/** A request whose body did not all arrive in time (request-deadline.ts). */
+export const requestTimeoutProblem = frameworkProblems.ERR_HTTP_REQUEST_TIMEOUT!;
 
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
@@ -53,37 +82,17 @@ export function toProblem(error: unknown): HttpProblem {
     return new HttpProblem(503, 'billing-provider-unavailable', titles[503]!, 'Stripe is unavailable; nothing was changed.', undefined, { 'Retry-After': '5' });
   }
   const fastifyError = error as FastifyError;
-  switch (fastifyError.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpProblem(413, 'payload-too-large', titles[413]!, 'The body exceeds the size limit.');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HttpProblem(415, 'unsupported-media-type', titles[415]!, 'Send the body as application/json.');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new HttpProblem(400, 'malformed-json', titles[400]!, 'The body is not valid JSON.');
-  }
+  if (fastifyError.code && Object.hasOwn(frameworkProblems, fastifyError.code)) return frameworkProblem(fastifyError.code);
   if (isStatementTimeout(error)) {
     return new HttpProblem(503, 'database-timeout', titles[503]!, 'The database did not answer in time; retry.', undefined, { 'Retry-After': '1' });
   }
-  if (isUnavailable(error)) {
+  if (isDatabaseUnavailable(error)) {
     return new HttpProblem(503, 'dependency-unavailable', titles[503]!, 'A dependency is unavailable; nothing was changed.', undefined, { 'Retry-After': '1' });
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new HttpProblem(fastifyError.statusCode, 'bad-request', titles[fastifyError.statusCode] ?? 'Bad request', fastifyError.message);
   }
   return new HttpProblem(500, 'internal-error', titles[500]!, 'Something went wrong on our side.');
-}
-
-/**
- * statement_timeout (57014) and idle_in_transaction_session_timeout (25P03), set on every pool
- * (infra/postgres/pool.ts): the statement was cancelled and its transaction rolled back.
- */
-const isStatementTimeout = (error: unknown) => ['57014', '25P03'].includes((error as { code?: string }).code ?? '');
-
-function isUnavailable(error: unknown) {
-  const code = (error as { code?: string }).code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300'].includes(code)
-    || /timeout exceeded when trying to connect|Connection terminated/i.test((error as Error).message ?? '');
 }
 
 /** RFC 9457 body; `type` is a relative URI naming the stable code. */

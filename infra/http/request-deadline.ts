@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requestTimeoutMs } from './edge-errors';
-import { HttpProblem, problemBody } from './problem';
+import { problemBody, requestTimeoutProblem } from './problem';
 
 /**
  * Node's requestTimeout stops counting once the headers are in: a client that sends them and then
@@ -14,7 +14,7 @@ export function installRequestDeadline(app: FastifyInstance, ms = requestTimeout
   app.addHook('onRequest', async (request, reply) => {
     const timer = setTimeout(() => {
       if (reply.raw.headersSent || reply.raw.writableEnded) return;
-      const problem = new HttpProblem(408, 'request-timeout', 'Request timeout', 'The request was not received in time.');
+      const problem = requestTimeoutProblem();
       reply.raw.writeHead(408, { 'Content-Type': 'application/problem+json', Connection: 'close' });
       reply.raw.end(JSON.stringify(problemBody(problem)), () => request.raw.socket?.destroy());
     }, ms);

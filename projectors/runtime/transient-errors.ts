@@ -1,13 +1,4 @@
-/**
- * Errors that say nothing about the events being applied: the database went away, restarted, ran
- * out of connections, or chose this transaction as a deadlock or serialisation victim. Retrying the
- * same work later succeeds; counting them towards "poison" would dead-letter good events.
- * SQLSTATE classes: 08 connection exception, 40 transaction rollback (deadlock, serialisation),
- * 53 insufficient resources, 57 operator intervention (shutdown, cancel). ClickHouse: see below.
- */
-const transientSqlStateClasses = new Set(['08', '40', '53', '57']);
-const transientSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
-const transientMessages = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /Client has encountered a connection error/i];
+import { hasSqlState, isTransientPostgresError } from '../../infra/postgres/error-kinds';
 
 /**
  * ClickHouse (through @clickhouse/client, whose ClickHouseError carries the server's numeric
@@ -24,15 +15,21 @@ const clickHouseDataErrors = [
 // The client's own request timeout, and what a proxy in front of the server answers (HTML, no ClickHouse code).
 const clickHouseTransportMessages = [/^Timeout error\.?$/, /socket hang up/i, /\b50[0234]\b.*(Bad Gateway|Service (Temporarily )?Unavailable|Gateway Time-?out|Internal Server Error)/is];
 
+/**
+ * Errors that say nothing about the events being applied: the database went away, restarted, ran
+ * out of connections, timed the statement out, or chose this transaction as a deadlock or
+ * serialisation victim (infra/postgres/error-kinds.ts decides which). Retrying the same work later
+ * succeeds; counting them towards "poison" would dead-letter good events. ClickHouse: see above.
+ */
 export function isTransientError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (isTransientPostgresError(error)) return true;
+  if (hasSqlState(error)) return false;
   const { code, type } = error as { code?: unknown; type?: unknown };
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return transientSqlStateClasses.has(code.slice(0, 2));
   if (typeof code === 'string' && /^\d{1,4}$/.test(code) && typeof type === 'string') {
     return !clickHouseDataErrors.some((pattern) => pattern.test(type));
   }
-  if (typeof code === 'string' && transientSocketCodes.has(code)) return true;
-  return [...transientMessages, ...clickHouseTransportMessages].some((pattern) => pattern.test(error.message));
+  return clickHouseTransportMessages.some((pattern) => pattern.test(error.message));
 }
 
 /**
