@@ -8,7 +8,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { eventDefinitions } from '../domain/event-definitions';
 import { createTokenService } from '../infra/auth/jwt';
-import { loadConfig, required } from '../infra/config/config';
+import { loadConfig, loadSheddingLimitsOf, required } from '../infra/config/config';
 import { guardEventStore } from '../infra/event-store/guarded-event-store';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
 import { createPostgresIdempotencyStore } from '../infra/idempotency/postgres-idempotency-store';
@@ -34,7 +34,7 @@ const app = buildCommandApi({
   planUsageSeed: seedPlanUsageFromReadModels(pool),
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
-  loadShedding: { maxInFlight: config.MAX_REQUESTS_IN_FLIGHT, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS },
+  loadShedding: loadSheddingLimitsOf(config),
   ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
   now: () => new Date().toISOString(),
   newId: () => uuidv7(),

@@ -11,7 +11,7 @@
 import { createClickHouseStore } from '../infra/analytics/clickhouse-store';
 import { tenantReads } from '../infra/analytics/tenant-reads';
 import { createTokenService } from '../infra/auth/jwt';
-import { loadConfig, required } from '../infra/config/config';
+import { loadConfig, loadSheddingLimitsOf, required } from '../infra/config/config';
 import { withCredentials } from '../infra/postgres/connection-url';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
@@ -52,7 +52,7 @@ const app = buildQueryApi({
   analytics,
   analyticsProgress: config.KAFKA_BROKERS
     ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, analyticsProjection, waiters) : logCheckpointProgress(pool, positions, analyticsProjection, waiters),
-  loadShedding: { maxInFlight: config.MAX_REQUESTS_IN_FLIGHT, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS },
+  loadShedding: loadSheddingLimitsOf(config),
   now: () => new Date().toISOString(),
 }, {
   logger: { level: config.LOG_LEVEL },

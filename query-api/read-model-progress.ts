@@ -18,7 +18,8 @@ export type ProgressOptions = {
   onError?: (error: unknown) => void;
 };
 
-const defaults = { maxWaitersPerTenant: 100, pollMs: 5 };
+/** CONSISTENCY_MAX_WAITERS_PER_TENANT's default (infra/config/config.ts) is this one. */
+export const defaultProgressOptions = { maxWaitersPerTenant: 100, pollMs: 5 };
 
 /** A progress with its follower's figures (for /metrics and tests). */
 export type FollowedProgress = ReadModelProgress & { stats: () => { waiting: number; reads: number } };
@@ -40,7 +41,7 @@ export function logCheckpointProgress(
   pool: Pick<Pool, 'query'>, positions: TenantPositions, projection = readModelProjection, options: ProgressOptions = {},
 ): FollowedProgress & { applied: (checkpoint: number) => void } {
   const follower = createPositionFollower<number>({
-    ...defaults, ...options,
+    ...defaultProgressOptions, ...options,
     read: async () => {
       const { rows } = await pool.query('SELECT position FROM projection_checkpoints WHERE projection = $1', [projection]);
       return rows[0] ? Number(rows[0].position) : 0;
@@ -70,7 +71,7 @@ export function kafkaPartitionProgress(
   pool: Pick<Pool, 'query'>, positions: TenantPositions, topic: string, projection = readModelProjection, options: ProgressOptions = {},
 ): FollowedProgress {
   const follower = createPositionFollower<PartitionProgress>({
-    ...defaults, ...options,
+    ...defaultProgressOptions, ...options,
     read: async () => {
       const { rows } = await pool.query(
         'SELECT partition, position FROM projection_partition_offsets WHERE projection = $1 AND topic = $2', [projection, topic]);

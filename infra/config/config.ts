@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { defaultTokenAudience, type TokenAudience } from '../auth/token-claims';
+import { readerCeilings } from '../analytics/access/reader-access';
+import { defaultReadLimits } from '../analytics/tenant-reads';
+import { defaultLoadSheddingLimits, type LoadSheddingLimits } from '../http/load-shedding';
+import { defaultProgressOptions } from '../../query-api/read-model-progress';
+import { defaultMaxProjectionLagMs } from '../../scripts/platform/projection-pressure';
 import { isLoopbackHost } from './loopback-host';
 
 /** Development secrets: only ever used by the embedded runner, which says so loudly at start. */
@@ -27,12 +32,12 @@ const schema = z.object({
   QUERY_API_PORT: port.default(3001),
   CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
   /** Read-your-writes requests of one tenant that may wait at once per process; beyond, 503 consistency-overloaded. */
-  CONSISTENCY_MAX_WAITERS_PER_TENANT: z.coerce.number().int().min(1).default(100),
+  CONSISTENCY_MAX_WAITERS_PER_TENANT: z.coerce.number().int().min(1).default(defaultProgressOptions.maxWaitersPerTenant),
   /** Load shedding (infra/http/load-shedding.ts): requests in flight per API and process, event-loop delay (p99, ms). */
-  MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).default(512),
-  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).default(500),
+  MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).default(defaultLoadSheddingLimits.maxInFlight),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).default(defaultLoadSheddingLimits.maxEventLoopDelayMs),
   /** Embedded: read-model projection lag past which commands are shed (scripts/platform/projection-pressure.ts). */
-  MAX_PROJECTION_LAG_MS: z.coerce.number().int().min(100).default(2000),
+  MAX_PROJECTION_LAG_MS: z.coerce.number().int().min(100).default(defaultMaxProjectionLagMs),
   /** Per tenant and API; generous by default, so that seeding and benchmarks are not throttled. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(5000),
   LOG_REQUESTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
@@ -57,9 +62,9 @@ const schema = z.object({
    * (infra/analytics/access/reader-access.ts: SELECT only, rows of the request's tenant only).
    */
   CLICKHOUSE_READER_URL: z.string().url().optional(),
-  /** Bounds of each analytics read of the distributed query API (embedded: their defaults; the reader role caps them at 60 s, 4 GiB). */
-  ANALYTICS_QUERY_MAX_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
-  ANALYTICS_QUERY_MAX_MEMORY_BYTES: z.coerce.number().int().min(1024 ** 2).max(4 * 1024 ** 3).default(1024 ** 3),
+  /** Bounds of each analytics read of the distributed query API (embedded: their defaults); the reader role caps them (readerCeilings). */
+  ANALYTICS_QUERY_MAX_SECONDS: z.coerce.number().int().min(1).max(readerCeilings.maxExecutionSeconds).default(defaultReadLimits.maxExecutionSeconds),
+  ANALYTICS_QUERY_MAX_MEMORY_BYTES: z.coerce.number().int().min(1024 ** 2).max(readerCeilings.maxMemoryBytes).default(defaultReadLimits.maxMemoryBytes),
   /** Kafka with SASL (docker-compose.yml: SASL_PLAINTEXT, PLAIN); unset mechanism means no SASL. */
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
@@ -125,6 +130,10 @@ function refuseDevelopmentJwtSecretOnNetwork(host: string, jwtSecret: string, fr
   throw new Error(`Refusing to start: ${source} and HOST=${host} is not a loopback address, so anyone who reaches it `
     + 'could mint a platform token. Set JWT_SECRET to a secret of your own (32+ characters), or listen on 127.0.0.1.');
 }
+
+/** The load-shedding bounds of an API process, as configured (command API, query API, npm start). */
+export const loadSheddingLimitsOf = (config: Pick<Config, 'MAX_REQUESTS_IN_FLIGHT' | 'MAX_EVENT_LOOP_DELAY_MS'>): Partial<LoadSheddingLimits> =>
+  ({ maxInFlight: config.MAX_REQUESTS_IN_FLIGHT, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS });
 
 /** For the distributed roles: a setting they cannot run without, named in the error. */
 export function required<T>(value: T | undefined, name: string): T {

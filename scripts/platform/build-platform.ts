@@ -24,7 +24,7 @@ import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
 import { analyticsProjection, logCheckpointProgress, readModelProjection } from '../../query-api/read-model-progress';
 import { createTenantPositions } from '../../query-api/tenant-positions';
-import { createProjectionPressure } from './projection-pressure';
+import { createProjectionPressure, defaultMaxProjectionLagMs } from './projection-pressure';
 import type { LoadSheddingLimits } from '../../infra/http/load-shedding';
 import { installRebuildRoutes } from './rebuild-routes';
 import { runPeriodically } from '../../command-api/scheduler/run-periodically';
@@ -44,7 +44,7 @@ export type PlatformOptions = {
   /** `iss` and `aud` of tokens (JWT_ISSUER, JWT_AUDIENCE); the defaults otherwise. */
   jwtAudience?: TokenAudience;
   consistencyTimeoutMs: number;
-  /** Past this read-model projection lag the command API answers 503 overloaded (projection-pressure.ts). Default 2000. */
+  /** Past this read-model projection lag the command API answers 503 overloaded (projection-pressure.ts); default defaultMaxProjectionLagMs. */
   maxProjectionLagMs?: number;
   /** Both APIs' load-shedding limits (infra/http/load-shedding.ts), and read-your-writes waiters per tenant; defaults otherwise. */
   loadShedding?: Partial<LoadSheddingLimits>;
@@ -90,7 +90,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const waiters = { pollMs: 50, ...(options.maxWaitersPerTenant === undefined ? {} : { maxWaitersPerTenant: options.maxWaitersPerTenant }) };
   const progress = logCheckpointProgress(queryPool, positions, readModelProjection, waiters);
   const analyticsProgress = logCheckpointProgress(queryPool, positions, analyticsProjection, waiters);
-  const pressure = createProjectionPressure(options.maxProjectionLagMs ?? 2000);
+  const pressure = createProjectionPressure(options.maxProjectionLagMs ?? defaultMaxProjectionLagMs);
   const tail = startLogTail(logStore, projectionPool, postgresReadModels, { onError: options.onProjectionError, onApplied: (checkpoint) => {
     progress.applied(checkpoint);
     pressure.applied(checkpoint);
