@@ -1,20 +1,31 @@
 import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
 import type { ReadModelDatabase, ReadModelDb } from '../infra/read-models/database';
 
 /** The connection a tenant-scoped read runs on: inside its transaction, after the tenant is set. */
 export type TenantScopedDb = Kysely<ReadModelDatabase>;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const tenantIdSchema = z.guid();
+
+/**
+ * The statement that scopes the rest of its transaction to a tenant for row-level security. The
+ * id is inlined (so it travels in the same round trip as what follows, simple protocol): it is a
+ * UUID from a verified token, checked again here as strictly as a parameter would be.
+ */
+export function tenantScopeStatement(tenantId: string) {
+  if (!tenantIdSchema.safeParse(tenantId).success) throw new Error('tenant id must be a UUID');
+  return `SELECT set_config('app.tenant_id', '${tenantId}', true)`;
+}
 
 /**
  * Runs reads in a transaction that sets app.tenant_id: the row-level security policies then show
  * this tenant's rows only, whatever the query inside forgets to filter. BEGIN and the setting go
- * in one round trip; the tenant id is a UUID from a verified token and is checked again here.
+ * in one round trip (tenantScopeStatement).
  */
 export function withTenant<T>(db: ReadModelDb, tenantId: string, read: (scoped: TenantScopedDb) => Promise<T>) {
-  if (!uuidPattern.test(tenantId)) throw new Error('tenant id must be a UUID');
+  const scope = tenantScopeStatement(tenantId);
   return db.connection().execute(async (connection) => {
-    await sql.raw(`BEGIN READ ONLY; SELECT set_config('app.tenant_id', '${tenantId}', true)`).execute(connection);
+    await sql.raw(`BEGIN READ ONLY; ${scope}`).execute(connection);
     try {
       const result = await read(connection);
       await sql.raw('COMMIT').execute(connection);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { HttpProblem } from '../http/problem';
 import { tenantSetting } from './access/reader-access';
 import type { AnalyticsStore } from './port';
@@ -12,7 +13,7 @@ export const defaultReadLimits: ReadLimits = { maxExecutionSeconds: 10, maxMemor
 export const analyticsQueryLimitCode = 'analytics-query-limit-exceeded';
 const limitErrorCodes = new Set(['159', '160', '241']); // TIMEOUT_EXCEEDED, TOO_SLOW, MEMORY_LIMIT_EXCEEDED
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuid = z.guid();
 
 /**
  * The analytics store as the query API reads it. Every read names its tenant as the `tenant`
@@ -30,7 +31,7 @@ export function tenantReads(store: AnalyticsStore, limits: ReadLimits): Analytic
     insert: refuseWrite,
     async query<T>(sql: string, params?: Record<string, unknown>, settings?: Record<string, string | number>) {
       const tenant = params?.tenant;
-      if (typeof tenant !== 'string' || !uuid.test(tenant)) {
+      if (typeof tenant !== 'string' || !uuid.safeParse(tenant).success) {
         throw new Error('An analytics read must name its tenant ({tenant:UUID}, params.tenant)');
       }
       const bounded = { ...settings, max_execution_time: limits.maxExecutionSeconds, max_memory_usage: limits.maxMemoryBytes };
