@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { configVariableNames } from '../infra/config/config';
 
 export type ScriptRun = {
   output: () => string;
@@ -11,9 +12,8 @@ export type ScriptRun = {
   stop: () => Promise<string>;
 };
 
-/** Settings of the test process that would leak into a script's configuration. */
-const inherited = ['DATABASE_URL', 'QUERY_DATABASE_URL', 'QUERY_DB_ROLE', 'QUERY_DB_PASSWORD', 'JWT_SECRET',
-  'JWT_ISSUER', 'JWT_AUDIENCE', 'HOST', 'KAFKA_BROKERS', 'CLICKHOUSE_URL', 'STRIPE_SECRET_KEY'];
+/** Settings of the test process that would leak into a script's configuration: all the schema reads. */
+const inherited = configVariableNames;
 
 /** Runs a TypeScript entry point as `npm run` does (node + tsx), with only `env` as its configuration. */
 export function runScript(entryPoint: string, args: string[], env: Record<string, string>): ScriptRun {

@@ -85,6 +85,9 @@ const schema = z.object({
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
 });
 
+/** Every environment variable the configuration reads (a test clears them all from what a script inherits). */
+export const configVariableNames = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
+
 export type SecretName = 'JWT_SECRET' | 'QUERY_DB_PASSWORD';
 
 export type Config = z.infer<typeof schema> & {
