@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { partitionOfKey } from '../infra/bus/kafka/partition-of-key';
+import { defaultMaxWaitersPerTenant } from '../infra/config/config';
 import { consistencyOverloaded, consistencyTimeout, notATenantPosition, type Idle, type ReadModelProgress } from './consistency';
 import { createPositionFollower, type WaitOutcome } from './position-follower';
 import type { TenantPositions } from './tenant-positions';
@@ -19,7 +20,7 @@ export type ProgressOptions = {
 };
 
 /** CONSISTENCY_MAX_WAITERS_PER_TENANT's default (infra/config/config.ts) is this one. */
-export const defaultProgressOptions = { maxWaitersPerTenant: 100, pollMs: 5 };
+export const defaultProgressOptions = { maxWaitersPerTenant: defaultMaxWaitersPerTenant, pollMs: 5 };
 
 /** A progress with its follower's figures (for /metrics and tests). */
 export type FollowedProgress = ReadModelProgress & { stats: () => { waiting: number; reads: number } };

@@ -3,9 +3,15 @@ import { defaultTokenAudience, type TokenAudience } from '../auth/token-claims';
 import { readerCeilings } from '../analytics/access/reader-access';
 import { defaultReadLimits } from '../analytics/tenant-reads';
 import { defaultLoadSheddingLimits, type LoadSheddingLimits } from '../http/load-shedding';
-import { defaultProgressOptions } from '../../query-api/read-model-progress';
-import { defaultMaxProjectionLagMs } from '../../scripts/platform/projection-pressure';
 import { isLoopbackHost } from './loopback-host';
+
+/**
+ * Defaults of settings read by processes above infra/ (the query API's read-your-writes waiters,
+ * the embedded platform's write back-pressure): declared here, where the layering lets both the
+ * configuration and those processes import them.
+ */
+export const defaultMaxWaitersPerTenant = 100;
+export const defaultMaxProjectionLagMs = 2000;
 
 /** Development secrets: only ever used by the embedded runner, which says so loudly at start. */
 export const developmentSecrets = {
@@ -32,7 +38,7 @@ const schema = z.object({
   QUERY_API_PORT: port.default(3001),
   CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
   /** Read-your-writes requests of one tenant that may wait at once per process; beyond, 503 consistency-overloaded. */
-  CONSISTENCY_MAX_WAITERS_PER_TENANT: z.coerce.number().int().min(1).default(defaultProgressOptions.maxWaitersPerTenant),
+  CONSISTENCY_MAX_WAITERS_PER_TENANT: z.coerce.number().int().min(1).default(defaultMaxWaitersPerTenant),
   /** Load shedding (infra/http/load-shedding.ts): requests in flight per API and process, event-loop delay (p99, ms). */
   MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).default(defaultLoadSheddingLimits.maxInFlight),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).default(defaultLoadSheddingLimits.maxEventLoopDelayMs),

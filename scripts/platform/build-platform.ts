@@ -24,7 +24,7 @@ import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
 import { analyticsProjection, logCheckpointProgress, readModelProjection } from '../../query-api/read-model-progress';
 import { createTenantPositions } from '../../query-api/tenant-positions';
-import { createProjectionPressure, defaultMaxProjectionLagMs } from './projection-pressure';
+import { createProjectionPressure } from './projection-pressure';
 import type { LoadSheddingLimits } from '../../infra/http/load-shedding';
 import { installRebuildRoutes } from './rebuild-routes';
 import { runPeriodically } from '../../command-api/scheduler/run-periodically';
@@ -32,6 +32,7 @@ import { createScheduler } from '../../command-api/scheduler/scheduler';
 import { createStreamStates } from '../../command-api/stream-states';
 import { seedPlanUsageFromReadModels } from '../../command-api/plan-usage-seed';
 import type { StripeSettings } from '../../infra/stripe/billing-config';
+import { defaultMaxProjectionLagMs } from '../../infra/config/config';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 
 export type PlatformOptions = {

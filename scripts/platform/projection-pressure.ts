@@ -4,11 +4,8 @@
  * read-your-writes wait). This tracks the oldest append of this process the projection has not
  * applied yet; past `maxLagMs` the command API sheds new requests (503 overloaded, see
  * infra/http/load-shedding.ts) until it has caught up, so the lag stays bounded while commands are
- * accepted.
+ * accepted. The default bound is the configuration's (defaultMaxProjectionLagMs).
  */
-/** Past this lag (ms) of the read-model projection behind this process's appends, commands are shed. */
-export const defaultMaxProjectionLagMs = 2000;
-
 export function createProjectionPressure(maxLagMs: number, clock: () => number = Date.now) {
   // Appends in the order they returned; positions may interleave a little, the age is what counts.
   const pending: { position: number; at: number }[] = [];
