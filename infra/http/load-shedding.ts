@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem, sendProblem } from './problem';
 import { installRequestDeadline } from './request-deadline';
@@ -70,8 +70,14 @@ export function installLoadShedding(app: FastifyInstance, limits: Partial<LoadSh
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let lagging = false;
+  let lastTick = performance.now();
   const sampler = setInterval(() => {
-    lagging = delay.percentile(99) / 1e6 > maxEventLoopDelayMs;
+    // This tick's own lateness counts too: right after a long block the histogram's timer may not
+    // have recorded the block yet when this one runs first.
+    const now = performance.now();
+    const tickLateMs = now - lastTick - windowMs;
+    lastTick = now;
+    lagging = Math.max(delay.percentile(99) / 1e6, tickLateMs) > maxEventLoopDelayMs;
     delay.reset();
   }, windowMs);
   sampler.unref();
