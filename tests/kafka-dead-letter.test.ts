@@ -3,28 +3,19 @@ import { Kafka, logLevel } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import { toEventMessage } from '../infra/bus/kafka/event-message';
 import { ensureTopic } from '../infra/bus/kafka/topics';
-import type { EventEnvelope } from '../infra/event-store/port';
-import { tenantStreamId } from '../infra/event-store/stream-name';
 import { createTestDatabase } from '../infra/postgres/test-database';
 import { postgresReadModels } from '../projectors/read-models';
 import { listDeadLetters, requestDeadLetterReplay } from '../projectors/runtime/dead-letters';
 import { deadLetterTopic, readModelApplier, startKafkaProjector } from '../projectors/runtime/kafka-projector';
 import type { Projection } from '../projectors/runtime/projection';
 import { kafkaTest, startTestBroker } from './kafka-harness';
+import { memberRegisteredAt } from './member-registered-fixture';
 import { until } from './until';
 
 const test = kafkaTest();
 const tenantId = uuidv7();
 
-function registered(position: number, lastName: string): EventEnvelope {
-  const memberId = uuidv7();
-  return {
-    eventId: uuidv7(), type: 'MemberRegistered', schemaVersion: 1, streamId: tenantStreamId('member', tenantId, memberId),
-    streamRevision: 0, position, tenantId, occurredAt: '2026-05-01T10:00:00.000Z', recordedAt: '2026-05-01T10:00:00.000Z',
-    actor: { system: 'test' }, correlationId: 'c', causationId: 'c',
-    data: { memberId, email: `${lastName}@example.org`, firstName: 'F', lastName, membershipTypeId: null, status: 'active' },
-  };
-}
+const registered = (position: number, lastName: string) => memberRegisteredAt(tenantId, position, lastName);
 
 test('poison messages go to the dead-letter topic with a reason, are counted, and the partition does not stall', async () => {
   const broker = await startTestBroker();
