@@ -2,21 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HttpProblem } from '../http/problem';
 import { withSettingsClause } from './clickhouse-store';
-import type { AnalyticsStore } from './port';
 import { analyticsQueryLimitCode, tenantReads } from './tenant-reads';
-import { createTestAnalyticsStore } from './test-analytics-store';
+import { withTestAnalyticsStore } from './test-analytics-store';
 
 const tenant = '0190a000-0000-7000-8000-00000000a11d';
 const generous = { maxExecutionSeconds: 30, maxMemoryBytes: 1024 ** 3 };
-
-async function withStore(run: (store: AnalyticsStore) => Promise<void>) {
-  const store = await createTestAnalyticsStore();
-  try {
-    await run(store);
-  } finally {
-    await store.close();
-  }
-}
 
 async function problemOf(promise: Promise<unknown>): Promise<HttpProblem> {
   try {
@@ -29,7 +19,7 @@ async function problemOf(promise: Promise<unknown>): Promise<HttpProblem> {
 }
 
 test('a read past its time limit is stopped by the engine and answered 503 analytics-query-limit-exceeded', async () => {
-  await withStore(async (store) => {
+  await withTestAnalyticsStore(async (store) => {
     const reads = tenantReads(store, { ...generous, maxExecutionSeconds: 0.3 });
     const started = Date.now();
     const problem = await problemOf(reads.query('SELECT sum(number) AS n FROM numbers(100000000000) WHERE {tenant:UUID} IS NOT NULL', { tenant }));
@@ -40,7 +30,7 @@ test('a read past its time limit is stopped by the engine and answered 503 analy
 });
 
 test('a read past its memory limit is stopped and answered the same; within its limits the same store answers', async () => {
-  await withStore(async (store) => {
+  await withTestAnalyticsStore(async (store) => {
     const sql = 'SELECT length(groupArray(number)) AS n FROM numbers(20000000) WHERE {tenant:UUID} IS NOT NULL';
     const problem = await problemOf(tenantReads(store, { ...generous, maxMemoryBytes: 16 * 1024 ** 2 }).query(sql, { tenant }));
     assert.is(problem.code, analyticsQueryLimitCode);
@@ -49,7 +39,7 @@ test('a read past its memory limit is stopped and answered the same; within its 
 });
 
 test("a read's limits stay on that read: the engine's session (shared with the projectors) keeps its own settings", async () => {
-  await withStore(async (store) => {
+  await withTestAnalyticsStore(async (store) => {
     await problemOf(tenantReads(store, { maxExecutionSeconds: 0.3, maxMemoryBytes: 16 * 1024 ** 2 })
       .query('SELECT sum(number) FROM numbers(100000000000) WHERE {tenant:UUID} IS NOT NULL', { tenant }));
     const after = await store.query<{ name: string; value: string }>(
@@ -59,7 +49,7 @@ test("a read's limits stay on that read: the engine's session (shared with the p
 });
 
 test('a read that names no tenant is refused before it runs, and the reader never writes', async () => {
-  await withStore(async (store) => {
+  await withTestAnalyticsStore(async (store) => {
     const reads = tenantReads(store, generous);
     for (const params of [undefined, {}, { tenant: 'not-a-uuid' }]) {
       await reads.query('SELECT count() FROM member_facts', params).then(

@@ -14,3 +14,13 @@ export async function createTestAnalyticsStore(): Promise<AnalyticsStore> {
   await migrateAnalytics(store);
   return store;
 }
+
+/** Runs `work` on a test analytics store and closes the store afterwards, whatever happens. */
+export async function withTestAnalyticsStore(work: (store: AnalyticsStore) => Promise<void>) {
+  const store = await createTestAnalyticsStore();
+  try {
+    await work(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { AnalyticsStore } from '../port';
-import { createTestAnalyticsStore } from '../test-analytics-store';
+import { withTestAnalyticsStore } from '../test-analytics-store';
 import { analystViews, readerAccessStatements, readerRole, tenantCondition, tenantSetting, tenantTables } from './reader-access';
 
 // chDB has no access control to run these statements against (its one user may not manage
@@ -17,17 +16,8 @@ function relationsIn(sql: string): string[] {
   return [...sql.matchAll(/(?<!ARRAY\s+)\b(?:FROM|JOIN)\s+((?:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*)/gi)].map((m) => m[1]!.replace(/^.*\./, '')).filter((name) => !tableFunctions.has(name));
 }
 
-async function withStore(run: (store: AnalyticsStore) => Promise<void>) {
-  const store = await createTestAnalyticsStore();
-  try {
-    await run(store);
-  } finally {
-    await store.close();
-  }
-}
-
 test("every access statement is valid ClickHouse SQL (the engine's own parser, EXPLAIN AST)", async () => {
-  await withStore(async (store) => {
+  await withTestAnalyticsStore(async (store) => {
     const statements = readerAccessStatements('analytics');
     assert.ok(statements.length >= 1 + 1 + granted.size + 2 * tenantTables.length);
     for (const statement of statements) {
@@ -51,7 +41,7 @@ test('each table holding tenant rows gets the tenant policy for the reader role 
 });
 
 test('the policy condition, given a tenant, keeps that tenant\'s rows of every tenant table and no one else\'s', async () => {
-  await withStore(async (store) => {
+  await withTestAnalyticsStore(async (store) => {
     const [a, b] = ['0190b000-0000-7000-8000-0000000acce5', '0190b000-0000-7000-8000-0000000b0b0b'];
     const at = '2026-03-01 10:00:00.000';
     for (const tenant of [a, b]) {
@@ -83,7 +73,7 @@ test('the grants cover every table and view the query API and the Grafana dashbo
   assert.ok(read.size >= 8, `found the reads (${[...read].join(', ')})`);
   for (const relation of read) assert.ok(granted.has(relation), `${relation} is read but not granted to the reader`);
 
-  await withStore(async (store) => {
+  await withTestAnalyticsStore(async (store) => {
     const relations = await store.query<{ name: string; engine: string; as_select: string; tenant: number }>(`
       SELECT name, engine, as_select,
         name IN (SELECT table FROM system.columns WHERE database = currentDatabase() AND name = 'tenant_id') AS tenant
@@ -110,7 +100,7 @@ test("grafana/clickhouse-reader.sh's statements parse, grant the reader role, an
   assert.equal(statements.filter((s) => s.startsWith('GRANT')), [`GRANT ${readerRole} TO membership_reader`, `GRANT ${readerRole} TO grafana`]);
   assert.ok(statements.some((s) => s.includes("BY 'it''s'")), 'a quote in a password stays inside its literal');
   assert.match(statements.find((s) => s.includes('USER IF NOT EXISTS grafana'))!, new RegExp(`SETTINGS ${tenantSetting} = '0190b000-0000-7000-8000-0000000acce5' CONST`));
-  await withStore(async (store) => {
+  await withTestAnalyticsStore(async (store) => {
     for (const statement of statements) assert.ok((await store.query(`EXPLAIN AST ${statement}`)).length > 0, statement);
   });
 });
