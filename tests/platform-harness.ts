@@ -21,6 +21,8 @@ export type Reply = { status: number; body: any; headers: Record<string, unknown
 /** The whole embedded platform on a fresh database, driven through `inject` (no sockets). */
 export async function startHarness(options: {
   rateLimitPerSecond?: number; now?: () => string; billing?: PlatformOptions['billing'];
+  /** The embedded write back-pressure bound (PlatformOptions.maxProjectionLagMs). */
+  maxProjectionLagMs?: number;
 } = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const platform = await buildEmbeddedPlatform({
@@ -28,6 +30,7 @@ export async function startHarness(options: {
     jwtSecret: testJwtSecret, consistencyTimeoutMs: 3000, logger: false,
     rateLimitPerSecond: options.rateLimitPerSecond ?? 10_000,
     analyticsPath: process.env.TEST_ANALYTICS_PATH, now: options.now, billing: options.billing,
+    ...(options.maxProjectionLagMs === undefined ? {} : { maxProjectionLagMs: options.maxProjectionLagMs }),
   });
   const token = (tenantId: string, roles: Role[], userId = 'user-1') => platform.tokens.sign({ userId, tenantId, roles });
   const toReply = (response: { statusCode: number; body: string; headers: Record<string, unknown> }): Reply => {
