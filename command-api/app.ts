@@ -24,6 +24,7 @@ import { createInTurn } from './in-turn';
 import { installStripeWebhookRoute, webhookDeliveryMetrics } from './routes/billing/receive-stripe-webhook';
 import { openBillingPortalRoute } from './routes/billing/open-billing-portal';
 import { startCheckoutRoute } from './routes/billing/start-checkout';
+import { startConnectOnboardingRoute } from './routes/payments/start-connect-onboarding';
 
 /** 1,000 activities fit comfortably; anything larger is refused with a 413 before parsing. */
 export const commandBodyLimit = 256 * 1024;
@@ -61,6 +62,7 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
     recordActivitiesRoute(deps),
     startCheckoutRoute(deps),
     openBillingPortalRoute(deps),
+    startConnectOnboardingRoute(deps),
   ];
   for (const route of routes) registerCommandRoute(app, deps, requireTenant, documents, route as never);
   installStripeWebhookRoute(app, deps, documents);

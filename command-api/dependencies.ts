@@ -3,6 +3,7 @@ import type { EventStore } from '../infra/event-store/port';
 import type { IdempotencyStore } from '../infra/idempotency/port';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
 import type { StripeBilling } from '../infra/stripe/port';
+import type { ConnectedAccounts } from '../infra/stripe/connected-accounts';
 import type { PriceTable } from '../infra/stripe/prices';
 import type { WebhookRecords } from '../infra/stripe/webhook-records';
 import type { PlanUsage } from './plan-usage';
@@ -15,6 +16,8 @@ export type BillingSettings = {
   stripe: StripeBilling;
   prices: PriceTable;
   webhookRecords: WebhookRecords;
+  /** The tenants' connected accounts for members' dues (DESIGN §11). */
+  connectedAccounts: ConnectedAccounts;
   /** How long a tenant past due keeps writing before the scheduler suspends it. */
   gracePeriodSeconds: number;
 };

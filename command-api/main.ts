@@ -18,6 +18,7 @@ import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
 import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
 import { stripeFromEnvironment } from '../infra/stripe/billing-config';
+import { createConnectedAccounts } from '../infra/stripe/connected-accounts';
 import { createWebhookRecords } from '../infra/stripe/webhook-records';
 import { buildCommandApi } from './app';
 import { seedPlanUsageFromReadModels } from './plan-usage-seed';
@@ -35,7 +36,7 @@ const app = buildCommandApi({
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
   loadShedding: loadSheddingLimitsOf(config),
-  ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
+  ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), connectedAccounts: createConnectedAccounts(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
   now: () => new Date().toISOString(),
   newId: () => uuidv7(),
 }, {

@@ -2,10 +2,12 @@ import { entityId } from '../../domain/shared/schemas';
 import type { TenantCommand } from '../../domain/tenant';
 import type { BillingNotification, PlacedNotification as Placed } from '../../infra/stripe/port';
 import type { DeliveryOutcome } from '../../infra/stripe/webhook-records';
-import { handleCommand, type CommandContext } from '../handle-command';
+import { handleCommand } from '../handle-command';
 import type { BillingEdge } from './billing-edge';
 import { tenantDecider, tenantStream } from '../tenant-stream';
 import { billingFactOf } from './billing-facts-of';
+import { applyConnectNotification } from './apply-connect-notification';
+import { stripeContext } from './stripe-context';
 
 export type Applied = { outcome: DeliveryOutcome; tenantId: string | null };
 
@@ -17,6 +19,7 @@ export type Applied = { outcome: DeliveryOutcome; tenantId: string | null };
  */
 export async function applyBillingNotification(edge: BillingEdge, notification: BillingNotification): Promise<Applied> {
   if (notification.kind === 'ignored') return { outcome: 'ignored', tenantId: null };
+  if (notification.kind === 'payments-account') return applyConnectNotification(edge, notification);
   const { tenantId, linkedNow } = await tenantOf(edge, notification);
   if (tenantId === null) {
     if (notification.tenantId !== null) return { outcome: 'unknown-tenant', tenantId: null };
@@ -71,7 +74,7 @@ async function applyToTenant(edge: BillingEdge, tenantId: string, notification: 
     // Billing facts merge (domain/tenant/billing-facts.ts): a fact the cache already covers is
     // covered by the store too.
     const result = await handleCommand(edge.streams, tenantStream(tenantId), tenantDecider, command,
-      stripeContext(edge, tenantId, notification), undefined, true);
+      stripeContext(edge, tenantId, notification.eventId), undefined, true);
     if (!result.changed) return 'no-change';
     edge.changed(tenantId);
     return 'applied';
@@ -85,11 +88,4 @@ async function applyParked(edge: BillingEdge, customerId: string) {
     await edge.records.record({ ...parked, tenantId: applied.tenantId, outcome: applied.outcome });
     await edge.records.unpark(parked.eventId);
   }
-}
-
-function stripeContext(edge: BillingEdge, tenantId: string, notification: Placed): CommandContext {
-  return {
-    tenantId, actor: { system: 'stripe' }, correlationId: notification.eventId, causationId: notification.eventId,
-    now: edge.now(), newId: edge.newId,
-  };
 }

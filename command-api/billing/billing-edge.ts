@@ -1,3 +1,4 @@
+import type { ConnectedAccounts } from '../../infra/stripe/connected-accounts';
 import type { PriceTable } from '../../infra/stripe/prices';
 import type { WebhookRecords } from '../../infra/stripe/webhook-records';
 import type { StreamStates } from '../stream-states';
@@ -9,6 +10,8 @@ import type { StreamStates } from '../stream-states';
 export type BillingEdge = {
   streams: StreamStates;
   records: WebhookRecords;
+  /** Which tenant a connected account belongs to (Connect events name the account). */
+  connectedAccounts: ConnectedAccounts;
   prices: PriceTable;
   gracePeriodSeconds: number;
   /** Billing commands of one tenant take turns in this process (they append to its one stream). */

@@ -4,6 +4,7 @@ import { purgeExpiredIdempotencyRecords } from '../../infra/idempotency/postgres
 import { metricFamily } from '../../infra/metrics/prometheus-text';
 import type { StripeBilling } from '../../infra/stripe/port';
 import type { PriceTable } from '../../infra/stripe/prices';
+import { createConnectedAccounts } from '../../infra/stripe/connected-accounts';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 import { applyStrandedNotifications } from '../billing/apply-billing-notification';
 import type { BillingEdge } from '../billing/billing-edge';
@@ -71,8 +72,9 @@ export function createScheduler(deps: SchedulerDependencies) {
   }
 
   const records = createWebhookRecords(deps.pool);
+  const connectedAccounts = createConnectedAccounts(deps.pool);
   const edgeAt = (now: string, billing: { prices: PriceTable; gracePeriodSeconds: number }): BillingEdge => ({
-    streams: deps.streams, records, ...billing, inTurn, now: () => now, newId: deps.newId, changed: () => undefined,
+    streams: deps.streams, records, connectedAccounts, ...billing, inTurn, now: () => now, newId: deps.newId, changed: () => undefined,
   });
 
   const scheduler = {

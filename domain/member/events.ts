@@ -24,7 +24,12 @@ export const memberDetailsChangedSchema = z.object({
 const withReason = z.object({ reason: z.string().min(1).max(500) });
 const empty = z.object({});
 
+/** Who charges a subscription: the tenant itself (`manual`, renewed by the scheduler) or Stripe on the tenant's connected account. */
+export const subscriptionBillingSchema = z.enum(['manual', 'stripe']);
+
 export const subscriptionTermsSchema = z.object({
+  /** Absent in events written before dues were collected through Stripe: those were all manual. */
+  billing: subscriptionBillingSchema.default('manual'),
   membershipTypeId: entityId,
   interval: z.enum(['month', 'year']),
   /** Charged once per interval. */
@@ -36,8 +41,11 @@ export const subscriptionTermsSchema = z.object({
   periodEnd: isoInstant,
 });
 export const subscriptionCancelledSchema = z.object({
-  reason: z.enum(['requested', 'period-ended', 'member-deactivated']),
+  /** `cancelled-in-stripe`: Stripe deleted the subscription (customer.subscription.deleted). */
+  reason: z.enum(['requested', 'period-ended', 'member-deactivated', 'cancelled-in-stripe']),
 });
+/** A Stripe-billed subscription's payment failed: it still counts (in MRR) until its grace ends. */
+export const subscriptionPastDueSchema = z.object({ graceEndsAt: isoInstant });
 
 export type SubscriptionTerms = z.infer<typeof subscriptionTermsSchema>;
 
@@ -52,7 +60,14 @@ export type MemberEvent =
   | { type: 'SubscriptionPlanChanged'; data: SubscriptionTerms }
   | { type: 'SubscriptionCancellationScheduled'; data: { cancelAt: string } }
   | { type: 'SubscriptionCancelled'; data: z.infer<typeof subscriptionCancelledSchema> }
-  | { type: 'SubscriptionRenewed'; data: { periodStart: string; periodEnd: string } };
+  | { type: 'SubscriptionRenewed'; data: { periodStart: string; periodEnd: string } }
+  /** A downgrade waits for the period's end (DESIGN §11): these terms apply from `periodStart`. */
+  | { type: 'SubscriptionPlanChangeScheduled'; data: SubscriptionTerms }
+  | { type: 'SubscriptionPastDue'; data: z.infer<typeof subscriptionPastDueSchema> }
+  /** Past due beyond the member grace period: the subscription stops counting, the member keeps their status. */
+  | { type: 'SubscriptionLapsed'; data: Record<string, never> }
+  /** A lapsed subscription paid again (an invoice paid after the lapse): it counts again, on these terms. */
+  | { type: 'SubscriptionReinstated'; data: SubscriptionTerms };
 
 export const memberEventDefinitions: Record<MemberEvent['type'], EventDefinition> = {
   MemberRegistered: { schemaVersion: 1, schema: memberRegisteredSchema },
@@ -69,4 +84,8 @@ export const memberEventDefinitions: Record<MemberEvent['type'], EventDefinition
     schemaVersion: 1,
     schema: z.object({ periodStart: isoInstant, periodEnd: isoInstant }),
   },
+  SubscriptionPlanChangeScheduled: { schemaVersion: 1, schema: subscriptionTermsSchema },
+  SubscriptionPastDue: { schemaVersion: 1, schema: subscriptionPastDueSchema },
+  SubscriptionLapsed: { schemaVersion: 1, schema: empty },
+  SubscriptionReinstated: { schemaVersion: 1, schema: subscriptionTermsSchema },
 };

@@ -11,7 +11,14 @@ export const seatHoldingStatuses: readonly MemberStatus[] = ['pending', 'active'
  * renewals there have been: period n ends at anchor + (n + 1) intervals, so a subscription started
  * on 31 January renews to 28 February, then 31 March, never drifting to the 28th.
  */
-export type Subscription = SubscriptionTerms & { cancelAtPeriodEnd: boolean; anchor: string; periodsRenewed: number };
+export type Subscription = SubscriptionTerms & {
+  cancelAtPeriodEnd: boolean; anchor: string; periodsRenewed: number;
+  /** `past_due` while a Stripe payment is failing (until `graceEndsAt`), `lapsed` after: no longer counted. */
+  status: 'active' | 'past_due' | 'lapsed';
+  graceEndsAt: string | null;
+  /** A downgrade scheduled for the period's end. */
+  pendingChange: SubscriptionTerms | null;
+};
 
 export type Member = {
   memberId: string;
@@ -45,14 +52,25 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       return { ...state, status: 'inactive' };
     case 'SubscriptionStarted':
     case 'SubscriptionPlanChanged':
-      return { ...state, subscription: { ...event.data, cancelAtPeriodEnd: false, anchor: event.data.periodStart, periodsRenewed: 0 } };
+    case 'SubscriptionReinstated':
+      return { ...state, subscription: {
+        ...event.data, cancelAtPeriodEnd: false, anchor: event.data.periodStart, periodsRenewed: 0, status: 'active', graceEndsAt: null, pendingChange: null,
+      } };
+    case 'SubscriptionPlanChangeScheduled':
+      return state.subscription ? { ...state, subscription: { ...state.subscription, pendingChange: event.data } } : state;
+    case 'SubscriptionPastDue':
+      return state.subscription ? { ...state, subscription: { ...state.subscription, status: 'past_due', graceEndsAt: event.data.graceEndsAt } } : state;
+    case 'SubscriptionLapsed':
+      return state.subscription ? { ...state, subscription: { ...state.subscription, status: 'lapsed' } } : state;
     case 'SubscriptionCancellationScheduled':
       return state.subscription ? { ...state, subscription: { ...state.subscription, cancelAtPeriodEnd: true } } : state;
     case 'SubscriptionCancelled':
       return { ...state, subscription: null };
     case 'SubscriptionRenewed':
       return state.subscription
-        ? { ...state, subscription: { ...state.subscription, ...event.data, periodsRenewed: state.subscription.periodsRenewed + 1 } }
+        ? { ...state, subscription: {
+          ...state.subscription, ...event.data, periodsRenewed: state.subscription.periodsRenewed + 1, status: 'active', graceEndsAt: null,
+        } }
         : state;
     default:
       return assertNever(event);

@@ -11,7 +11,7 @@ const registered: MemberEvent = {
   data: { memberId, email: 'a@example.org', firstName: 'A', lastName: 'B', membershipTypeId: null, status: 'active' },
 };
 const goldMonthly: SubscriptionTerms = {
-  membershipTypeId: gold.membershipTypeId, interval: 'month', amountCents: 1500, monthlyAmountCents: 1500,
+  billing: 'manual', membershipTypeId: gold.membershipTypeId, interval: 'month', amountCents: 1500, monthlyAmountCents: 1500,
   currency: 'EUR', periodStart: '2026-01-31T10:00:00.000Z', periodEnd: '2026-02-28T10:00:00.000Z',
 };
 const started: MemberEvent = { type: 'SubscriptionStarted', data: goldMonthly };
@@ -26,7 +26,7 @@ test('a yearly subscription charges twelve months and counts one month as MRR', 
   spec.given([registered])
     .when({ type: 'StartOrChangeSubscription', membershipType: silver, interval: 'year', now: '2026-03-01T00:00:00.000Z' })
     .then([{ type: 'SubscriptionStarted', data: {
-      membershipTypeId: silver.membershipTypeId, interval: 'year', amountCents: 10800, monthlyAmountCents: 900,
+      billing: 'manual', membershipTypeId: silver.membershipTypeId, interval: 'year', amountCents: 10800, monthlyAmountCents: 900,
       currency: 'EUR', periodStart: '2026-03-01T00:00:00.000Z', periodEnd: '2027-03-01T00:00:00.000Z' } }]);
 });
 
@@ -35,7 +35,7 @@ test('changing to another plan is a plan change; to the same plan, nothing', () 
   spec.given([registered, started])
     .when({ type: 'StartOrChangeSubscription', membershipType: silver, interval: 'month', now })
     .then([{ type: 'SubscriptionPlanChanged', data: {
-      membershipTypeId: silver.membershipTypeId, interval: 'month', amountCents: 900, monthlyAmountCents: 900,
+      billing: 'manual', membershipTypeId: silver.membershipTypeId, interval: 'month', amountCents: 900, monthlyAmountCents: 900,
       currency: 'EUR', periodStart: now, periodEnd: '2026-03-10T00:00:00.000Z' } }]);
   spec.given([registered, started])
     .when({ type: 'StartOrChangeSubscription', membershipType: gold, interval: 'month', now }).then([]);

@@ -41,6 +41,7 @@ function startOrChange(command: StartOrChangeSubscription, member: Member): Memb
   }
   const months = monthsPerInterval[interval];
   const terms: SubscriptionTerms = {
+    billing: 'manual',
     membershipTypeId: membershipType.membershipTypeId,
     interval,
     amountCents: membershipType.monthlyPriceCents * months,

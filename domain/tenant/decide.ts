@@ -3,6 +3,7 @@ import { isAtOrAfter } from '../shared/time';
 import { factKey, isNewer, type BillingFact, type StripeOrder } from './billing-facts';
 import { billingView, currentSubscription, withFact, type BillingView } from './billing-view';
 import type { TenantEvent } from './events';
+import { decidePayments, type OpenPaymentsAccount, type RecordPaymentsAccountUpdate } from './payments';
 import type { Plan } from './plans';
 import { tenantBilling, type Tenant, type TenantState } from './state';
 
@@ -20,7 +21,7 @@ export type LinkBillingAccount = { type: 'LinkBillingAccount'; customerId: strin
 /** Sent by the scheduler: a dunning episode whose grace period has passed unpaid suspends the tenant. */
 export type SuspendUnpaidTenant = { type: 'SuspendUnpaidTenant'; now: string };
 
-export type TenantCommand = CreateTenant | RecordBillingFact | LinkBillingAccount | SuspendUnpaidTenant;
+export type TenantCommand = CreateTenant | RecordBillingFact | LinkBillingAccount | SuspendUnpaidTenant | OpenPaymentsAccount | RecordPaymentsAccountUpdate;
 
 export function decideTenant(command: TenantCommand, state: TenantState): TenantEvent[] {
   if (command.type === 'CreateTenant') {
@@ -39,6 +40,9 @@ export function decideTenant(command: TenantCommand, state: TenantState): Tenant
       const billing = billingView(state.plan, state.billing);
       return [{ type: 'TenantBillingAccountLinked', data: { customerId, checkoutSessionId, order, billing } }];
     }
+    case 'OpenPaymentsAccount':
+    case 'RecordPaymentsAccountUpdate':
+      return decidePayments(command, state.payments);
     case 'SuspendUnpaidTenant': {
       const before = tenantBilling(state);
       if (before.status !== 'past_due' || before.graceEndsAt === null || !isAtOrAfter(command.now, before.graceEndsAt)) return [];

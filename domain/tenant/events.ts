@@ -3,6 +3,7 @@ import type { EventDefinition } from '../shared/event';
 import { entityId, isoInstant } from '../shared/schemas';
 import { invoiceFactSchema, stripeId, stripeOrderSchema, subscriptionFactSchema } from './billing-facts';
 import { billingViewSchema } from './billing-view';
+import { paymentsAccountOpenedSchema, paymentsAccountUpdatedSchema, type PaymentsEvent } from './payments';
 import { planSchema } from './plans';
 
 export const tenantCreatedSchema = z.object({
@@ -36,7 +37,8 @@ export type TenantEvent =
   | { type: 'TenantPaymentFailed'; data: InvoiceFactEvent }
   | { type: 'TenantPlanChanged'; data: z.infer<typeof planChanged> }
   | { type: 'TenantSuspended'; data: z.infer<typeof tenantSuspended> }
-  | { type: 'TenantRestored'; data: z.infer<typeof tenantRestored> };
+  | { type: 'TenantRestored'; data: z.infer<typeof tenantRestored> }
+  | PaymentsEvent;
 
 export const tenantEventDefinitions: Record<TenantEvent['type'], EventDefinition> = {
   TenantCreated: { schemaVersion: 1, schema: tenantCreatedSchema },
@@ -49,4 +51,6 @@ export const tenantEventDefinitions: Record<TenantEvent['type'], EventDefinition
   TenantPlanChanged: { schemaVersion: 1, schema: planChanged },
   TenantSuspended: { schemaVersion: 1, schema: tenantSuspended },
   TenantRestored: { schemaVersion: 1, schema: tenantRestored },
+  TenantPaymentsAccountOpened: { schemaVersion: 1, schema: paymentsAccountOpenedSchema },
+  TenantPaymentsAccountUpdated: { schemaVersion: 1, schema: paymentsAccountUpdatedSchema },
 };

@@ -4,3 +4,4 @@ export * from './decide';
 export * from './plans';
 export * from './billing-facts';
 export * from './billing-view';
+export * from './payments';

@@ -2,10 +2,15 @@ import { assertNever } from '../shared/event';
 import { isNewer } from './billing-facts';
 import { billingView, noBilling, withFact, type BillingView, type TenantBilling } from './billing-view';
 import type { TenantEvent } from './events';
+import { evolvePayments, type PaymentsAccount } from './payments';
 import type { Plan } from './plans';
 
 /** `plan` is the plan the operator provisioned; the plan in force is `tenantBilling(state).plan`. */
-export type Tenant = { tenantId: string; name: string; subdomain: string; plan: Plan; billing: TenantBilling };
+export type Tenant = {
+  tenantId: string; name: string; subdomain: string; plan: Plan; billing: TenantBilling;
+  /** The tenant's connected Stripe account for its members' dues (DESIGN §11), once opened. */
+  payments: PaymentsAccount | null;
+};
 
 export type TenantState = { kind: 'absent' } | ({ kind: 'created' } & Tenant);
 
@@ -15,7 +20,7 @@ export const tenantBilling = (tenant: Tenant): BillingView => billingView(tenant
 
 /** Never throws. Billing facts are merged, so replaying them in any order folds to the same state. */
 export function evolveTenant(state: TenantState, event: TenantEvent): TenantState {
-  if (event.type === 'TenantCreated') return { kind: 'created', ...event.data, billing: noBilling };
+  if (event.type === 'TenantCreated') return { kind: 'created', ...event.data, billing: noBilling, payments: null };
   if (state.kind === 'absent') return state;
   switch (event.type) {
     case 'TenantSubscriptionActivated':
@@ -38,6 +43,9 @@ export function evolveTenant(state: TenantState, event: TenantEvent): TenantStat
     case 'TenantPlanChanged':
     case 'TenantRestored':
       return state;
+    case 'TenantPaymentsAccountOpened':
+    case 'TenantPaymentsAccountUpdated':
+      return { ...state, payments: evolvePayments(state.payments, event) };
     default:
       return assertNever(event);
   }

@@ -88,6 +88,8 @@ const schema = z.object({
   /** `plan:interval=price_id,…`, e.g. `pro:month=price_1Q…,pro:year=price_1R…`. */
   STRIPE_PRICES: z.string().optional(),
   BILLING_GRACE_PERIOD_SECONDS: z.coerce.number().int().min(0).max(90 * 86400).default(604_800),
+  /** Membership dues (DESIGN §11): the Connect endpoint's secret; unset, Connect events verify with STRIPE_WEBHOOK_SECRET. */
+  STRIPE_CONNECT_WEBHOOK_SECRET: z.string().min(8).optional(),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
 });
 

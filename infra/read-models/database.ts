@@ -12,6 +12,8 @@ export type ReadModelDatabase = {
     /** The plan in force (migration 009), and the billing view of the newest billing event. */
     plan: string; billing_status: string; billing_interval: string | null; current_period_end: Timestamp | null;
     cancel_at_period_end: boolean; grace_ends_at: Timestamp | null;
+    /** The connected account for members' dues (migration 013). */
+    payments_account_id: string | null; payments_charges_enabled: boolean;
   };
   rm_membership_types: {
     tenant_id: string; membership_type_id: string; name: string; description: string | null; monthly_price_cents: number;

@@ -16,7 +16,10 @@ export function stripeFromEnvironment(config: Config): StripeSettings | undefine
   const missing = Object.entries({ STRIPE_SECRET_KEY: secretKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_PRICES: prices })
     .filter(([, value]) => !value).map(([name]) => name);
   if (missing.length > 0) throw new Error(`Missing configuration: ${missing.join(', ')} (billing needs all three Stripe settings)`);
-  return stripeSettings({ secretKey: secretKey!, webhookSecret: webhookSecret! }, prices!);
+  return stripeSettings({
+    secretKey: secretKey!, webhookSecret: webhookSecret!,
+    ...(config.STRIPE_CONNECT_WEBHOOK_SECRET ? { connectWebhookSecret: config.STRIPE_CONNECT_WEBHOOK_SECRET } : {}),
+  }, prices!);
 }
 
 export function stripeSettings(options: StripeBillingOptions, prices: string): StripeSettings {

@@ -17,12 +17,16 @@ export const billingNotificationSchema = z.discriminatedUnion('kind', [
     priceId: stripeId.nullable(), currentPeriodEnd: unixSeconds.nullable(), cancelAtPeriodEnd: z.boolean() }),
   z.object({ kind: z.literal('invoice'), ...placed, invoiceId: stripeId, subscriptionId: stripeId.nullable(),
     outcome: z.enum(['paid', 'failed']) }),
+  /** `account.updated` of a connected account (a Connect event: `event.account` names it). */
+  z.object({ kind: z.literal('payments-account'), ...delivered, accountId: stripeId, chargesEnabled: z.boolean() }),
   /** A verified event of a type the platform does not act on. */
   z.object({ kind: z.literal('ignored'), ...delivered }),
 ]);
 export type BillingNotification = z.infer<typeof billingNotificationSchema>;
-/** A notification that names a customer, hence (eventually) a tenant. */
-export type PlacedNotification = Exclude<BillingNotification, { kind: 'ignored' }>;
+/** A notification of the tenant's own billing that names a customer, hence (eventually) a tenant. */
+export type PlacedNotification = Exclude<BillingNotification, { kind: 'ignored' | 'payments-account' }>;
+/** A Connect notification: about a tenant's connected account, which names the tenant. */
+export type ConnectNotification = Extract<BillingNotification, { kind: 'payments-account' }>;
 
 export type CheckoutRequest = {
   tenantId: string;
@@ -40,7 +44,17 @@ export type StripeBilling = {
   createPortalSession(request: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
   /** 'duplicate' when Stripe already has an event with this identifier: a retry never counts twice. */
   reportMeterEvent(event: MeterEvent): Promise<'reported' | 'duplicate'>;
-  /** Verifies a delivery on its raw bytes (HMAC-SHA256, 300 s tolerance) and translates it. */
+  /**
+   * DESIGN §11: creates the tenant's connected (Express) account. Keyed by the tenant: a retry,
+   * or two requests at once, get the one account Stripe created for it.
+   */
+  createConnectedAccount(request: { tenantId: string }): Promise<{ accountId: string }>;
+  /** A link that takes the tenant's owner through Stripe's onboarding of the account. */
+  createAccountLink(request: { accountId: string; returnUrl: string; refreshUrl: string }): Promise<{ url: string }>;
+  /**
+   * Verifies a delivery on its raw bytes (HMAC-SHA256, 300 s tolerance) with the webhook secret,
+   * or the Connect one, and translates it.
+   */
   verifyWebhook(rawBody: Buffer, signatureHeader: string | undefined): BillingNotification;
 };
 

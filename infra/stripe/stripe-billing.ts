@@ -8,6 +8,8 @@ import { translateStripeEvent } from './translate-event';
 export type StripeBillingOptions = {
   secretKey: string;
   webhookSecret: string;
+  /** STRIPE_CONNECT_WEBHOOK_SECRET: the Connect endpoint's secret, when it differs from the platform's. */
+  connectWebhookSecret?: string;
   /** The local stand-in's address; unset, the SDK talks to Stripe. */
   apiBase?: { host: string; port: number; protocol: 'http' | 'https' };
 };
@@ -47,14 +49,19 @@ export function createStripeBilling(options: StripeBillingOptions): StripeBillin
         throw error;
       }
     },
+    async createConnectedAccount({ tenantId }) {
+      const account = await refusalsAsErrors(() => stripe.accounts.create(
+        { type: 'express', metadata: { tenantId } }, { idempotencyKey: `connected-account-${tenantId}` }));
+      return { accountId: account.id };
+    },
+    async createAccountLink({ accountId, returnUrl, refreshUrl }) {
+      const link = await refusalsAsErrors(() => stripe.accountLinks.create(
+        { account: accountId, return_url: returnUrl, refresh_url: refreshUrl, type: 'account_onboarding' }));
+      return { url: link.url };
+    },
     verifyWebhook(rawBody, signatureHeader) {
       if (!signatureHeader) throw new WebhookSignatureError('No Stripe-Signature header.');
-      let event: Stripe.Event;
-      try {
-        event = stripe.webhooks.constructEvent(rawBody, signatureHeader, options.webhookSecret, signatureToleranceSeconds);
-      } catch (error) {
-        throw new WebhookSignatureError((error as Error).message);
-      }
+      const event = verifiedEvent(stripe, rawBody, signatureHeader, [options.webhookSecret, options.connectWebhookSecret]);
       if (!eventEnvelope.safeParse(event).success) throw new WebhookPayloadError('The body is not a Stripe event.');
       let notification: unknown;
       try {
@@ -67,6 +74,19 @@ export function createStripeBilling(options: StripeBillingOptions): StripeBillin
       return checked.data;
     },
   };
+}
+
+/** The event, if one of the secrets (the platform's endpoint, the Connect endpoint) signed it. */
+function verifiedEvent(stripe: Stripe, rawBody: Buffer, signatureHeader: string, secrets: (string | undefined)[]): Stripe.Event {
+  let refusal = '';
+  for (const secret of new Set(secrets.filter((s): s is string => Boolean(s)))) {
+    try {
+      return stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, signatureToleranceSeconds);
+    } catch (error) {
+      refusal ||= (error as Error).message;
+    }
+  }
+  throw new WebhookSignatureError(refusal);
 }
 
 /** The least a verified body must be before its object is read. */

@@ -9,6 +9,8 @@ const tenantIn = (metadata: Stripe.Metadata | null | undefined) => metadata?.ten
 /** A Stripe event in our own words; the types the platform does not act on are 'ignored'. */
 export function translateStripeEvent(event: Stripe.Event): BillingNotification {
   const base = { eventId: event.id, type: event.type, created: event.created };
+  // A Connect event is about a tenant's own account and its members, never the tenant's billing.
+  if (event.account) return translateConnectEvent(event, event.account);
   switch (event.type) {
     case 'checkout.session.completed': {
       const session = event.data.object;
@@ -49,4 +51,15 @@ export function translateStripeEvent(event: Stripe.Event): BillingNotification {
     default:
       return { kind: 'ignored', ...base };
   }
+}
+
+/** A Connect event (`event.account` set): those the platform acts on, in our words. */
+function translateConnectEvent(event: Stripe.Event, accountId: string): BillingNotification {
+  const base = { eventId: event.id, type: event.type, created: event.created };
+  if (event.type === 'account.updated') {
+    const account = event.data.object;
+    if (account.id !== accountId) throw new Error('an account.updated about another account');
+    return { kind: 'payments-account', ...base, accountId, chargesEnabled: account.charges_enabled === true };
+  }
+  return { kind: 'ignored', ...base };
 }

@@ -4,7 +4,9 @@ import { groupStatements } from '../postgres/grouped-statements';
 import type { PlacedNotification as Placed } from './port';
 
 export type DeliveryOutcome =
-  | 'applied' | 'no-change' | 'ignored' | 'parked' | 'unknown-tenant' | 'unknown-price';
+  | 'applied' | 'no-change' | 'ignored' | 'parked' | 'unknown-tenant' | 'unknown-price'
+  /** A Connect event about an account no tenant opened (DESIGN §11). */
+  | 'unknown-account';
 
 type Delivery = { eventId: string; type: string; created: number; tenantId: string | null; outcome: DeliveryOutcome };
 

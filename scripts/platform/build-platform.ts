@@ -33,6 +33,7 @@ import { createStreamStates } from '../../command-api/stream-states';
 import { seedPlanUsageFromReadModels } from '../../command-api/plan-usage-seed';
 import type { StripeSettings } from '../../infra/stripe/billing-config';
 import { defaultMaxProjectionLagMs } from '../../infra/config/config';
+import { createConnectedAccounts } from '../../infra/stripe/connected-accounts';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 
 export type PlatformOptions = {
@@ -134,7 +135,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     : runPeriodically(scheduler, { intervalMs: options.schedulerIntervalMs, onError: onSchedulerError });
   const billing = options.billing && {
     stripe: options.billing.stripe, prices: options.billing.prices, gracePeriodSeconds: options.billing.gracePeriodSeconds,
-    webhookRecords: createWebhookRecords(writePool),
+    webhookRecords: createWebhookRecords(writePool), connectedAccounts: createConnectedAccounts(writePool),
   };
   const liveness = await holdProcessLiveness(writePool);
   const commandApi = buildCommandApi({

@@ -20,12 +20,12 @@ const webhookBodyLimit = 1024 * 1024;
  */
 export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDependencies, documents: DocumentedRoute[]) {
   documents.push({
-    method: 'POST', url: '/v1/webhooks/stripe', summary: 'Stripe webhook endpoint (events of the platform\'s Stripe account)', roles: [],
-    authenticatedBy: 'No bearer token: the raw body must verify against the Stripe-Signature header (STRIPE_WEBHOOK_SECRET, 300 s tolerance).',
+    method: 'POST', url: '/v1/webhooks/stripe', summary: 'Stripe webhook endpoint (events of the platform\'s Stripe account and, through Connect, of the tenants\' accounts)', roles: [],
+    authenticatedBy: 'No bearer token: the raw body must verify against the Stripe-Signature header (STRIPE_WEBHOOK_SECRET, or STRIPE_CONNECT_WEBHOOK_SECRET for Connect events; 300 s tolerance).',
   });
   let edge: BillingEdge | undefined;
   const edgeOf = (billing: BillingDependencies): BillingEdge => (edge ??= {
-    streams: deps.streams, records: billing.webhookRecords, prices: billing.prices, gracePeriodSeconds: billing.gracePeriodSeconds,
+    streams: deps.streams, records: billing.webhookRecords, connectedAccounts: billing.connectedAccounts, prices: billing.prices, gracePeriodSeconds: billing.gracePeriodSeconds,
     inTurn: billing.inTurn, now: deps.now, newId: deps.newId, changed: (tenantId) => deps.requireTenant.forget(tenantId),
   });
   void app.register(async (scope) => {
@@ -50,7 +50,7 @@ export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDepen
       // A parked delivery that Stripe resent may have found its tenant by now.
       if (recorded === 'updated' && applied.outcome !== 'parked') await billing.webhookRecords.unpark(notification.eventId);
       count(billing, notification.type, applied.outcome);
-      if (applied.outcome === 'unknown-tenant' || applied.outcome === 'unknown-price') {
+      if (applied.outcome === 'unknown-tenant' || applied.outcome === 'unknown-price' || applied.outcome === 'unknown-account') {
         request.log.warn({ stripeEventId: notification.eventId, type: notification.type, outcome: applied.outcome }, 'Stripe event not applied');
       }
       return reply.send({ received: true });

@@ -50,6 +50,7 @@ export function getTenantRoute(deps: QueryApiDependencies): QueryRouteSpec<objec
           currentPeriodEnd: isoOrNull(tenant.current_period_end), cancelAtPeriodEnd: tenant.cancel_at_period_end,
           graceEndsAt: isoOrNull(tenant.grace_ends_at),
         },
+        payments: { accountId: tenant.payments_account_id, chargesEnabled: tenant.payments_charges_enabled },
         limits: planLimits[plan],
         usage,
         warnings: planWarnings(planLimits[plan], usage),
