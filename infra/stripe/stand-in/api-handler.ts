@@ -1,13 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Stripe from 'stripe';
+import { connectedScope, type AccountScopes } from './account-scope';
 import type { Route, RouteContext, RouteResult } from './api-route';
 import { decodeForm } from './form-body';
 import { readBody } from './read-body';
 import { newId } from './ids';
+import { catalogRoutes } from './routes-catalog';
 import { checkoutRoutes } from './routes-checkout';
 import { billingRoutes } from './routes-billing';
+import { connectRoutes } from './routes-connect';
+import { invoiceRoutes } from './routes-invoices';
 import { meterEventRoutes } from './routes-meter-events';
 import {
+  accountInvalid,
   idempotencyMismatch,
   invalidApiKey,
   missingApiKey,
@@ -15,7 +20,9 @@ import {
   unrecognizedUrl,
 } from './stripe-errors';
 
-const routes: Route[] = [...checkoutRoutes, ...billingRoutes, ...meterEventRoutes];
+const routes: Route[] = [...checkoutRoutes, ...billingRoutes, ...catalogRoutes, ...invoiceRoutes, ...connectRoutes, ...meterEventRoutes];
+
+export type ApiContext = { scopes: AccountScopes; baseUrl: () => string; log: (line: string) => void };
 
 type Reply = { status: number; body: object; replayed?: boolean };
 type SavedReply = { fingerprint: string; reply: Reply };
@@ -24,23 +31,28 @@ type SavedReply = { fingerprint: string; reply: Reply };
  * The /v1 API: Bearer `sk_` auth, form-encoded bodies (query strings for GET/DELETE), Stripe's error
  * bodies, and Stripe's idempotency: a repeated Idempotency-Key with the same request replays the saved
  * 2xx reply (the SDK keys every POST and retries on network errors); with a different request it is an
- * idempotency_error. Like Stripe, failed validations are not saved, so they re-run.
+ * idempotency_error. Like Stripe, failed validations are not saved, so they re-run. A Stripe-Account
+ * header scopes the request to that connected account (objects, idempotency keys and events); an
+ * account the platform does not have is refused with 403, as Stripe refuses it.
  */
-export function createApiHandler(context: RouteContext, deliver: (events: Stripe.Event[]) => void) {
+export function createApiHandler(api: ApiContext, deliver: (events: Stripe.Event[]) => void) {
   const saved = new Map<string, SavedReply>();
 
   return async (req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> => {
     const method = req.method ?? 'GET';
     const raw = method === 'POST' ? await readBody(req) : query;
-    const key = method === 'POST' ? header(req, 'idempotency-key') : undefined;
+    const account = header(req, 'stripe-account');
+    const idempotencyKey = method === 'POST' ? header(req, 'idempotency-key') : undefined;
+    // Stripe keys idempotency per account: the same key on two accounts is two requests.
+    const key = idempotencyKey === undefined ? undefined : `${account ?? ''} ${idempotencyKey}`;
     const fingerprint = `${method} ${path}\n${raw}`;
     let result: RouteResult | undefined;
     let reply: Reply;
     try {
-      authenticate(header(req, 'authorization'));
+      const context = requestContext(api, authenticate(header(req, 'authorization')), account);
       const previous = key === undefined ? undefined : saved.get(key);
       if (previous !== undefined && key !== undefined) {
-        if (previous.fingerprint !== fingerprint) throw idempotencyMismatch(key);
+        if (previous.fingerprint !== fingerprint) throw idempotencyMismatch(idempotencyKey ?? '');
         reply = { ...previous.reply, replayed: true };
       } else {
         result = dispatch(context, method, path, raw);
@@ -48,9 +60,9 @@ export function createApiHandler(context: RouteContext, deliver: (events: Stripe
         if (key !== undefined) saved.set(key, { fingerprint, reply });
       }
     } catch (error) {
-      reply = toErrorReply(error, context.log);
+      reply = toErrorReply(error, api.log);
     }
-    context.log(`${method} ${path} → ${reply.status}${reply.replayed ? ' (idempotent replay)' : ''}`);
+    api.log(`${method} ${path}${account === undefined ? '' : ` (${account})`} → ${reply.status}${reply.replayed ? ' (idempotent replay)' : ''}`);
     send(res, reply);
     if (result?.events !== undefined && result.events.length > 0) deliver(result.events);
   };
@@ -67,11 +79,21 @@ function dispatch(context: RouteContext, method: string, path: string, raw: stri
   throw unrecognizedUrl(method, path);
 }
 
-function authenticate(authorization: string | undefined): void {
+function requestContext(api: ApiContext, key: string, account: string | undefined): RouteContext {
+  const shared = { connect: api.scopes.connect, apiKey: key, baseUrl: api.baseUrl, log: api.log };
+  if (account === undefined) return { ...api.scopes.platform, ...shared };
+  const scope = connectedScope(api.scopes, account);
+  if (scope === undefined) throw accountInvalid(key, account);
+  return { ...scope, ...shared };
+}
+
+/** Returns the secret key. */
+function authenticate(authorization: string | undefined): string {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (match === null) throw missingApiKey();
   const key = match[1] ?? '';
   if (!key.startsWith('sk_')) throw invalidApiKey(key);
+  return key;
 }
 
 function toErrorReply(error: unknown, log: (line: string) => void): Reply {

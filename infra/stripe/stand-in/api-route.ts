@@ -1,9 +1,20 @@
 import type Stripe from 'stripe';
+import type { ConnectRegistry } from './connect-accounts';
 import type { FormObject } from './form-body';
 import type { LifecycleContext } from './invoice-outcomes';
 
-/** What an API route may use. `baseUrl` is known only once the server listens. */
-export type RouteContext = LifecycleContext & { baseUrl: () => string; log: (line: string) => void };
+/**
+ * What an API route may use: the lifecycle context of the account the request acts for (the
+ * platform, or the connected account its Stripe-Account header names), and the platform's
+ * registry of connected accounts. `apiKey` is the caller's secret key (Stripe quotes it, masked, in
+ * some errors). `baseUrl` is known only once the server listens.
+ */
+export type RouteContext = LifecycleContext & {
+  connect: ConnectRegistry;
+  apiKey: string;
+  baseUrl: () => string;
+  log: (line: string) => void;
+};
 
 /**
  * A route answers with the object to return and the events its change caused. The events are

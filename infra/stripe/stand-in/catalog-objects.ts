@@ -11,7 +11,10 @@ export type StandInPrice = {
   interval: BillingInterval;
 };
 
-/** A price with its product and legacy plan, built once at start-up and never changed. */
+/**
+ * A price with its product and legacy plan, never changed once built: the platform's are built at
+ * start-up from the options, a connected account's through POST /v1/products and /v1/prices.
+ */
 export type CatalogEntry = { input: StandInPrice; product: Stripe.Product; price: Stripe.Price; plan: Stripe.Plan };
 
 function decimal(amount: number): Stripe.Decimal {
@@ -20,19 +23,20 @@ function decimal(amount: number): Stripe.Decimal {
 
 export function buildCatalog(prices: StandInPrice[], created: number): Map<string, CatalogEntry> {
   const catalog = new Map<string, CatalogEntry>();
-  for (const input of prices) {
-    const product = buildProduct(input.productName, created);
-    catalog.set(input.id, {
-      input,
-      product,
-      price: buildPrice(input, product.id, created),
-      plan: buildPlan(input, product.id, created),
-    });
-  }
+  for (const input of prices) catalog.set(input.id, buildCatalogEntry(input, buildProduct(input.productName, created), created));
   return catalog;
 }
 
-function buildProduct(name: string, created: number): Stripe.Product {
+export function buildCatalogEntry(input: StandInPrice, product: Stripe.Product, created: number, metadata: Record<string, string> = {}): CatalogEntry {
+  return {
+    input,
+    product,
+    price: { ...buildPrice(input, product.id, created), metadata },
+    plan: { ...buildPlan(input, product.id, created), metadata },
+  };
+}
+
+export function buildProduct(name: string, created: number, metadata: Record<string, string> = {}): Stripe.Product {
   return {
     id: newId('prod'),
     object: 'product',
@@ -43,7 +47,7 @@ function buildProduct(name: string, created: number): Stripe.Product {
     images: [],
     livemode: false,
     marketing_features: [],
-    metadata: {},
+    metadata,
     name,
     package_dimensions: null,
     shippable: null,

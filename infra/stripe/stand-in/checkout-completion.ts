@@ -18,8 +18,9 @@ export function currentSession(store: StandInStore, id: string, now: number): Se
 
 /**
  * Pressing Pay: the customer (created if the session had none), an active subscription for one
- * period, its first invoice paid, the session complete. Events in the order the brief fixes:
- * checkout.session.completed, customer.subscription.created, invoice.paid.
+ * period, its first invoice paid, the session complete, all in the account that holds the session.
+ * Events in the order the brief fixes: checkout.session.completed, customer.subscription.created,
+ * invoice.paid (Connect events when the session is a connected account's).
  */
 export function completeCheckout(context: LifecycleContext, sessionId: string): Stripe.Event[] {
   const { store } = context;
@@ -37,6 +38,7 @@ export function completeCheckout(context: LifecycleContext, sessionId: string): 
     { customer: customer.id, entry, quantity: extras.quantity, period, metadata: { ...extras.subscriptionMetadata } },
     now,
   );
+  subscription.application_fee_percent = extras.applicationFeePercent;
   store.subscriptions.set(subscription.id, { subscription, period: 0, openInvoice: null });
   const invoice = issueInvoice(context, subscription, 'subscription_create');
   markPaid(invoice, now);

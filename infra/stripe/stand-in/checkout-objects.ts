@@ -20,6 +20,8 @@ export type CheckoutExtras = {
   priceId: string;
   quantity: number;
   subscriptionMetadata: Record<string, string>;
+  /** `subscription_data[application_fee_percent]`; only a connected account's session has one. */
+  applicationFeePercent: number | null;
   lineItemId: string;
 };
 

@@ -5,7 +5,8 @@ import { actionButton, escapeHtml, formatAmount, redirect, sendPage } from './ht
 import type { StandInStore } from './stand-in-store';
 
 export type CheckoutPageDeps = {
-  store: StandInStore;
+  /** The store of the account (platform or connected) that holds this session. */
+  sessionStore(sessionId: string): StandInStore;
   now: () => number;
   completeCheckout(sessionId: string): Promise<Stripe.Event[]>;
 };
@@ -17,10 +18,11 @@ export type CheckoutPageDeps = {
  */
 export async function handleCheckoutPage(deps: CheckoutPageDeps, res: ServerResponse, method: string, parts: string[]): Promise<void> {
   const [sessionId = '', action] = parts;
-  const record = currentSession(deps.store, sessionId, deps.now());
+  const store = deps.sessionStore(sessionId);
+  const record = currentSession(store, sessionId, deps.now());
   if (record === undefined) return sendPage(res, 404, 'Checkout session not found', `<p>No session ${escapeHtml(sessionId)}.</p>`);
   const { session, extras } = record;
-  const entry = deps.store.catalog.get(extras.priceId);
+  const entry = store.catalog.get(extras.priceId);
   if (entry === undefined) return sendPage(res, 500, 'Unknown price', '');
 
   if (method === 'GET' && action === undefined) {

@@ -39,7 +39,7 @@ function lookup(store: StandInStore, id: string): object | undefined {
     store.subscriptions.get(id)?.subscription ??
     store.invoices.get(id) ??
     store.catalog.get(id)?.price ??
-    [...store.catalog.values()].find((entry) => entry.product.id === id)?.product;
+    store.products.get(id);
   return found === undefined ? undefined : snapshot(found);
 }
 

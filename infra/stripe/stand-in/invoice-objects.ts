@@ -133,3 +133,19 @@ function buildInvoiceLine(invoiceId: string, input: InvoiceInput, amount: number
     taxes: [],
   };
 }
+
+/**
+ * Adds lines (proration items) to a finalized, unpaid invoice and recomputes its totals. A net credit
+ * leaves nothing due; Stripe would credit it to the customer's balance, we only show it as ending_balance.
+ */
+export function appendLines(invoice: Stripe.Invoice, lines: Stripe.InvoiceLineItem[]): void {
+  invoice.lines.data.push(...lines);
+  const total = invoice.lines.data.reduce((sum, line) => sum + line.amount, 0);
+  invoice.subtotal = total;
+  invoice.subtotal_excluding_tax = total;
+  invoice.total = total;
+  invoice.total_excluding_tax = total;
+  invoice.amount_due = Math.max(0, total);
+  invoice.amount_remaining = invoice.amount_due;
+  invoice.ending_balance = Math.min(0, total);
+}

@@ -3,8 +3,11 @@ import { buildInvoice, type InvoiceInput } from './invoice-objects';
 import type { EventFactory } from './event-factory';
 import { customerOf, onlyItem, type StandInStore } from './stand-in-store';
 
-/** What every lifecycle step needs: the state, the event log, and the (injectable) clock. */
-export type LifecycleContext = { store: StandInStore; events: EventFactory; now: () => number };
+/**
+ * What every lifecycle step needs: one account's state, the event log (stamping that account's
+ * events), and the (injectable) clock. `account` is the connected account's id, null for the platform.
+ */
+export type LifecycleContext = { store: StandInStore; events: EventFactory; now: () => number; account: string | null };
 
 /** Stripe retries a failed renewal a few days later (Smart Retries); we only report the date. */
 const RETRY_AFTER_SECONDS = 3 * 24 * 60 * 60;

@@ -4,6 +4,8 @@ import { applyMetadata, formArray, formObject, formString, type FormObject } fro
 import type { Route, RouteContext } from './api-route';
 import { onlyItem, type SubscriptionRecord } from './stand-in-store';
 import { cancelNow, changeSubscription, type SubscriptionChange } from './subscription-changes';
+import { enumParam } from './form-params';
+import { prorationBehaviors } from './prorations';
 import { parameterValue, resourceMissing } from './stripe-errors';
 
 function optional(params: FormObject, name: string): string | null {
@@ -80,7 +82,11 @@ const updateSubscription: Route = {
     const record = findSubscription(context, id);
     const change: SubscriptionChange = {};
     const priceId = readPriceChange(context, record, params);
-    if (priceId !== undefined) change.priceId = priceId;
+    if (priceId !== undefined) {
+      change.priceId = priceId;
+      // Stripe's default for an API update is to prorate.
+      change.proration = enumParam(params, 'proration_behavior', prorationBehaviors) ?? 'create_prorations';
+    }
     const cancelAtPeriodEnd = readBoolean(params, 'cancel_at_period_end');
     if (cancelAtPeriodEnd !== undefined) change.cancelAtPeriodEnd = cancelAtPeriodEnd;
     if (params['metadata'] !== undefined) change.metadata = applyMetadata(record.subscription.metadata, params['metadata']);

@@ -3,9 +3,10 @@ import { buildCheckoutSession, buildPortalSession } from './checkout-objects';
 import { currentSession } from './checkout-completion';
 import { expandResponse } from './expand';
 import { applyMetadata, formArray, formObject, formString, type FormObject } from './form-body';
+import { percentParam } from './form-params';
 import { newId } from './ids';
 import type { Route, RouteContext } from './api-route';
-import { parameterMissing, parameterValue, resourceMissing, StripeApiError } from './stripe-errors';
+import { chargesDisabled, connectOnly, parameterMissing, parameterValue, resourceMissing, StripeApiError } from './stripe-errors';
 
 function required(params: FormObject, name: string): string {
   const value = formString(params[name]);
@@ -50,6 +51,25 @@ function readCustomer(context: RouteContext, params: FormObject): string | null 
   return customer;
 }
 
+/**
+ * `subscription_data[application_fee_percent]`: the platform's cut of each invoice. Stripe accepts it
+ * only on a request made for a connected account.
+ */
+function readApplicationFee(context: RouteContext, subscriptionData: FormObject): number | null {
+  const param = 'subscription_data[application_fee_percent]';
+  const percent = percentParam(formString(subscriptionData['application_fee_percent']), param);
+  if (percent !== null && context.account === null) {
+    throw connectOnly(param, 'Can only apply an application_fee_percent when the request is made on behalf of another account (using an OAuth key or the Stripe-Account header).');
+  }
+  return percent;
+}
+
+/** A connected account takes payments only once onboarding enabled its charges. */
+function requireChargesEnabled(context: RouteContext): void {
+  if (context.account === null) return;
+  if (context.connect.accounts.get(context.account)?.account.charges_enabled !== true) throw chargesDisabled(context.account);
+}
+
 const createCheckoutSession: Route = {
   method: 'POST',
   path: /^\/v1\/checkout\/sessions$/,
@@ -60,6 +80,8 @@ const createCheckoutSession: Route = {
     const cancelUrl = required(params, 'cancel_url');
     const { entry, quantity } = readLineItem(context, params);
     const subscriptionData = formObject(params['subscription_data']) ?? {};
+    const applicationFeePercent = readApplicationFee(context, subscriptionData);
+    requireChargesEnabled(context);
     const session = buildCheckoutSession(
       {
         entry,
@@ -74,7 +96,13 @@ const createCheckoutSession: Route = {
       context.baseUrl(),
       context.now(),
     );
-    const extras = { priceId: entry.price.id, quantity, subscriptionMetadata: applyMetadata({}, subscriptionData['metadata']), lineItemId: newId('li') };
+    const extras = {
+      priceId: entry.price.id,
+      quantity,
+      subscriptionMetadata: applyMetadata({}, subscriptionData['metadata']),
+      applicationFeePercent,
+      lineItemId: newId('li'),
+    };
     context.store.sessions.set(session.id, { session, extras });
     return { body: expandResponse(context.store, session, params) };
   },

@@ -6,6 +6,9 @@ import { startStripeStandIn, type StandInPrice, type StripeStandIn } from './sta
 
 /** Test-only wiring: a stand-in, a webhook receiver that verifies like our adapter will, and a real SDK client. */
 export const WEBHOOK_SECRET = 'whsec_stand_in_test_secret';
+/** Connect events are signed with their own secret and sent to their own path here. */
+export const CONNECT_WEBHOOK_SECRET = 'whsec_stand_in_connect_secret';
+export const CONNECT_WEBHOOK_PATH = '/webhooks/connect';
 
 export const PRICES: StandInPrice[] = [
   { id: 'price_basic_monthly', productName: 'Basic', unitAmount: 1500, currency: 'eur', interval: 'month' },
@@ -13,7 +16,8 @@ export const PRICES: StandInPrice[] = [
   { id: 'price_pro_yearly', productName: 'Pro (yearly)', unitAmount: 49000, currency: 'eur', interval: 'year' },
 ];
 
-export type Received = { raw: string; header: string; event: Stripe.Event };
+/** `path` tells which endpoint got it; each endpoint verifies with its own secret, as ours will. */
+export type Received = { raw: string; header: string; path: string; event: Stripe.Event };
 
 export type Fixture = {
   standIn: StripeStandIn;
@@ -49,8 +53,10 @@ export async function startFixture(startAt = Date.UTC(2026, 0, 15, 12) / 1000): 
   const receiver = createServer(async (req, res) => {
     const raw = await readBody(req);
     const header = String(req.headers['stripe-signature']);
+    const path = req.url ?? '/';
+    const secret = path === CONNECT_WEBHOOK_PATH ? CONNECT_WEBHOOK_SECRET : WEBHOOK_SECRET;
     try {
-      received.push({ raw, header, event: verifier.webhooks.constructEvent(raw, header, WEBHOOK_SECRET) });
+      received.push({ raw, header, path, event: verifier.webhooks.constructEvent(raw, header, secret) });
       res.writeHead(receiverStatus).end();
     } catch {
       res.writeHead(400).end();
@@ -61,6 +67,8 @@ export async function startFixture(startAt = Date.UTC(2026, 0, 15, 12) / 1000): 
   const standIn = await startStripeStandIn({
     webhookSecret: WEBHOOK_SECRET,
     webhookUrl: `${receiverUrl}/webhooks/stripe`,
+    connectWebhookSecret: CONNECT_WEBHOOK_SECRET,
+    connectWebhookUrl: `${receiverUrl}${CONNECT_WEBHOOK_PATH}`,
     prices: PRICES,
     now: () => clock.now,
   });

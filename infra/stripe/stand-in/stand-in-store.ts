@@ -11,13 +11,20 @@ export type SessionRecord = { session: Stripe.Checkout.Session; extras: Checkout
  */
 export type SubscriptionRecord = { subscription: Stripe.Subscription; period: number; openInvoice: string | null };
 
-/** Everything the stand-in has created, in memory only. Objects here are live; events hold snapshots. */
+/**
+ * Everything one Stripe account holds, in memory only: the platform has one store, each connected
+ * account its own, so an id from one is "No such …" in another. Objects here are live; events hold
+ * snapshots. `catalog` is keyed by price id; `products` holds every product, priced or not.
+ */
 export type StandInStore = {
   catalog: Map<string, CatalogEntry>;
+  products: Map<string, Stripe.Product>;
   customers: Map<string, Stripe.Customer>;
   sessions: Map<string, SessionRecord>;
   subscriptions: Map<string, SubscriptionRecord>;
   invoices: Map<string, Stripe.Invoice>;
+  /** Proration items; pending (`invoice: null`) until the next invoice of their subscription takes them. */
+  invoiceItems: Map<string, Stripe.InvoiceItem>;
   portalSessions: Map<string, Stripe.BillingPortal.Session>;
   meterEvents: Stripe.Billing.MeterEvent[];
   /** identifier → `created` of the accepted meter event, for the rolling 24 h uniqueness window. */
@@ -27,10 +34,12 @@ export type StandInStore = {
 export function createStore(catalog: Map<string, CatalogEntry>): StandInStore {
   return {
     catalog,
+    products: new Map([...catalog.values()].map((entry) => [entry.product.id, entry.product])),
     customers: new Map(),
     sessions: new Map(),
     subscriptions: new Map(),
     invoices: new Map(),
+    invoiceItems: new Map(),
     portalSessions: new Map(),
     meterEvents: [],
     meterIdentifiers: new Map(),

@@ -85,3 +85,29 @@ export function duplicateMeterEvent(identifier: string): StripeApiError {
 export function invalidState(message: string): StripeApiError {
   return invalidRequest(400, message);
 }
+
+/**
+ * A Stripe-Account header (or account id in the URL) the platform cannot act for: HTTP 403, which
+ * the SDK raises as StripePermissionError, with Stripe's message (the key shown masked) and code.
+ */
+export function accountInvalid(key: string, account: string): StripeApiError {
+  const masked = `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 8))}`;
+  return invalidRequest(
+    403,
+    `The provided key '${masked}' does not have access to account '${account}' (or that account does not exist). Application access may have been revoked.`,
+    'account_invalid',
+  );
+}
+
+/** A parameter only a platform acting for a connected account may send. */
+export function connectOnly(param: string, message: string): StripeApiError {
+  return invalidRequest(400, message, undefined, param);
+}
+
+/** Stripe's refusal to charge on an account whose charges are disabled (onboarding not finished). */
+export function chargesDisabled(account: string): StripeApiError {
+  return invalidRequest(
+    400,
+    `Your account cannot currently make charges. To find out why charge creation is currently disabled, look at the \`requirements.disabled_reason\` property on this account (/v1/accounts/${account}).`,
+  );
+}

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { periodBoundary } from './billing-period';
 import { issueInvoice, markFailed, markPaid, type LifecycleContext } from './invoice-outcomes';
 import { snapshot } from './object-diff';
+import { takePendingItems } from './prorations';
 import { onlyItem, requireSubscription, type SubscriptionRecord } from './stand-in-store';
 
 export type RenewalOutcome = 'paid' | 'failed';
@@ -10,7 +11,8 @@ export type RenewalOutcome = 'paid' | 'failed';
  * The end of a billing period, as Stripe runs it. The period advances when it ends, whether or not
  * the payment then succeeds (a failed renewal leaves the subscription past_due in the NEW period
  * with an open invoice). A later attempt on that open invoice pays or fails it without advancing
- * again. A subscription set to cancel at period end is ended instead of renewed.
+ * again. The renewal invoice takes the subscription's pending proration items. A subscription set
+ * to cancel at period end is ended instead of renewed.
  * Events: invoice.paid | invoice.payment_failed, then customer.subscription.updated if it changed.
  */
 export function renewSubscription(context: LifecycleContext, subscriptionId: string, outcome: RenewalOutcome): Stripe.Event[] {
@@ -24,6 +26,7 @@ export function renewSubscription(context: LifecycleContext, subscriptionId: str
   const before = snapshot(subscription);
   advancePeriod(record);
   const invoice = issueInvoice(context, subscription, 'subscription_cycle');
+  takePendingItems(context, invoice, subscription.id);
   subscription.latest_invoice = invoice.id;
   return settle(context, record, before, invoice, outcome);
 }
