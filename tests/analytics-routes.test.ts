@@ -15,7 +15,19 @@ test.before(async (context) => {
     const reply = await h.command('POST', '/v1/members', owner, { email: `${name}@example.org`, firstName: name, lastName: 'Member' });
     members.push(reply.body.memberId);
   }
-  await h.command('POST', `/v1/members/${members[0]}/subscription`, owner, { membershipTypeId: type.body.membershipTypeId, interval: 'month' });
+  const premium = await h.command('POST', '/v1/membership-types', owner, { name: 'Premium', monthlyPriceCents: 3000, currency: 'EUR', features: [] });
+  const subscribe = async (member: string, membershipTypeId: string) => {
+    const reply = await h.command('POST', `/v1/members/${member}/subscription`, owner, { membershipTypeId, interval: 'month' });
+    assert.ok(reply.status < 300, reply.text);
+  };
+  // Ada pays 1000; Bob starts on Premium and downgrades at once; Cy subscribes and cancels at once.
+  const [ada, bob, cy] = members as [string, string, string];
+  await subscribe(ada, type.body.membershipTypeId);
+  await subscribe(bob, premium.body.membershipTypeId);
+  await subscribe(bob, type.body.membershipTypeId);
+  await subscribe(cy, type.body.membershipTypeId);
+  const cancelled = await h.command('POST', `/v1/members/${cy}/subscription/cancel`, owner, { atPeriodEnd: false });
+  assert.ok(cancelled.status < 300, cancelled.text);
   const at = (day: string, i: number) => `2026-03-${day}T${String(i % 10).padStart(2, '0')}:00:00.000Z`;
   const items = [
     ...Array.from({ length: 25 }, (_, i) => ({ memberId: members[0], type: 'login', occurredAt: at('19', i) })),
@@ -34,7 +46,7 @@ test('overview: members, active this month, MRR in the tenant\'s currency, reten
   const reply = await get(context, '/v1/analytics/overview');
   assert.is(reply.status, 200, reply.text);
   // Nobody was active in February, so no one could be retained: 0.
-  assert.equal(reply.body, { totalMembers: 3, activeThisMonth: 2, monthlyRevenueCents: 1000, currency: 'EUR', retentionRate: 0 });
+  assert.equal(reply.body, { totalMembers: 3, activeThisMonth: 2, monthlyRevenueCents: 2000, currency: 'EUR', retentionRate: 0 });
 });
 
 test('engagement by day over a week: series, segments, DAU/WAU/MAU, stickiness, lifecycle', async (context) => {
@@ -58,13 +70,15 @@ test('retention: the March cohort, two of three active in its first month', asyn
   assert.equal(reply.body, { period: 'month', mode: 'on_or_after', cohorts: [{ cohort: '2026-03', size: 3, retained: [2], rates: [0.6667] }] });
 });
 
-test('revenue: one new subscription in March', async (context) => {
+test('revenue: movements recorded per change within March (a start then a downgrade, a start then a cancellation)', async (context) => {
   const reply = await get(context, '/v1/analytics/revenue?from=2026-03-01&to=2026-03-31');
   assert.is(reply.status, 200, reply.text);
+  // New: Ada 1000 + Bob 3000 + Cy 1000; contraction: Bob 3000 → 1000; churn: Cy 1000. MRR 2000.
+  // Net churn: MRR at the start is 0, null; quick ratio 5000 / 3000.
   assert.equal(reply.body, {
     currency: 'EUR',
-    months: [{ month: '2026-03', mrrCents: 1000, newCents: 1000, expansionCents: 0, contractionCents: 0, churnCents: 0, reactivationCents: 0 }],
-    netMrrChurn: null, quickRatio: null,
+    months: [{ month: '2026-03', mrrCents: 2000, newCents: 5000, expansionCents: 0, contractionCents: 2000, churnCents: 1000, reactivationCents: 0, netMrrChurn: null, quickRatio: 1.6667 }],
+    netMrrChurn: null, quickRatio: 1.6667,
   });
 });
 

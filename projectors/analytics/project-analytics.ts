@@ -43,10 +43,15 @@ export function projectAnalytics(event: EventEnvelope): AnalyticsRow[] {
     case 'MemberSuspended':
     case 'MemberDeactivated':
       return [memberFact(memberStatusAfter[event.type]!, 0, null)];
+    // What the member pays per month from this instant (MRR). A scheduled change or cancellation
+    // changes nothing yet: the SubscriptionPlanChanged or SubscriptionCancelled that applies it does.
+    // A past-due subscription still counts; a lapsed one stops until it is reinstated.
     case 'SubscriptionStarted':
     case 'SubscriptionPlanChanged':
+    case 'SubscriptionReinstated':
       return [subscriptionFact(data.monthlyAmountCents, data.currency, data.membershipTypeId, data.interval)];
     case 'SubscriptionCancelled':
+    case 'SubscriptionLapsed':
       return [subscriptionFact(0, '', null, '')];
     default:
       return [];

@@ -86,16 +86,21 @@ test('monthly cohort retention, mode on_or_after: active in month N or later', a
 
 test('MRR movements per month, net MRR churn and quick ratio (EUR only)', async ({ store, tenantId }) => {
   const quarter = await readRevenue(store, { tenantId, from: '2026-01-01', to: '2026-03-31', currency: 'EUR' });
+  // Per month: net churn over MRR at the month's start, quick ratio (null where a denominator is 0).
+  // February: -1000 / 3000; March: (3000 + 1000 - 800) / 5500, 800 / 4000.
   assert.equal(quarter.months, [
-    { month: '2026-01', mrrCents: 3000, newCents: 3000, expansionCents: 0, contractionCents: 0, churnCents: 0, reactivationCents: 0 },
-    { month: '2026-02', mrrCents: 5500, newCents: 1500, expansionCents: 1000, contractionCents: 0, churnCents: 0, reactivationCents: 0 },
-    { month: '2026-03', mrrCents: 2300, newCents: 0, expansionCents: 0, contractionCents: 1000, churnCents: 3000, reactivationCents: 800 },
+    { month: '2026-01', mrrCents: 3000, newCents: 3000, expansionCents: 0, contractionCents: 0, churnCents: 0, reactivationCents: 0, netMrrChurn: null, quickRatio: null },
+    { month: '2026-02', mrrCents: 5500, newCents: 1500, expansionCents: 1000, contractionCents: 0, churnCents: 0, reactivationCents: 0, netMrrChurn: -0.3333, quickRatio: null },
+    { month: '2026-03', mrrCents: 2300, newCents: 0, expansionCents: 0, contractionCents: 1000, churnCents: 3000, reactivationCents: 800, netMrrChurn: 0.5818, quickRatio: 0.2 },
   ]);
-  // MRR at the end of 2025-12 was 0 (m5 cancelled): net churn undefined; quick ratio 6300 / 4000.
+  // MRR at the end of 2025-12 was 0 (m5 started and cancelled in December): net churn undefined; quick ratio 6300 / 4000.
   assert.equal([quarter.currency, quarter.netMrrChurn, quarter.quickRatio], ['EUR', null, 1.575]);
   const late = await readRevenue(store, { tenantId, from: '2026-02-01', to: '2026-03-31', currency: 'EUR' });
-  // From 3000 at the end of January: (churn 3000 + contraction 1000 - expansion 1000) / 3000.
-  assert.equal([late.netMrrChurn, late.quickRatio], [1, 0.825]);
+  // From 3000 at the end of January: (churn 3000 + contraction 1000 - expansion 1000 - reactivation 800) / 3000.
+  assert.equal([late.netMrrChurn, late.quickRatio], [0.7333, 0.825]);
+  // December shows m5's new MRR and its churn, though MRR ended the month where it began.
+  const december = await readRevenue(store, { tenantId, from: '2025-12-01', to: '2025-12-31', currency: 'EUR' });
+  assert.equal(december.months.map((m) => [m.mrrCents, m.newCents, m.churnCents]), [[0, 800, 800]]);
 });
 
 test('overview on 2026-03-20; the main currency is the one most subscriptions are in', async ({ store, tenantId }) => {

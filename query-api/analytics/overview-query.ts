@@ -1,11 +1,10 @@
 import type { AnalyticsStore } from '../../infra/analytics/port';
-import { mrrMovements } from './mrr-movements';
 import { ratio } from './periods';
-import { readMonthlyMrrChanges } from './revenue-query';
+import { readMrrAt } from './revenue-query';
 
 /**
  * The tenant at a glance, as of `today` (UTC): members ever registered, members active this
- * calendar month, MRR now in `currency` (null: the tenant has none, MRR 0), and month-over-month
+ * calendar month, MRR at the end of `today` in `currency` (null: the tenant has none, MRR 0), and month-over-month
  * retention: the share of last month's active members who are active this month (0 when nobody
  * was active last month).
  */
@@ -22,10 +21,7 @@ export async function readOverview(store: AnalyticsStore, request: { tenantId: s
             WHERE tenant_id = {tenant:UUID} AND day >= addMonths(toStartOfMonth({today:Date}), -1) AND day <= {today:Date}
             GROUP BY member_id)`, params),
   ]);
-  const month = request.today.slice(0, 7);
-  const mrr = currency
-    ? mrrMovements(await readMonthlyMrrChanges(store, request.tenantId, request.today), [month], currency).months[0]!.mrrCents
-    : 0;
+  const mrr = currency ? await readMrrAt(store, { tenantId: request.tenantId, day: request.today, currency }) : 0;
   const { this_month: activeThisMonth, last_month: activeLastMonth, kept } = activity[0]!;
   return {
     totalMembers: Number(members[0]!.total),

@@ -1,21 +1,25 @@
 import type { AnalyticsStore } from '../../infra/analytics/port';
-import { mrrMovements, revenueRatios, type MemberMonthMrr } from './mrr-movements';
 import { bucketStarts } from './periods';
+import { revenueRatios, sumMovements, type MovementSums } from './revenue-ratios';
+
+type MonthRow = MovementSums & { month: string; mrrCents: number };
 
 /**
- * Each member's MRR at the end of each month in which it changed, up to the month of `to`: the
- * last subscription fact of the month (by time, then stream revision) wins. Duplicated facts
- * (a redelivered batch) pick the same value.
+ * The tenant's months with an MRR movement in `currency`, up to the month of `to`, as the view
+ * monthly_mrr_movements (infra/analytics/migrations/003-mrr-movements.sql) defines them: the
+ * movements are recorded per change there, not re-derived here.
  */
-export async function readMonthlyMrrChanges(store: AnalyticsStore, tenantId: string, to: string): Promise<MemberMonthMrr[]> {
-  const rows = await store.query<{ member_id: string; month: string; mrr: string; peak: string; currency: string }>(`
-    SELECT member_id, formatDateTime(toStartOfMonth(occurred_at), '%Y-%m') AS month,
-           argMax(monthly_amount_cents, (occurred_at, revision)) AS mrr, max(monthly_amount_cents) AS peak,
-           argMaxIf(currency, (occurred_at, revision), currency != '') AS currency
-    FROM subscription_facts
-    WHERE tenant_id = {tenant:UUID} AND occurred_at < addMonths(toStartOfMonth({to:Date}), 1)
-    GROUP BY member_id, month`, { tenant: tenantId, to });
-  return rows.map((row) => ({ memberId: row.member_id, month: row.month, mrrCents: Number(row.mrr), currency: row.currency, peakCents: Number(row.peak) }));
+async function readMovementMonths(store: AnalyticsStore, tenantId: string, to: string, currency: string): Promise<MonthRow[]> {
+  const rows = await store.query<Record<string, string | number>>(`
+    SELECT formatDateTime(month, '%Y-%m') AS label, mrr_cents, new_cents, expansion_cents, contraction_cents, churn_cents, reactivation_cents
+    FROM monthly_mrr_movements
+    WHERE tenant_id = {tenant:UUID} AND currency = {currency:String} AND month <= toStartOfMonth({to:Date})
+    ORDER BY month`, { tenant: tenantId, currency, to });
+  return rows.map((row) => ({
+    month: String(row.label), mrrCents: Number(row.mrr_cents), newCents: Number(row.new_cents),
+    expansionCents: Number(row.expansion_cents), contractionCents: Number(row.contraction_cents),
+    churnCents: Number(row.churn_cents), reactivationCents: Number(row.reactivation_cents),
+  }));
 }
 
 /** The currency most of the tenant's subscription facts are in, if it has any. */
@@ -26,14 +30,40 @@ export async function readMainCurrency(store: AnalyticsStore, tenantId: string):
   return rows[0]?.currency;
 }
 
+const noMovement: MovementSums = { newCents: 0, expansionCents: 0, contractionCents: 0, churnCents: 0, reactivationCents: 0 };
+
 /**
- * Revenue of the months of [from, to] in `currency`: MRR and its movements, net MRR churn and quick
- * ratio. A null currency (a tenant without any) gives zeros.
+ * Revenue of the months of [from, to] in `currency`: MRR at each month's end, its movements, and
+ * per month and over the window net MRR churn and quick ratio (DESIGN.md §7). A month without a
+ * movement keeps the MRR of the month before. The window's net MRR churn is over MRR at the
+ * window's start (the end of the month before `from`). A null currency (a tenant without any) gives zeros.
  */
 export async function readRevenue(store: AnalyticsStore, request: { tenantId: string; from: string; to: string; currency: string | null }) {
-  const changes = await readMonthlyMrrChanges(store, request.tenantId, request.to);
-  const months = bucketStarts(request.from, request.to, 'month').map((start) => start.slice(0, 7));
-  const { months: movements, startingMrrCents } = mrrMovements(request.currency ? changes : [], months, request.currency ?? '');
-  return { currency: request.currency, months: movements, ...revenueRatios(movements, startingMrrCents) };
+  const rows = request.currency ? await readMovementMonths(store, request.tenantId, request.to, request.currency) : [];
+  const byMonth = new Map(rows.map((row) => [row.month, row]));
+  const firstMonth = request.from.slice(0, 7);
+  const startingMrrCents = rows.filter((row) => row.month < firstMonth).at(-1)?.mrrCents ?? 0;
+  let mrrCents = startingMrrCents;
+  const months = bucketStarts(request.from, request.to, 'month').map((start) => {
+    const month = start.slice(0, 7);
+    const row = byMonth.get(month);
+    const sums = row ? pickSums(row) : noMovement;
+    const startOfMonthCents = mrrCents;
+    mrrCents = row?.mrrCents ?? mrrCents;
+    return { month, mrrCents, ...sums, ...revenueRatios(sums, startOfMonthCents) };
+  });
+  return { currency: request.currency, months, ...revenueRatios(sumMovements(months), startingMrrCents) };
 }
 
+function pickSums({ newCents, expansionCents, contractionCents, churnCents, reactivationCents }: MovementSums): MovementSums {
+  return { newCents, expansionCents, contractionCents, churnCents, reactivationCents };
+}
+
+/** MRR in `currency` at the end of the day `day` (UTC): every movement of mrr_movements up to it. */
+export async function readMrrAt(store: AnalyticsStore, request: { tenantId: string; day: string; currency: string }): Promise<number> {
+  const [row] = await store.query<{ mrr_cents: string | number }>(`
+    SELECT sum(delta_cents) AS mrr_cents FROM mrr_movements
+    WHERE tenant_id = {tenant:UUID} AND currency = {currency:String} AND occurred_at < toDateTime64({day:Date} + 1, 3, 'UTC')`,
+  { tenant: request.tenantId, currency: request.currency, day: request.day });
+  return Number(row?.mrr_cents ?? 0);
+}
