@@ -40,19 +40,48 @@ function retentionTable(retention) {
     c.rates.map((rate, n) => `<td data-period="${n}" title="${c.retained[n]} of ${c.size}" style="background: hsl(222 70% ${97 - rate * 50}%)">${percent(rate)}</td>`).join('')}</tr>`).join('');
 }
 
+// The MRR chart: above, MRR at each month's end (a line); below, each month's movements stacked
+// around zero, new, expansion and reactivation up, contraction and churn down (one scale for all
+// months, so bars compare). A month's bars add up to its change of MRR.
+const gains = ['newCents', 'expansionCents', 'reactivationCents'];
+const losses = ['contractionCents', 'churnCents'];
+const kind = (key) => key.replace('Cents', '');
+const sum = (m, keys) => keys.reduce((total, key) => total + m[key], 0);
+
+function revenueChart(svg, data) {
+  const rows = data.months;
+  const width = 600 / Math.max(1, rows.length);
+  const maxMrr = Math.max(1, ...rows.map((m) => m.mrrCents));
+  const maxMove = Math.max(1, ...rows.map((m) => Math.max(sum(m, gains), sum(m, losses))));
+  const zero = 135;
+  const scale = (cents) => (cents / maxMove) * 58;
+  const bars = rows.map((m, i) => {
+    const x = i * width + 4;
+    const stack = (keys, direction) => {
+      let edge = zero;
+      return keys.map((key) => {
+        const height = scale(m[key]);
+        const y = direction < 0 ? edge - height : edge;
+        edge += direction * height;
+        return height > 0 ? `<rect class="${kind(key)}" x="${x}" y="${y.toFixed(1)}" width="${width - 8}" height="${height.toFixed(1)}"></rect>` : '';
+      }).join('');
+    };
+    const title = `${m.month}: MRR ${money(m.mrrCents, data.currency)}; ${[...gains, ...losses].map((key) => `${kind(key)} ${money(m[key], data.currency)}`).join(', ')}`;
+    return `<g data-month="${m.month}" ${[...gains, ...losses].map((key) => `data-${kind(key)}="${m[key]}"`).join(' ')}><title>${title}</title>`
+      + `${stack(gains, -1)}${stack(losses, 1)}<text x="${x}" y="212" font-size="9">${m.month}</text></g>`;
+  });
+  const points = rows.map((m, i) => `${(i * width + width / 2).toFixed(1)},${(60 - (m.mrrCents / maxMrr) * 50).toFixed(1)}`).join(' ');
+  svg.innerHTML = `<line class="zero" x1="0" x2="600" y1="${zero}" y2="${zero}"></line>${bars.join('')}`
+    + `<polyline class="mrr" points="${points}"></polyline><text x="2" y="9" font-size="8">MRR ${money(maxMrr, data.currency)}</text>`;
+  svg.dataset.mrr = rows.map((m) => m.mrrCents).join(',');
+}
+
 function revenue(data) {
   const rows = data.months;
-  $('revenue').tBodies[0].innerHTML = rows.map((m) => `<tr data-month="${m.month}"><th>${m.month}</th>${
+  const ratios = (m) => `net MRR churn ${m.netMrrChurn === null ? '—' : percent(m.netMrrChurn)}, quick ratio ${m.quickRatio === null ? '—' : m.quickRatio.toFixed(2)}`;
+  $('revenue').tBodies[0].innerHTML = rows.map((m) => `<tr data-month="${m.month}" title="${ratios(m)}"><th>${m.month}</th>${
     [m.mrrCents, m.newCents, m.expansionCents, m.reactivationCents, m.contractionCents, m.churnCents].map((v) => `<td>${money(v, data.currency)}</td>`).join('')}</tr>`).join('');
-  const max = Math.max(1, ...rows.map((m) => Math.max(m.newCents + m.expansionCents + m.reactivationCents, m.contractionCents + m.churnCents)));
-  const width = 600 / Math.max(1, rows.length);
-  $('chart-revenue').innerHTML = rows.map((m, i) => {
-    const up = ((m.newCents + m.expansionCents + m.reactivationCents) / max) * 70;
-    const down = ((m.contractionCents + m.churnCents) / max) * 70;
-    return `<rect class="gain" x="${i * width + 4}" y="${80 - up}" width="${width - 8}" height="${up}"></rect>`
-      + `<rect class="loss" x="${i * width + 4}" y="80" width="${width - 8}" height="${down}"></rect>`
-      + `<text x="${i * width + 4}" y="158" font-size="9">${m.month}</text>`;
-  }).join('');
+  revenueChart($('chart-revenue'), data);
   $('net-mrr-churn').textContent = data.netMrrChurn === null ? '—' : percent(data.netMrrChurn);
   $('quick-ratio').textContent = data.quickRatio === null ? '—' : data.quickRatio.toFixed(2);
 }
