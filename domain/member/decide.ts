@@ -2,6 +2,7 @@ import { conflict, notFound } from '../shared/domain-error';
 import type { MemberEvent } from './events';
 import type { Member, MemberState } from './state';
 import { requireStatus } from './require-status';
+import { decideLapse, decideStripeFact, type LapseMemberSubscription, type RecordMemberStripeFact } from './stripe-dues';
 import { decideSubscription, type SubscriptionCommand } from './subscription';
 
 export type RegisterMember = {
@@ -32,7 +33,9 @@ export type MemberCommand =
   | SuspendMember
   | ReactivateMember
   | DeactivateMember
-  | SubscriptionCommand;
+  | SubscriptionCommand
+  | RecordMemberStripeFact
+  | LapseMemberSubscription;
 
 export function decideMember(command: MemberCommand, state: MemberState): MemberEvent[] {
   if (command.type === 'RegisterMember') return register(command, state);
@@ -52,6 +55,10 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
       return [{ type: 'MemberReactivated', data: {} }];
     case 'DeactivateMember':
       return deactivate(command, state);
+    case 'RecordMemberStripeFact':
+      return decideStripeFact(command, state);
+    case 'LapseMemberSubscription':
+      return decideLapse(command, state);
     case 'StartOrChangeSubscription':
     case 'CancelSubscription':
     case 'RenewSubscription':

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EventDefinition } from '../shared/event';
 import { currencyCode, entityId, isoInstant, minorUnits } from '../shared/schemas';
+import { memberStripeFactSchema, type MemberStripeFact } from './stripe-facts';
 
 // Personal data (email, names) will be encrypted per member for crypto-shredding; the fields stay
 // strings so an encrypted form can replace them under a new schemaVersion with an upcaster.
@@ -64,8 +65,15 @@ export type MemberEvent =
   /** A downgrade waits for the period's end (DESIGN §11): these terms apply from `periodStart`. */
   | { type: 'SubscriptionPlanChangeScheduled'; data: SubscriptionTerms }
   | { type: 'SubscriptionPastDue'; data: z.infer<typeof subscriptionPastDueSchema> }
-  /** Past due beyond the member grace period: the subscription stops counting, the member keeps their status. */
-  | { type: 'SubscriptionLapsed'; data: Record<string, never> }
+  /** Past due beyond the member grace period (the episode ending at `graceEndsAt`): the subscription stops counting, the member keeps their status. */
+  | { type: 'SubscriptionLapsed'; data: { graceEndsAt: string } }
+  /** A cancellation at period end taken back (in Stripe, or by a new change): the subscription goes on. */
+  | { type: 'SubscriptionCancellationWithdrawn'; data: Record<string, never> }
+  /**
+   * A verified Stripe event about the member's dues, kept so that the member's state is the merge
+   * of all of them (stripe-facts.ts); the subscription events above say what it changed.
+   */
+  | { type: 'MemberStripeFactRecorded'; data: { fact: MemberStripeFact } }
   /** A lapsed subscription paid again (an invoice paid after the lapse): it counts again, on these terms. */
   | { type: 'SubscriptionReinstated'; data: SubscriptionTerms };
 
@@ -86,6 +94,8 @@ export const memberEventDefinitions: Record<MemberEvent['type'], EventDefinition
   },
   SubscriptionPlanChangeScheduled: { schemaVersion: 1, schema: subscriptionTermsSchema },
   SubscriptionPastDue: { schemaVersion: 1, schema: subscriptionPastDueSchema },
-  SubscriptionLapsed: { schemaVersion: 1, schema: empty },
+  SubscriptionLapsed: { schemaVersion: 1, schema: z.object({ graceEndsAt: isoInstant }) },
+  SubscriptionCancellationWithdrawn: { schemaVersion: 1, schema: empty },
+  MemberStripeFactRecorded: { schemaVersion: 1, schema: z.object({ fact: memberStripeFactSchema }) },
   SubscriptionReinstated: { schemaVersion: 1, schema: subscriptionTermsSchema },
 };

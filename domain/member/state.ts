@@ -1,5 +1,6 @@
 import { assertNever } from '../shared/event';
 import type { MemberEvent, SubscriptionTerms } from './events';
+import { noMemberStripeFacts, withMemberFact, type MemberStripeFacts } from './stripe-facts';
 
 export type MemberStatus = 'pending' | 'active' | 'suspended' | 'inactive';
 
@@ -28,6 +29,8 @@ export type Member = {
   status: MemberStatus;
   membershipTypeId: string | null;
   subscription: Subscription | null;
+  /** Dues through Stripe (DESIGN §11): the facts received, and the dunning episodes that lapsed. */
+  stripe: { facts: MemberStripeFacts; lapsedEpisodes: string[] };
 };
 
 export type MemberState = { kind: 'absent' } | ({ kind: 'registered' } & Member);
@@ -37,7 +40,7 @@ export const initialMemberState: MemberState = { kind: 'absent' };
 /** Never throws: an event that does not apply to the state leaves it as it is. */
 export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
   if (event.type === 'MemberRegistered') {
-    return { kind: 'registered', ...event.data, subscription: null };
+    return { kind: 'registered', ...event.data, subscription: null, stripe: { facts: noMemberStripeFacts, lapsedEpisodes: [] } };
   }
   if (state.kind === 'absent') return state;
   switch (event.type) {
@@ -61,7 +64,14 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
     case 'SubscriptionPastDue':
       return state.subscription ? { ...state, subscription: { ...state.subscription, status: 'past_due', graceEndsAt: event.data.graceEndsAt } } : state;
     case 'SubscriptionLapsed':
-      return state.subscription ? { ...state, subscription: { ...state.subscription, status: 'lapsed' } } : state;
+      return {
+        ...state, stripe: { ...state.stripe, lapsedEpisodes: [...state.stripe.lapsedEpisodes, event.data.graceEndsAt] },
+        subscription: state.subscription && { ...state.subscription, status: 'lapsed' },
+      };
+    case 'SubscriptionCancellationWithdrawn':
+      return state.subscription ? { ...state, subscription: { ...state.subscription, cancelAtPeriodEnd: false } } : state;
+    case 'MemberStripeFactRecorded':
+      return { ...state, stripe: { ...state.stripe, facts: withMemberFact(state.stripe.facts, event.data.fact) } };
     case 'SubscriptionCancellationScheduled':
       return state.subscription ? { ...state, subscription: { ...state.subscription, cancelAtPeriodEnd: true } } : state;
     case 'SubscriptionCancelled':

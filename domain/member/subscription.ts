@@ -66,7 +66,8 @@ const maxRenewalsPerCommand = 36;
 
 function renew(command: RenewSubscription, member: Member): MemberEvent[] {
   const current = member.subscription;
-  if (!current || !isAtOrAfter(command.now, current.periodEnd)) return [];
+  // Stripe renews (or ends) the subscriptions it bills: their events say so (stripe-dues.ts).
+  if (!current || current.billing === 'stripe' || !isAtOrAfter(command.now, current.periodEnd)) return [];
   if (current.cancelAtPeriodEnd || member.status !== 'active') {
     return [{ type: 'SubscriptionCancelled', data: { reason: 'period-ended' } }];
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoInstant } from '../shared/schemas';
+import { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from '../shared/stripe-order';
 import { billingIntervalSchema, paidPlanSchema } from './plans';
 
 /**
@@ -8,9 +9,7 @@ import { billingIntervalSchema, paidPlanSchema } from './plans';
  * the tenant's billing state is a function of the *set* of facts received: facts about one object
  * are merged by `mergeFacts`, which is commutative, associative and idempotent.
  */
-export const stripeId = z.string().min(1).max(255);
-export const stripeOrderSchema = z.object({ created: z.number().int().min(0), eventId: stripeId });
-export type StripeOrder = z.infer<typeof stripeOrderSchema>;
+export { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from '../shared/stripe-order';
 
 /** Stripe subscription statuses that mean something to us (`incomplete*` change nothing). */
 export const stripeSubscriptionStatusSchema = z.enum(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled']);
@@ -45,10 +44,6 @@ export type InvoiceFact = z.infer<typeof invoiceFactSchema>;
 
 export type BillingFact = SubscriptionFact | InvoiceFact;
 
-/** Newer means later `created`, then the larger event id (Stripe's seconds often tie). */
-export function isNewer(a: StripeOrder, b: StripeOrder): boolean {
-  return a.created !== b.created ? a.created > b.created : a.eventId > b.eventId;
-}
 
 const newest = <T extends { order: StripeOrder }>(a: T, b: T) => (isNewer(b.order, a.order) ? b : a);
 

@@ -1,0 +1,102 @@
+import type { MemberEvent, SubscriptionTerms } from './events';
+import { withMemberFact, type MemberStripeFact, type MemberStripeFacts, type MemberSubscriptionFact } from './stripe-facts';
+import type { Member } from './state';
+import { isNewer } from '../shared/stripe-order';
+import { isAtOrAfter } from '../shared/time';
+
+/** A member's Stripe-billed subscription as its facts say (null: none has started). */
+export type DuesView = {
+  subscriptionId: string;
+  status: 'active' | 'past_due' | 'lapsed' | 'cancelled';
+  terms: SubscriptionTerms;
+  cancelAtPeriodEnd: boolean;
+  graceEndsAt: string | null;
+};
+
+/** A verified Stripe event about the member's dues, in our words (command-api/billing). */
+export type RecordMemberStripeFact = { type: 'RecordMemberStripeFact'; fact: MemberStripeFact };
+/** Sent by the scheduler: past due beyond the member grace period, the subscription lapses. */
+export type LapseMemberSubscription = { type: 'LapseMemberSubscription'; now: string };
+
+const months = { month: 1, year: 12 } as const;
+const started = new Set(['trialing', 'active', 'past_due', 'unpaid', 'paused']);
+
+/** The subscription that stands for the member: the newest one in force, else the newest ended one. */
+function currentSubscription(facts: MemberStripeFacts): MemberSubscriptionFact | undefined {
+  const all = Object.values(facts.subscriptions).filter((s) => started.has(s.status) || s.status === 'canceled');
+  const pick = (list: MemberSubscriptionFact[]) => list.reduce<MemberSubscriptionFact | undefined>(
+    (best, s) => (!best || isNewer(s.order, best.order) ? s : best), undefined);
+  return pick(all.filter((s) => s.status !== 'canceled')) ?? pick(all);
+}
+
+export function duesView(facts: MemberStripeFacts, lapsedEpisodes: readonly string[]): DuesView | null {
+  const subscription = currentSubscription(facts);
+  if (!subscription) return null;
+  const invoices = Object.values(facts.invoices).filter((i) => i.subscriptionId === subscription.subscriptionId);
+  // The period runs to the latest one paid for, or the subscription's own, whichever is later.
+  let { periodStart, periodEnd } = subscription;
+  for (const invoice of invoices) {
+    if (invoice.outcome === 'paid' && invoice.periodStart && invoice.periodEnd && invoice.periodEnd > periodEnd) {
+      ({ periodStart, periodEnd } = { periodStart: invoice.periodStart, periodEnd: invoice.periodEnd });
+    }
+  }
+  const failures = invoices.filter((i) => i.outcome === 'failed').map((i) => i.graceEndsAt!).sort();
+  const stripePastDue = subscription.status === 'past_due' || subscription.status === 'unpaid';
+  const graceEndsAt = failures[0] ?? (stripePastDue ? subscription.graceEndsAt : null);
+  const status = subscription.status === 'canceled' ? 'cancelled'
+    : graceEndsAt === null ? 'active' : lapsedEpisodes.includes(graceEndsAt) ? 'lapsed' : 'past_due';
+  const n = months[subscription.interval];
+  return {
+    subscriptionId: subscription.subscriptionId, status, cancelAtPeriodEnd: subscription.cancelAtPeriodEnd && status !== 'cancelled',
+    graceEndsAt: status === 'past_due' || status === 'lapsed' ? graceEndsAt : null,
+    terms: { billing: 'stripe', membershipTypeId: subscription.membershipTypeId, interval: subscription.interval,
+      amountCents: subscription.monthlyPriceCents * n, monthlyAmountCents: subscription.monthlyPriceCents,
+      currency: subscription.currency, periodStart, periodEnd },
+  };
+}
+
+/** [] when the fact teaches nothing new; otherwise the fact, then what changed for the member. */
+export function decideStripeFact(command: RecordMemberStripeFact, member: Member): MemberEvent[] {
+  const merged = withMemberFact(member.stripe.facts, command.fact);
+  if (JSON.stringify(merged) === JSON.stringify(member.stripe.facts)) return [];
+  const before = duesView(member.stripe.facts, member.stripe.lapsedEpisodes);
+  const after = duesView(merged, member.stripe.lapsedEpisodes);
+  return [{ type: 'MemberStripeFactRecorded', data: { fact: command.fact } }, ...duesTransitions(before, after)];
+}
+
+export function decideLapse(command: LapseMemberSubscription, member: Member): MemberEvent[] {
+  const view = duesView(member.stripe.facts, member.stripe.lapsedEpisodes);
+  if (view?.status !== 'past_due' || view.graceEndsAt === null || !isAtOrAfter(command.now, view.graceEndsAt)) return [];
+  return [{ type: 'SubscriptionLapsed', data: { graceEndsAt: view.graceEndsAt } }];
+}
+
+const sameTerms = (a: SubscriptionTerms, b: SubscriptionTerms) => a.membershipTypeId === b.membershipTypeId
+  && a.interval === b.interval && a.monthlyAmountCents === b.monthlyAmountCents && a.currency === b.currency;
+
+/** The subscription events that take the member's view from `before` to `after`. */
+export function duesTransitions(before: DuesView | null, after: DuesView | null): MemberEvent[] {
+  if (!after) return [];
+  if (after.status === 'cancelled') {
+    return before && before.status !== 'cancelled' ? [{ type: 'SubscriptionCancelled', data: { reason: 'cancelled-in-stripe' } }] : [];
+  }
+  const fresh = !before || before.status === 'cancelled' || before.subscriptionId !== after.subscriptionId;
+  const events: MemberEvent[] = [];
+  if (fresh) events.push({ type: 'SubscriptionStarted', data: after.terms });
+  else if (before.status === 'lapsed' && after.status !== 'lapsed') events.push({ type: 'SubscriptionReinstated', data: after.terms });
+  else if (!sameTerms(before.terms, after.terms)) events.push({ type: 'SubscriptionPlanChanged', data: after.terms });
+  else if (after.terms.periodEnd > before.terms.periodEnd || (before.status === 'past_due' && after.status === 'active')) {
+    events.push({ type: 'SubscriptionRenewed', data: { periodStart: after.terms.periodStart, periodEnd: after.terms.periodEnd } });
+  }
+  // Each of those events leaves the subscription active and not cancelling (state.ts): what
+  // remains to say is measured from there.
+  const reset = events.length > 0;
+  const statusBefore = reset ? 'active' : before!.status;
+  const graceBefore = reset ? null : before!.graceEndsAt;
+  const cancellingBefore = reset ? false : before!.cancelAtPeriodEnd;
+  if (after.status === 'past_due' && (statusBefore !== 'past_due' || graceBefore !== after.graceEndsAt)) {
+    events.push({ type: 'SubscriptionPastDue', data: { graceEndsAt: after.graceEndsAt! } });
+  }
+  if (after.cancelAtPeriodEnd && !cancellingBefore) events.push({ type: 'SubscriptionCancellationScheduled', data: { cancelAt: after.terms.periodEnd } });
+  if (!after.cancelAtPeriodEnd && cancellingBefore) events.push({ type: 'SubscriptionCancellationWithdrawn', data: {} });
+  return events;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { currencyCode, entityId, isoInstant, minorUnits } from '../shared/schemas';
+import { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from '../shared/stripe-order';
+
+/**
+ * What the platform has learnt from Stripe about a member's dues on the tenant's connected account
+ * (DESIGN §11), in our words. As for a tenant's billing (domain/tenant/billing-facts.ts), the
+ * member's Stripe-billed subscription is a function of the *set* of facts received: facts about one
+ * Stripe object merge commutatively, so deliveries may come in any order and any number of times.
+ */
+export const memberSubscriptionFactSchema = z.object({
+  kind: z.literal('subscription'),
+  subscriptionId: stripeId,
+  /** Stripe's subscription status; `incomplete*` (first payment pending) start nothing. */
+  status: z.enum(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled', 'incomplete', 'incomplete_expired']),
+  /** From the metadata our checkout set, never from Stripe's price id. */
+  membershipTypeId: entityId,
+  interval: z.enum(['month', 'year']),
+  /** The membership type's price in our records when the fact was recorded. */
+  monthlyPriceCents: minorUnits,
+  currency: currencyCode,
+  periodStart: isoInstant,
+  periodEnd: isoInstant,
+  cancelAtPeriodEnd: z.boolean(),
+  /** When a dunning episode started by this fact alone (Stripe status past_due) would end. */
+  graceEndsAt: isoInstant,
+  order: stripeOrderSchema,
+});
+export type MemberSubscriptionFact = z.infer<typeof memberSubscriptionFactSchema>;
+
+export const memberInvoiceFactSchema = z.object({
+  kind: z.literal('invoice'),
+  invoiceId: stripeId,
+  subscriptionId: stripeId,
+  outcome: z.enum(['paid', 'failed']),
+  /** The service period the invoice pays for (its subscription line), when it says. */
+  periodStart: isoInstant.nullable(),
+  periodEnd: isoInstant.nullable(),
+  /** For a failure: its `created` plus the member grace period. */
+  graceEndsAt: isoInstant.nullable(),
+  order: stripeOrderSchema,
+});
+export type MemberInvoiceFact = z.infer<typeof memberInvoiceFactSchema>;
+
+export const memberStripeFactSchema = z.discriminatedUnion('kind', [memberSubscriptionFactSchema, memberInvoiceFactSchema]);
+export type MemberStripeFact = MemberSubscriptionFact | MemberInvoiceFact;
+
+export type MemberStripeFacts = {
+  subscriptions: Record<string, MemberSubscriptionFact>;
+  invoices: Record<string, MemberInvoiceFact>;
+};
+export const noMemberStripeFacts: MemberStripeFacts = { subscriptions: {}, invoices: {} };
+
+const newest = <T extends { order: StripeOrder }>(a: T, b: T) => (isNewer(b.order, a.order) ? b : a);
+
+/**
+ * The fact that stands for an object once both were received, whichever came first: a canceled
+ * subscription stays canceled; a paid invoice stays paid, a failed one keeps the grace of its
+ * earliest failure (Stripe's retries must not extend it); otherwise the newest wins.
+ */
+function merge<F extends MemberStripeFact>(a: F, b: F): F {
+  if (a.kind === 'subscription' && b.kind === 'subscription') {
+    if ((a.status === 'canceled') !== (b.status === 'canceled')) return a.status === 'canceled' ? a : b;
+    return newest(a, b);
+  }
+  if (a.kind === 'invoice' && b.kind === 'invoice') {
+    if (a.outcome !== b.outcome) return a.outcome === 'paid' ? a : b;
+    const winner = newest<MemberInvoiceFact>(a, b);
+    if (winner.outcome === 'paid') return winner as F;
+    const grace = [a.graceEndsAt, b.graceEndsAt].filter((g): g is string => g !== null).sort()[0] ?? null;
+    return { ...winner, graceEndsAt: grace } as F;
+  }
+  throw new Error('merge: facts of different kinds');
+}
+
+export function withMemberFact(facts: MemberStripeFacts, fact: MemberStripeFact): MemberStripeFacts {
+  if (fact.kind === 'subscription') {
+    const known = facts.subscriptions[fact.subscriptionId];
+    return { ...facts, subscriptions: { ...facts.subscriptions, [fact.subscriptionId]: known ? merge(known, fact) : fact } };
+  }
+  const known = facts.invoices[fact.invoiceId];
+  return { ...facts, invoices: { ...facts.invoices, [fact.invoiceId]: known ? merge(known, fact) : fact } };
+}
