@@ -25,6 +25,7 @@ import { installStripeWebhookRoute, webhookDeliveryMetrics } from './routes/bill
 import { openBillingPortalRoute } from './routes/billing/open-billing-portal';
 import { startCheckoutRoute } from './routes/billing/start-checkout';
 import { startConnectOnboardingRoute } from './routes/payments/start-connect-onboarding';
+import { startMemberCheckoutRoute } from './routes/payments/start-member-checkout';
 
 /** 1,000 activities fit comfortably; anything larger is refused with a 413 before parsing. */
 export const commandBodyLimit = 256 * 1024;
@@ -63,6 +64,7 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
     startCheckoutRoute(deps),
     openBillingPortalRoute(deps),
     startConnectOnboardingRoute(deps),
+    startMemberCheckoutRoute(deps),
   ];
   for (const route of routes) registerCommandRoute(app, deps, requireTenant, documents, route as never);
   installStripeWebhookRoute(app, deps, documents);

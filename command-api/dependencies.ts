@@ -20,6 +20,10 @@ export type BillingSettings = {
   connectedAccounts: ConnectedAccounts;
   /** How long a tenant past due keeps writing before the scheduler suspends it. */
   gracePeriodSeconds: number;
+  /** How long a member's Stripe dues may stay past due before the scheduler lapses them. */
+  memberGracePeriodSeconds: number;
+  /** PLATFORM_FEE_PERCENT: the platform's application fee on members' subscriptions (0 to 100). */
+  platformFeePercent: number;
 };
 
 /** What the billing routes share inside one command API. */

@@ -36,7 +36,8 @@ const app = buildCommandApi({
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
   loadShedding: loadSheddingLimitsOf(config),
-  ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), connectedAccounts: createConnectedAccounts(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
+  ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), connectedAccounts: createConnectedAccounts(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS,
+    memberGracePeriodSeconds: config.MEMBER_GRACE_PERIOD_SECONDS, platformFeePercent: config.PLATFORM_FEE_PERCENT } } : {}),
   now: () => new Date().toISOString(),
   newId: () => uuidv7(),
 }, {

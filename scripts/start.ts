@@ -47,7 +47,8 @@ const platform = await buildEmbeddedPlatform({
   maxWaitersPerTenant: config.CONSISTENCY_MAX_WAITERS_PER_TENANT, maxProjectionLagMs: config.MAX_PROJECTION_LAG_MS,
   onProjectionError: (error) => console.error('projection failed, retrying:', error),
   analyticsPath: `${config.DATA_DIR}/chdb`,
-  ...(stripe ? { billing: { ...stripe, gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
+  ...(stripe ? { billing: { ...stripe, gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS,
+    memberGracePeriodSeconds: config.MEMBER_GRACE_PERIOD_SECONDS, platformFeePercent: config.PLATFORM_FEE_PERCENT } } : {}),
   schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
   onSchedulerError: (error) => console.error('scheduler run failed, retrying at the next interval:', error),
 });

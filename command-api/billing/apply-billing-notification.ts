@@ -19,7 +19,7 @@ export type Applied = { outcome: DeliveryOutcome; tenantId: string | null };
  */
 export async function applyBillingNotification(edge: BillingEdge, notification: BillingNotification): Promise<Applied> {
   if (notification.kind === 'ignored') return { outcome: 'ignored', tenantId: null };
-  if (notification.kind === 'payments-account') return applyConnectNotification(edge, notification);
+  if ('accountId' in notification) return applyConnectNotification(edge, notification);
   const { tenantId, linkedNow } = await tenantOf(edge, notification);
   if (tenantId === null) {
     if (notification.tenantId !== null) return { outcome: 'unknown-tenant', tenantId: null };

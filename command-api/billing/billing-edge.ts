@@ -14,6 +14,8 @@ export type BillingEdge = {
   connectedAccounts: ConnectedAccounts;
   prices: PriceTable;
   gracePeriodSeconds: number;
+  /** How long a member's Stripe dues may stay past due before the subscription lapses (DESIGN §11). */
+  memberGracePeriodSeconds: number;
   /** Billing commands of one tenant take turns in this process (they append to its one stream). */
   inTurn: <T>(tenantId: string, work: () => Promise<T>) => Promise<T>;
   now: () => string;

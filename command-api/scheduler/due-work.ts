@@ -7,7 +7,10 @@ import type { Pool } from 'pg';
  */
 export type DueWork = {
   unpaidTenants(nowIso: string): Promise<string[]>;
+  /** Manual subscriptions in force whose period has ended (Stripe renews the ones it bills). */
   endedSubscriptions(nowIso: string, limit: number): Promise<{ tenantId: string; memberId: string }[]>;
+  /** Stripe-billed subscriptions past due whose member grace period has ended. */
+  lapsingSubscriptions(nowIso: string, limit: number): Promise<{ tenantId: string; memberId: string }[]>;
   /**
    * Usage figures to store or report: every tenant on a paid plan with none for `day` yet, and
    * every figure of the week before it that has not reached Stripe (a run that failed, or a
@@ -31,7 +34,16 @@ export function createDueWork(pool: Pick<Pool, 'query'>): DueWork {
       const { rows } = await pool.query(
         `SELECT tenant_id, member_id FROM rm_members
           WHERE subscription IS NOT NULL AND subscription->>'periodEnd' <= $1
+            AND coalesce(subscription->>'billing', 'manual') = 'manual'
+            AND coalesce(subscription->>'status', 'active') NOT IN ('cancelled', 'lapsed')
           ORDER BY subscription->>'periodEnd' LIMIT $2`, [nowIso, limit]);
+      return rows.map((row) => ({ tenantId: row.tenant_id, memberId: row.member_id }));
+    },
+    async lapsingSubscriptions(nowIso, limit) {
+      const { rows } = await pool.query(
+        `SELECT tenant_id, member_id FROM rm_members
+          WHERE subscription->>'status' = 'past_due' AND subscription->>'graceEndsAt' <= $1
+          ORDER BY subscription->>'graceEndsAt' LIMIT $2`, [nowIso, limit]);
       return rows.map((row) => ({ tenantId: row.tenant_id, memberId: row.member_id }));
     },
     async unreportedUsage(day) {

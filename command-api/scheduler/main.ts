@@ -37,7 +37,7 @@ const operations = buildOperationsServer({
 const stripe = stripeFromEnvironment(config);
 const scheduler = createScheduler({
   streams, pool, stripe: stripe?.stripe, newId: () => uuidv7(),
-  ...(stripe ? { billing: { prices: stripe.prices, gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS } } : {}),
+  ...(stripe ? { billing: { prices: stripe.prices, gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS, memberGracePeriodSeconds: config.MEMBER_GRACE_PERIOD_SECONDS } } : {}),
   onError: (error) => operations.log.error({ err: error }, 'a scheduled action failed; the next run tries it again'),
 });
 await operations.listen({ host: config.HOST, port: config.SCHEDULER_PORT });

@@ -15,7 +15,7 @@ import { seedPlanUsageFromReadModels } from '../plan-usage-seed';
 import type { StreamStates } from '../stream-states';
 import { tenantDecider, tenantStream } from '../tenant-stream';
 import { createDueWork } from './due-work';
-import { renewSubscriptions } from './renew-subscriptions';
+import { lapseSubscriptions, renewSubscriptions } from './renew-subscriptions';
 import { reportMemberSeats } from './report-usage';
 import { suspendUnpaidTenants } from './suspend-unpaid-tenants';
 
@@ -26,12 +26,12 @@ export type SchedulerDependencies = {
   /** Absent when billing is not configured: usage figures are then kept locally only. */
   stripe: StripeBilling | undefined;
   /** With billing: how notifications parked by a delivery that failed half-way are applied. */
-  billing?: { prices: PriceTable; gracePeriodSeconds: number };
+  billing?: { prices: PriceTable; gracePeriodSeconds: number; memberGracePeriodSeconds: number };
   newId: () => string;
   onError: (error: unknown) => void;
 };
 
-type Counter = 'tenant-suspended' | 'subscription-renewed' | 'usage-reported' | 'usage-stored' | 'usage-failed'
+type Counter = 'tenant-suspended' | 'subscription-renewed' | 'subscription-lapsed' | 'usage-reported' | 'usage-stored' | 'usage-failed'
   | 'idempotency-records-purged' | 'webhook-deliveries-purged';
 
 /**
@@ -73,17 +73,18 @@ export function createScheduler(deps: SchedulerDependencies) {
 
   const records = createWebhookRecords(deps.pool);
   const connectedAccounts = createConnectedAccounts(deps.pool);
-  const edgeAt = (now: string, billing: { prices: PriceTable; gracePeriodSeconds: number }): BillingEdge => ({
+  const edgeAt = (now: string, billing: { prices: PriceTable; gracePeriodSeconds: number; memberGracePeriodSeconds: number }): BillingEdge => ({
     streams: deps.streams, records, connectedAccounts, ...billing, inTurn, now: () => now, newId: deps.newId, changed: () => undefined,
   });
 
   const scheduler = {
-    /** Grace periods and member renewals due at `now`, and parked notifications left behind. */
+    /** Grace periods, member renewals and lapses due at `now`, and parked notifications left behind. */
     runDueCommands: (now: Date) => counted(async () => {
       const context = contextAt(now.toISOString(), deps.newId());
       const onError = deps.onError;
       count('tenant-suspended', await suspendUnpaidTenants(deps.streams, due, now.toISOString(), context, onError));
       count('subscription-renewed', await renewSubscriptions(deps.streams, due, now.toISOString(), context, onError));
+      count('subscription-lapsed', await lapseSubscriptions(deps.streams, due, now.toISOString(), context, onError));
       if (deps.billing) await applyStrandedNotifications(edgeAt(now.toISOString(), deps.billing));
     }),
     /** Today's member seats of every paying tenant not yet reported; one tenant's failure stops none. */

@@ -3,6 +3,8 @@ import { withMemberFact, type MemberStripeFact, type MemberStripeFacts, type Mem
 import type { Member } from './state';
 import { isNewer } from '../shared/stripe-order';
 import { isAtOrAfter } from '../shared/time';
+import { conflict } from '../shared/domain-error';
+import { requireStatus } from './require-status';
 
 /** A member's Stripe-billed subscription as its facts say (null: none has started). */
 export type DuesView = {
@@ -99,4 +101,15 @@ export function duesTransitions(before: DuesView | null, after: DuesView | null)
   if (after.cancelAtPeriodEnd && !cancellingBefore) events.push({ type: 'SubscriptionCancellationScheduled', data: { cancelAt: after.terms.periodEnd } });
   if (!after.cancelAtPeriodEnd && cancellingBefore) events.push({ type: 'SubscriptionCancellationWithdrawn', data: {} });
   return events;
+}
+
+/**
+ * Who may be sent to a Stripe checkout for dues: an active member without a subscription in
+ * force (a subscription is changed or cancelled through its own routes, not bought twice).
+ */
+export function requireCheckoutAllowed(member: Member) {
+  requireStatus(member, ['active'], 'member-not-active', 'Only an active member can subscribe.');
+  if (member.subscription && member.subscription.status !== 'lapsed') {
+    throw conflict('subscription-exists', 'This member already has a subscription: change or cancel it instead.');
+  }
 }

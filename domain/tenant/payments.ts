@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conflict } from '../shared/domain-error';
 import { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from './billing-facts';
 
 /**
@@ -40,4 +41,12 @@ export function evolvePayments(payments: PaymentsAccount | null, event: Payments
   if (!payments || payments.accountId !== event.data.accountId) return payments;
   if (payments.order && !isNewer(event.data.order, payments.order)) return payments;
   return { ...payments, chargesEnabled: event.data.chargesEnabled, order: event.data.order };
+}
+
+/** Members pay through the tenant's account only once Stripe has enabled its charges. */
+export function requireChargesEnabled(payments: PaymentsAccount | null): string {
+  if (!payments?.chargesEnabled) {
+    throw conflict('payments-not-enabled', 'The tenant’s Stripe account cannot take payments yet: finish onboarding (POST /v1/payments/connect).');
+  }
+  return payments.accountId;
 }

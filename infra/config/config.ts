@@ -21,6 +21,9 @@ export const developmentSecrets = {
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** DESIGN §11's defaults: 14 days of grace for members' unpaid dues, no platform fee. */
+export const memberDuesDefaults = { memberGracePeriodSeconds: 1_209_600, platformFeePercent: 0 };
+
 const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Where the query API connects; by default DATABASE_URL with the query role's credentials. */
@@ -90,6 +93,9 @@ const schema = z.object({
   BILLING_GRACE_PERIOD_SECONDS: z.coerce.number().int().min(0).max(90 * 86400).default(604_800),
   /** Membership dues (DESIGN §11): the Connect endpoint's secret; unset, Connect events verify with STRIPE_WEBHOOK_SECRET. */
   STRIPE_CONNECT_WEBHOOK_SECRET: z.string().min(8).optional(),
+  MEMBER_GRACE_PERIOD_SECONDS: z.coerce.number().int().min(0).max(90 * 86400).default(memberDuesDefaults.memberGracePeriodSeconds),
+  /** The platform's application fee on members' Stripe subscriptions, in percent. */
+  PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(memberDuesDefaults.platformFeePercent),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
 });
 

@@ -1,9 +1,10 @@
 import type { Pool } from 'pg';
 
 /**
- * Which tenant a connected Stripe account belongs to (migration 013). Written when the platform
- * creates the account for a tenant, read when a Connect event names an account: an account no
- * tenant opened is nobody's, whatever the event's metadata says.
+ * Which tenant a connected Stripe account belongs to, and the membership prices created on it
+ * (migration 013). An account is linked when the platform creates it for a tenant, and read when
+ * a Connect event names an account: an account no tenant opened is nobody's, whatever the
+ * event's metadata says.
  */
 export type ConnectedAccounts = {
   /**
@@ -12,7 +13,16 @@ export type ConnectedAccounts = {
    */
   link(accountId: string, tenantId: string): Promise<string>;
   tenantOfAccount(accountId: string): Promise<string | null>;
+  /** The price recorded for what a membership type costs on the account, if any. */
+  priceOf(key: PriceKey): Promise<string | null>;
+  /** Records a price Stripe created; the first recorded for a key wins, and is returned. */
+  recordPrice(key: PriceKey, priceId: string): Promise<string>;
 };
+
+/** What a price is: the membership type, its interval and amount, on one account. */
+export type PriceKey = { accountId: string; membershipTypeId: string; interval: string; unitAmountCents: number; currency: string };
+const keyValues = (key: PriceKey) => [key.accountId, key.membershipTypeId, key.interval, key.unitAmountCents, key.currency];
+const byKey = 'account_id = $1 AND membership_type_id = $2 AND billing_interval = $3 AND unit_amount_cents = $4 AND currency = $5';
 
 export function createConnectedAccounts(pool: Pick<Pool, 'query'>): ConnectedAccounts {
   return {
@@ -26,6 +36,15 @@ export function createConnectedAccounts(pool: Pick<Pool, 'query'>): ConnectedAcc
     async tenantOfAccount(accountId) {
       const { rows } = await pool.query('SELECT tenant_id FROM stripe_connected_accounts WHERE account_id = $1', [accountId]);
       return (rows[0]?.tenant_id as string | undefined) ?? null;
+    },
+    async priceOf(key) {
+      const { rows } = await pool.query(`SELECT price_id FROM stripe_connected_prices WHERE ${byKey}`, keyValues(key));
+      return (rows[0]?.price_id as string | undefined) ?? null;
+    },
+    async recordPrice(key, priceId) {
+      await pool.query(`INSERT INTO stripe_connected_prices (account_id, membership_type_id, billing_interval, unit_amount_cents, currency, price_id)
+        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [...keyValues(key), priceId]);
+      return (await this.priceOf(key))!;
     },
   };
 }

@@ -59,6 +59,28 @@ export function createStripeBilling(options: StripeBillingOptions): StripeBillin
         { account: accountId, return_url: returnUrl, refresh_url: refreshUrl, type: 'account_onboarding' }));
       return { url: link.url };
     },
+    async createMembershipPrice({ accountId, tenantId, membershipTypeId, name, interval, unitAmountCents, currency }) {
+      const metadata = { tenantId, membershipTypeId };
+      const product = await refusalsAsErrors(() => stripe.products.create({ name, metadata },
+        { stripeAccount: accountId, idempotencyKey: `membership-product-${accountId}-${membershipTypeId}` }));
+      const price = await refusalsAsErrors(() => stripe.prices.create({
+        product: product.id, unit_amount: unitAmountCents, currency: currency.toLowerCase(), recurring: { interval }, metadata,
+      }, { stripeAccount: accountId, idempotencyKey: `membership-price-${accountId}-${membershipTypeId}-${interval}-${unitAmountCents}-${currency}` }));
+      return { priceId: price.id };
+    },
+    async createMemberCheckoutSession(request) {
+      const { accountId, tenantId, memberId, membershipTypeId, interval, applicationFeePercent } = request;
+      const metadata = { tenantId, memberId, membershipTypeId, interval };
+      const session = await refusalsAsErrors(() => stripe.checkout.sessions.create({
+        mode: 'subscription',
+        line_items: [{ price: request.priceId, quantity: 1 }],
+        success_url: request.successUrl,
+        cancel_url: request.cancelUrl,
+        metadata,
+        subscription_data: { metadata, ...(applicationFeePercent > 0 ? { application_fee_percent: applicationFeePercent } : {}) },
+      }, { stripeAccount: accountId }));
+      return { checkoutSessionId: session.id, url: session.url! };
+    },
     verifyWebhook(rawBody, signatureHeader) {
       if (!signatureHeader) throw new WebhookSignatureError('No Stripe-Signature header.');
       const event = verifiedEvent(stripe, rawBody, signatureHeader, [options.webhookSecret, options.connectWebhookSecret]);

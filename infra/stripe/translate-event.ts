@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import type { BillingNotification } from './port';
+import { translateConnectEvent } from './translate-connect-event';
 
-const idOf = (value: string | { id: string } | null | undefined) => (value == null ? null : typeof value === 'string' ? value : value.id);
+export const idOf = (value: string | { id: string } | null | undefined) => (value == null ? null : typeof value === 'string' ? value : value.id);
 
 /** The tenant our checkout put in the metadata, if any (the customer link finds it otherwise). */
 const tenantIn = (metadata: Stripe.Metadata | null | undefined) => metadata?.tenantId ?? null;
@@ -51,15 +52,4 @@ export function translateStripeEvent(event: Stripe.Event): BillingNotification {
     default:
       return { kind: 'ignored', ...base };
   }
-}
-
-/** A Connect event (`event.account` set): those the platform acts on, in our words. */
-function translateConnectEvent(event: Stripe.Event, accountId: string): BillingNotification {
-  const base = { eventId: event.id, type: event.type, created: event.created };
-  if (event.type === 'account.updated') {
-    const account = event.data.object;
-    if (account.id !== accountId) throw new Error('an account.updated about another account');
-    return { kind: 'payments-account', ...base, accountId, chargesEnabled: account.charges_enabled === true };
-  }
-  return { kind: 'ignored', ...base };
 }

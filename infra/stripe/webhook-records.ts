@@ -6,7 +6,9 @@ import type { PlacedNotification as Placed } from './port';
 export type DeliveryOutcome =
   | 'applied' | 'no-change' | 'ignored' | 'parked' | 'unknown-tenant' | 'unknown-price'
   /** A Connect event about an account no tenant opened (DESIGN §11). */
-  | 'unknown-account';
+  | 'unknown-account'
+  /** Dues of a member that is not one of the account's tenant, or of a membership type it does not have. */
+  | 'unknown-member' | 'unknown-membership-type';
 
 type Delivery = { eventId: string; type: string; created: number; tenantId: string | null; outcome: DeliveryOutcome };
 

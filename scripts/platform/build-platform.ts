@@ -32,7 +32,7 @@ import { createScheduler } from '../../command-api/scheduler/scheduler';
 import { createStreamStates } from '../../command-api/stream-states';
 import { seedPlanUsageFromReadModels } from '../../command-api/plan-usage-seed';
 import type { StripeSettings } from '../../infra/stripe/billing-config';
-import { defaultMaxProjectionLagMs } from '../../infra/config/config';
+import { defaultMaxProjectionLagMs, memberDuesDefaults } from '../../infra/config/config';
 import { createConnectedAccounts } from '../../infra/stripe/connected-accounts';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 
@@ -61,7 +61,7 @@ export type PlatformOptions = {
   /** The clock of both APIs (tests fix it). */
   now?: () => string;
   /** Tenants paying through Stripe (or the local stand-in); without it the billing routes answer 503. */
-  billing?: StripeSettings & { gracePeriodSeconds: number };
+  billing?: StripeSettings & { gracePeriodSeconds: number; memberGracePeriodSeconds?: number; platformFeePercent?: number };
   /** Runs the scheduler every so often; unset, it runs only when asked (`platform.scheduler.runOnce`). */
   schedulerIntervalMs?: number;
   onSchedulerError?: (error: unknown) => void;
@@ -129,12 +129,15 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const onSchedulerError = options.onSchedulerError ?? (() => undefined);
   const scheduler = createScheduler({
     streams, pool: writePool, stripe: options.billing?.stripe, newId, onError: onSchedulerError,
-    ...(options.billing ? { billing: { prices: options.billing.prices, gracePeriodSeconds: options.billing.gracePeriodSeconds } } : {}),
+    ...(options.billing ? { billing: { prices: options.billing.prices, gracePeriodSeconds: options.billing.gracePeriodSeconds,
+      memberGracePeriodSeconds: options.billing.memberGracePeriodSeconds ?? memberDuesDefaults.memberGracePeriodSeconds } } : {}),
   });
   const schedulerLoop = options.schedulerIntervalMs === undefined ? undefined
     : runPeriodically(scheduler, { intervalMs: options.schedulerIntervalMs, onError: onSchedulerError });
   const billing = options.billing && {
     stripe: options.billing.stripe, prices: options.billing.prices, gracePeriodSeconds: options.billing.gracePeriodSeconds,
+    memberGracePeriodSeconds: options.billing.memberGracePeriodSeconds ?? memberDuesDefaults.memberGracePeriodSeconds,
+    platformFeePercent: options.billing.platformFeePercent ?? memberDuesDefaults.platformFeePercent,
     webhookRecords: createWebhookRecords(writePool), connectedAccounts: createConnectedAccounts(writePool),
   };
   const liveness = await holdProcessLiveness(writePool);

@@ -25,7 +25,8 @@ export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDepen
   });
   let edge: BillingEdge | undefined;
   const edgeOf = (billing: BillingDependencies): BillingEdge => (edge ??= {
-    streams: deps.streams, records: billing.webhookRecords, connectedAccounts: billing.connectedAccounts, prices: billing.prices, gracePeriodSeconds: billing.gracePeriodSeconds,
+    streams: deps.streams, records: billing.webhookRecords, connectedAccounts: billing.connectedAccounts, prices: billing.prices,
+    gracePeriodSeconds: billing.gracePeriodSeconds, memberGracePeriodSeconds: billing.memberGracePeriodSeconds,
     inTurn: billing.inTurn, now: deps.now, newId: deps.newId, changed: (tenantId) => deps.requireTenant.forget(tenantId),
   });
   void app.register(async (scope) => {
@@ -50,7 +51,7 @@ export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDepen
       // A parked delivery that Stripe resent may have found its tenant by now.
       if (recorded === 'updated' && applied.outcome !== 'parked') await billing.webhookRecords.unpark(notification.eventId);
       count(billing, notification.type, applied.outcome);
-      if (applied.outcome === 'unknown-tenant' || applied.outcome === 'unknown-price' || applied.outcome === 'unknown-account') {
+      if (applied.outcome.startsWith('unknown-')) {
         request.log.warn({ stripeEventId: notification.eventId, type: notification.type, outcome: applied.outcome }, 'Stripe event not applied');
       }
       return reply.send({ received: true });

@@ -38,5 +38,7 @@ async function openAccount(deps: RouteDependencies, billing: BillingDependencies
   const accountId = await billing.connectedAccounts.link(created.accountId, tenant.tenantId);
   await billing.inTurn(tenant.tenantId, () => handleCommand(deps.streams, tenantStream(tenant.tenantId), tenantDecider,
     { type: 'OpenPaymentsAccount', accountId }, context));
+  // Routes read the tenant through the guard's cache: it must see the account from now on.
+  deps.requireTenant.forget(tenant.tenantId);
   return accountId;
 }

@@ -11,3 +11,16 @@ CREATE TABLE IF NOT EXISTS stripe_connected_accounts (
 -- GET /v1/tenant's `payments`.
 ALTER TABLE rm_tenants ADD COLUMN IF NOT EXISTS payments_account_id text;
 ALTER TABLE rm_tenants ADD COLUMN IF NOT EXISTS payments_charges_enabled boolean NOT NULL DEFAULT false;
+
+-- The price of a membership type on a connected account, created when first needed and reused
+-- while the membership type's price is the same (DESIGN §11): one row per price Stripe holds.
+CREATE TABLE IF NOT EXISTS stripe_connected_prices (
+  account_id         text NOT NULL,
+  membership_type_id uuid NOT NULL,
+  billing_interval   text NOT NULL,
+  unit_amount_cents  bigint NOT NULL,
+  currency           text NOT NULL,
+  price_id           text NOT NULL,
+  created_at         timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (account_id, membership_type_id, billing_interval, unit_amount_cents, currency)
+);

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { requireCheckoutAllowed } from '../../../domain/member';
+import { notFound } from '../../../domain/shared/domain-error';
+import { entityId } from '../../../domain/shared/schemas';
+import { requireChargesEnabled } from '../../../domain/tenant';
+import type { CommandRouteSpec } from '../../command-route';
+import type { RouteDependencies } from '../../dependencies';
+import { billingOf, returnUrl } from '../billing/billing-available';
+import { memberParams } from '../members/change-member-details';
+import { loadMembershipType, memberDecider, memberStream } from '../members/member-streams';
+import { membershipPrice } from './membership-price';
+
+export const memberCheckoutBody = z.strictObject({
+  membershipTypeId: entityId, interval: z.enum(['month', 'year']), successUrl: returnUrl, cancelUrl: returnUrl,
+});
+
+/**
+ * POST /v1/members/:memberId/subscription/checkout (DESIGN §11): a Stripe Checkout on the
+ * tenant's connected account for the member's dues. Nothing is recorded until Stripe says the
+ * checkout completed (the webhook starts the subscription, billing 'stripe').
+ */
+export function startMemberCheckoutRoute(deps: RouteDependencies): CommandRouteSpec<z.infer<typeof memberCheckoutBody>, z.infer<typeof memberParams>> {
+  return {
+    method: 'POST', url: '/v1/members/:memberId/subscription/checkout', summary: 'Start a Stripe Checkout of a member’s dues on the tenant’s account',
+    roles: ['owner', 'admin'], body: memberCheckoutBody, params: memberParams,
+    async handle({ body, params, tenant, context }) {
+      const billing = billingOf(deps);
+      const accountId = requireChargesEnabled(tenant!.payments);
+      const streamId = memberStream(context.tenantId, params.memberId);
+      const { state: member } = await deps.streams.load(streamId, memberDecider);
+      if (member.kind === 'absent') throw notFound('member-not-found', 'No such member.');
+      requireCheckoutAllowed(member);
+      const type = await loadMembershipType(deps.streams, context, body.membershipTypeId);
+      const priceId = await membershipPrice(billing, { accountId, tenantId: context.tenantId, type, interval: body.interval });
+      const session = await billing.stripe.createMemberCheckoutSession({
+        accountId, tenantId: context.tenantId, memberId: params.memberId, membershipTypeId: type.membershipTypeId, interval: body.interval,
+        priceId, successUrl: body.successUrl, cancelUrl: body.cancelUrl, applicationFeePercent: billing.platformFeePercent,
+      });
+      return { status: 201, body: session };
+    },
+  };
+}
