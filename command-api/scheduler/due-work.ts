@@ -35,14 +35,13 @@ export function createDueWork(pool: Pick<Pool, 'query'>): DueWork {
         `SELECT tenant_id, member_id FROM rm_members
           WHERE subscription IS NOT NULL AND subscription->>'periodEnd' <= $1
             AND coalesce(subscription->>'billing', 'manual') = 'manual'
-            AND coalesce(subscription->>'status', 'active') NOT IN ('cancelled', 'lapsed')
           ORDER BY subscription->>'periodEnd' LIMIT $2`, [nowIso, limit]);
       return rows.map((row) => ({ tenantId: row.tenant_id, memberId: row.member_id }));
     },
     async lapsingSubscriptions(nowIso, limit) {
       const { rows } = await pool.query(
         `SELECT tenant_id, member_id FROM rm_members
-          WHERE subscription->>'status' = 'past_due' AND subscription->>'graceEndsAt' <= $1
+          WHERE subscription_status = 'past_due' AND subscription->>'graceEndsAt' <= $1
           ORDER BY subscription->>'graceEndsAt' LIMIT $2`, [nowIso, limit]);
       return rows.map((row) => ({ tenantId: row.tenant_id, memberId: row.member_id }));
     },

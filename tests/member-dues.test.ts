@@ -1,0 +1,175 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type Stripe from 'stripe';
+import { evolveMember, initialMemberState, type MemberState } from '../domain/member';
+import { shuffled } from '../domain/tenant/billing-fixtures';
+import { tenantStreamId } from '../infra/event-store/stream-name';
+import { startBillingHarness, subscriptionOf, type BillingHarness } from './billing-harness';
+
+const test = suite<{ h: BillingHarness }>('Membership dues on the tenant’s connected account: checkout, lifecycle, order, refusals');
+test.before(async (context) => {
+  context.h = await startBillingHarness();
+});
+test.after(async ({ h }) => h.close());
+
+const urls = { successUrl: 'https://example.org/paid', cancelUrl: 'https://example.org/not' };
+const deliverAll = async (h: BillingHarness, events: Stripe.Event[]) => {
+  for (const event of events) assert.is((await h.deliver(event)).status, 200, event.type);
+};
+
+/** A tenant whose connected account can take payments, with a membership type of 15.00 EUR a month. */
+async function duesTenant(h: BillingHarness) {
+  const { tenantId, owner } = await h.createTenant('Rowing Club', 'enterprise');
+  const connect = await h.command('POST', '/v1/payments/connect', owner, { returnUrl: urls.successUrl, refreshUrl: urls.cancelUrl });
+  assert.is(connect.status, 201, connect.text);
+  const type = await h.command('POST', '/v1/membership-types', owner, { name: 'Rower', monthlyPriceCents: 1500, currency: 'EUR', features: [] });
+  assert.is(type.status, 201, type.text);
+  return { tenantId, owner, accountId: connect.body.accountId as string, membershipTypeId: type.body.membershipTypeId as string };
+}
+
+async function member(h: BillingHarness, owner: string, n: number) {
+  const reply = await h.command('POST', '/v1/members', owner, { email: `rower${n}-${Date.now()}@example.org`, firstName: 'R', lastName: `${n}` });
+  assert.is(reply.status, 201, reply.text);
+  return reply.body.memberId as string;
+}
+
+async function memberState(h: BillingHarness, tenantId: string, memberId: string) {
+  const history = await h.platform.eventStore.readStream(tenantStreamId('member', tenantId, memberId));
+  return history.reduce<MemberState>((s, e) => evolveMember(s, e as never), initialMemberState) as Extract<MemberState, { kind: 'registered' }>;
+}
+const checkout = (h: BillingHarness, owner: string, memberId: string, membershipTypeId: string, interval: 'month' | 'year' = 'month') =>
+  h.command('POST', `/v1/members/${memberId}/subscription/checkout`, owner, { membershipTypeId, interval, ...urls });
+
+test('a member pays dues: checkout, started, past due, lapsed after the grace, reinstated when paid, cancelled', async ({ h }) => {
+  const { tenantId, owner, accountId, membershipTypeId } = await duesTenant(h);
+  const alice = await member(h, owner, 1);
+  const refused = await checkout(h, owner, alice, membershipTypeId);
+  assert.is(refused.status, 409);
+  assert.is(refused.body.code, 'payments-not-enabled');
+  await deliverAll(h, await h.standIn.completeOnboarding(accountId));
+
+  const started = await checkout(h, owner, alice, membershipTypeId);
+  assert.is(started.status, 201, started.text);
+  assert.match(started.body.checkoutSessionId, /^cs_/);
+  await deliverAll(h, await h.standIn.completeCheckout(started.body.checkoutSessionId));
+  let state = await memberState(h, tenantId, alice);
+  assert.equal({ ...state.subscription, periodStart: undefined, periodEnd: undefined, anchor: undefined }, {
+    billing: 'stripe', membershipTypeId, interval: 'month', amountCents: 1500, monthlyAmountCents: 1500, currency: 'EUR',
+    cancelAtPeriodEnd: false, periodsRenewed: 0, status: 'active', graceEndsAt: null, pendingChange: null,
+    periodStart: undefined, periodEnd: undefined, anchor: undefined,
+  });
+  const again = await checkout(h, owner, alice, membershipTypeId);
+  assert.is(again.status, 409);
+  assert.is(again.body.code, 'subscription-exists');
+
+  const subscription = (await h.standIn.events.filter((e) => e.type === 'customer.subscription.created').at(-1)!.data.object as Stripe.Subscription).id;
+  h.clock.now += 60;
+  await deliverAll(h, await h.standIn.failPayment(subscription));
+  state = await memberState(h, tenantId, alice);
+  assert.is(state.subscription?.status, 'past_due');
+  const graceEndsAt = state.subscription!.graceEndsAt!;
+  assert.is(Date.parse(graceEndsAt) / 1000, h.clock.now + 1_209_600, 'the member grace period runs from the failure');
+
+  await h.platform.scheduler.runOnce(new Date(Date.parse(graceEndsAt) - 1000));
+  assert.is((await memberState(h, tenantId, alice)).subscription?.status, 'past_due', 'not before the grace ends');
+  await waitForReadModel(h, owner, alice, 'past_due');
+  await h.platform.scheduler.runOnce(new Date(graceEndsAt));
+  state = await memberState(h, tenantId, alice);
+  assert.is(state.subscription?.status, 'lapsed');
+  assert.is(state.status, 'active', 'the member keeps their status');
+
+  h.clock.now += 60;
+  await deliverAll(h, await h.standIn.payInvoice(subscription));
+  state = await memberState(h, tenantId, alice);
+  assert.is(state.subscription?.status, 'active');
+  const types = (await h.platform.eventStore.readStream(tenantStreamId('member', tenantId, alice))).map((e) => e.type)
+    .filter((type) => type !== 'MemberStripeFactRecorded');
+  assert.ok(types.includes('SubscriptionLapsed') && types.includes('SubscriptionReinstated'), types.join(' '));
+
+  h.clock.now += 60;
+  await deliverAll(h, await h.standIn.cancel(subscription, { atPeriodEnd: false }));
+  state = await memberState(h, tenantId, alice);
+  assert.is(state.subscription, null);
+  assert.is(types.filter((type) => type === 'SubscriptionStarted').length, 1);
+});
+
+/** The read model the scheduler reads its due work from has caught up with the member. */
+async function waitForReadModel(h: BillingHarness, owner: string, memberId: string, status: string) {
+  for (let i = 0; i < 100; i++) {
+    const reply = await h.query(`/v1/members/${memberId}`, owner);
+    if (reply.body?.subscription?.status === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the member view never showed ${status}`);
+}
+
+test('the price on the connected account is created once and reused while the membership type costs the same', async ({ h }) => {
+  const { owner, accountId, membershipTypeId } = await duesTenant(h);
+  await deliverAll(h, await h.standIn.completeOnboarding(accountId));
+  for (const n of [1, 2, 3]) assert.is((await checkout(h, owner, await member(h, owner, n), membershipTypeId)).status, 201);
+  assert.is((await checkout(h, owner, await member(h, owner, 4), membershipTypeId, 'year')).status, 201);
+  const { rows } = await h.platform.writePool.query(
+    'SELECT billing_interval, unit_amount_cents FROM stripe_connected_prices WHERE account_id = $1 ORDER BY billing_interval', [accountId]);
+  assert.equal(rows.map((r) => [r.billing_interval, Number(r.unit_amount_cents)]), [['month', 1500], ['year', 18000]]);
+});
+
+test('whatever order a member’s dues events arrive in, twice or once, the subscription ends the same', async ({ h }) => {
+  const { tenantId, owner, accountId, membershipTypeId } = await duesTenant(h);
+  await deliverAll(h, await h.standIn.completeOnboarding(accountId));
+  const lives: { memberId: string; events: Stripe.Event[] }[] = [];
+  const start = h.clock.now;
+  for (let n = 0; n < 40; n++) {
+    const memberId = await member(h, owner, n);
+    h.clock.now = start + n * 10_000;
+    const session = await checkout(h, owner, memberId, membershipTypeId);
+    const events = await h.standIn.completeCheckout(session.body.checkoutSessionId);
+    const subscription = subscriptionOf(events);
+    for (const [offset, step] of [[30, () => h.standIn.failPayment(subscription)], [31, () => h.standIn.payInvoice(subscription)],
+      [33, () => h.standIn.failPayment(subscription)], [40, () => h.standIn.cancel(subscription, { atPeriodEnd: true })]] as const) {
+      h.clock.now = start + n * 10_000 + offset;
+      events.push(...await step());
+    }
+    lives.push({ memberId, events });
+  }
+  const shape = (state: Awaited<ReturnType<typeof memberState>>, offset: number) => state.subscription && {
+    status: state.subscription.status, cancelAtPeriodEnd: state.subscription.cancelAtPeriodEnd, amount: state.subscription.monthlyAmountCents,
+    graceEndsAt: state.subscription.graceEndsAt && Date.parse(state.subscription.graceEndsAt) / 1000 - offset,
+    periodEnd: Date.parse(state.subscription.periodEnd) / 1000 - offset,
+  };
+  await deliverAll(h, lives[0]!.events);
+  const expected = shape(await memberState(h, tenantId, lives[0]!.memberId), start);
+  assert.equal(expected?.status, 'past_due');
+  assert.is(expected?.cancelAtPeriodEnd, true);
+  for (let n = 1; n < lives.length; n++) {
+    const { memberId, events } = lives[n]!;
+    await deliverAll(h, shuffled([...events, ...shuffled(events, n + 99).slice(0, 2)], n));
+    assert.equal(shape(await memberState(h, tenantId, memberId), start + n * 10_000), expected, `ordering ${n}`);
+  }
+});
+
+test('Connect events naming another tenant’s member, or a tenant other than the account’s, change nothing', async ({ h }) => {
+  const mine = await duesTenant(h);
+  const theirs = await duesTenant(h);
+  await deliverAll(h, await h.standIn.completeOnboarding(mine.accountId));
+  const stranger = await member(h, theirs.owner, 1);
+  const ownMember = await member(h, mine.owner, 2);
+  const session = await checkout(h, mine.owner, ownMember, mine.membershipTypeId);
+  const events = await h.standIn.completeCheckout(session.body.checkoutSessionId);
+  const rewrite = (event: Stripe.Event, metadata: Record<string, string>) => {
+    const object = event.data.object as { metadata?: Record<string, string> };
+    return { ...event, id: `${event.id}_x${Object.keys(metadata).join('')}`, data: { ...event.data, object: { ...object, metadata: { ...object.metadata, ...metadata } } } };
+  };
+  const completed = events.find((e) => e.type === 'checkout.session.completed')!;
+  const before = await h.platform.eventStore.readStream(tenantStreamId('member', theirs.tenantId, stranger));
+  assert.is((await h.deliver(rewrite(completed, { memberId: stranger }))).status, 200);
+  assert.is((await h.deliver(rewrite(completed, { tenantId: theirs.tenantId }))).status, 200);
+  assert.is((await h.deliver(rewrite(completed, { membershipTypeId: theirs.membershipTypeId }))).status, 200);
+  assert.equal(await h.platform.eventStore.readStream(tenantStreamId('member', theirs.tenantId, stranger)), before);
+  assert.is((await memberState(h, mine.tenantId, ownMember)).subscription, null, 'none of them started the own member’s dues either');
+  const metrics = (await h.platform.commandApi.inject({ method: 'GET', url: '/metrics' })).body;
+  for (const outcome of ['unknown-member', 'unknown-tenant', 'unknown-membership-type']) {
+    assert.match(metrics, new RegExp(`stripe_webhook_deliveries_total\\{type="checkout.session.completed",outcome="${outcome}"\\} \\d`), outcome);
+  }
+});
+
+test.run();
