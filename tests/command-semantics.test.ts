@@ -132,7 +132,8 @@ test('subscription start, plan change and cancellation show on the member', asyn
   assert.is(member.body.revision, changed.body.revision + 1);
   const now = await h.command('POST', `/v1/members/${memberId}/subscription/cancel`, owner, { atPeriodEnd: false });
   const after = await h.query(`/v1/members/${memberId}`, owner, { 'x-consistency-position': String(now.body.position) });
-  assert.is(after.body.subscription, null);
+  assert.equal([after.body.subscription.status, after.body.subscription.membershipTypeId], ['cancelled', silver.body.membershipTypeId],
+    'the ended subscription stays visible (DESIGN §11)');
   const none = await h.command('POST', `/v1/members/${memberId}/subscription/cancel`, owner, { atPeriodEnd: false });
   assert.is(none.status, 409);
   assert.is(none.body.code, 'no-active-subscription');

@@ -109,7 +109,9 @@ test('CSV export streams the filtered list with a header and escapes cells', asy
   assert.is(reply.status, 200);
   assert.match(String(reply.headers['content-type']), 'text/csv');
   const lines = reply.text.trim().split('\r\n');
-  assert.is(lines[0], 'memberId,email,firstName,lastName,status,membershipTypeId,membershipTypeName,createdAt,updatedAt,lastActivityAt');
+  assert.is(lines[0], 'memberId,email,firstName,lastName,status,membershipTypeId,membershipTypeName,createdAt,updatedAt,lastActivityAt,'
+    + 'subscriptionStatus,subscriptionBilling,subscriptionMembershipTypeId,subscriptionMonthlyAmountCents,subscriptionCurrency,'
+    + 'subscriptionPeriodEnd,subscriptionPendingChange');
   assert.is(lines.length, 3);
   assert.match(lines[1]!, `csv1@example.org,'=cmd(),"Smith, Jr",active`);
 });

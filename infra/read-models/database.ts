@@ -23,6 +23,8 @@ export type ReadModelDatabase = {
     tenant_id: string; member_id: string; email: string; first_name: string; last_name: string; status: string;
     membership_type_id: string | null; subscription: Record<string, unknown> | null; created_at: Timestamp;
     updated_at: Timestamp; revision: number;
+    /** The subscription's status ('none': never subscribed) and, once cancelled, its terms (migration 014). */
+    subscription_status: ColumnType<string, never, never>; cancelled_subscription: Record<string, unknown> | null;
   };
   rm_member_activity: { tenant_id: string; member_id: string; last_activity_at: Timestamp };
   rm_member_counts: { tenant_id: string; status: string; members: number };

@@ -2,6 +2,7 @@ import type { EventEnvelope } from '../../infra/event-store/port';
 import { entityIdOfStream } from '../../infra/event-store/stream-name';
 import type { ProjectedChange, SqlStatement } from '../runtime/projection';
 import { latestActivities, registrations, statusChanges } from './member-batches';
+import { subscriptionChangeOf } from './project-subscription';
 
 const statusAfter: Record<string, string> = {
   MemberActivated: 'active', MemberReactivated: 'active', MemberSuspended: 'suspended', MemberDeactivated: 'inactive',
@@ -40,18 +41,11 @@ export function projectMembers(event: EventEnvelope): ProjectedChange[] {
       return [{ kind: statusChanges, row: {
         tenant_id: event.tenantId, member_id: memberId, status: statusAfter[event.type], revision: event.streamRevision, occurred_at: event.occurredAt,
       } }];
-    case 'SubscriptionStarted':
-    case 'SubscriptionPlanChanged':
-      return update('subscription', 'subscription = $5::jsonb', [JSON.stringify({ ...data, status: 'active', cancelAtPeriodEnd: false })]);
-    case 'SubscriptionCancellationScheduled':
-      return update('subscription', `subscription = subscription || '{"cancelAtPeriodEnd": true}'::jsonb`, []);
-    case 'SubscriptionRenewed':
-      return update('subscription', 'subscription = subscription || $5::jsonb', [JSON.stringify({ periodStart: data.periodStart, periodEnd: data.periodEnd })]);
-    case 'SubscriptionCancelled':
-      return update('subscription', 'subscription = NULL', []);
     case 'ActivityRecorded':
       return [{ kind: latestActivities, row: { tenant_id: event.tenantId, member_id: data.memberId, occurred_at: data.occurredAt } }];
-    default:
-      return [];
+    default: {
+      const subscription = subscriptionChangeOf(event);
+      return subscription ? update('subscription', subscription.set, subscription.values) : [];
+    }
   }
 }

@@ -6,9 +6,21 @@ import { withTenant } from '../../tenant-scope';
 import { decodeCursor } from './member-cursor';
 import { memberFilterSchema, memberPage } from './member-page';
 import type { MemberView } from './member-view';
+import type { SubscriptionView } from './subscription-view';
 
-const columns = ['memberId', 'email', 'firstName', 'lastName', 'status', 'membershipTypeId', 'membershipTypeName',
+const memberColumns = ['memberId', 'email', 'firstName', 'lastName', 'status', 'membershipTypeId', 'membershipTypeName',
   'createdAt', 'updatedAt', 'lastActivityAt'] as const;
+/** After the member's own columns, so that a reader of the older export finds them where they were. */
+const subscriptionColumns: Record<string, (s: SubscriptionView | null) => string | number | null> = {
+  subscriptionStatus: (s) => s?.status ?? 'none',
+  subscriptionBilling: (s) => s?.billing ?? null,
+  subscriptionMembershipTypeId: (s) => s?.membershipTypeId ?? null,
+  subscriptionMonthlyAmountCents: (s) => s?.monthlyAmountCents ?? null,
+  subscriptionCurrency: (s) => s?.currency ?? null,
+  subscriptionPeriodEnd: (s) => s?.periodEnd ?? null,
+  subscriptionPendingChange: (s) => s?.pendingChange?.membershipTypeId ?? null,
+};
+const header = [...memberColumns, ...Object.keys(subscriptionColumns)].join(',');
 const pageSize = 1000;
 
 /** RFC 4180 quoting; a leading = + - @ is neutralised so a spreadsheet never runs a cell as a formula. */
@@ -19,7 +31,9 @@ export function csvCell(value: string | number | null): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-const csvLine = (member: MemberView) => `${columns.map((c) => csvCell(member[c])).join(',')}\r\n`;
+const csvLine = (member: MemberView) => `${[
+  ...memberColumns.map((c) => member[c]), ...Object.values(subscriptionColumns).map((cell) => cell(member.subscription)),
+].map(csvCell).join(',')}\r\n`;
 
 /** The filtered member list as CSV, streamed page by page so memory stays flat for any tenant size. */
 export function exportMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z.infer<typeof memberFilterSchema>, object> {
@@ -33,7 +47,7 @@ export function exportMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z
       // filter, a timeout, a database down) is still a problem+json, not a CSV cut after its header.
       const first = await pageAfter(null);
       async function* lines() {
-        yield `${columns.join(',')}\r\n`;
+        yield `${header}\r\n`;
         let page = first;
         yield page.items.map(csvLine).join('');
         while (page.nextCursor) {

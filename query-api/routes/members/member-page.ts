@@ -3,11 +3,14 @@ import type { TenantScopedDb } from '../../tenant-scope';
 import { z } from 'zod';
 import { encodeCursor, sortKeyOf, sortOrders, type Cursor, type SortKey } from './member-cursor';
 import { selectMembers, toMemberView, type MemberView } from './member-view';
+import { subscriptionStatusFilters } from './subscription-view';
 
 export const memberFilterSchema = z.strictObject({
   status: z.enum(['pending', 'active', 'suspended', 'inactive']).optional(),
   membershipTypeId: z.uuid().optional(),
   q: z.string().trim().min(1).max(100).optional(),
+  /** `none`: never subscribed. Served by rm_members_subscription_status (migration 014). */
+  subscriptionStatus: z.enum(subscriptionStatusFilters).optional(),
   sort: z.enum(sortOrders).default('-createdAt'),
 });
 export type MemberFilter = z.infer<typeof memberFilterSchema>;
@@ -49,7 +52,7 @@ export async function memberPage(trx: TenantScopedDb, filter: MemberFilter, afte
   return { items, nextCursor, total: total === null || total === undefined ? null : Number(total) };
 }
 
-const countersAnswer = (filter: MemberFilter) => !filter.q && !filter.membershipTypeId;
+const countersAnswer = (filter: MemberFilter) => !filter.q && !filter.membershipTypeId && !filter.subscriptionStatus;
 
 /** Totals by status come from the counters kept with the rows; other filters count the matches. */
 export async function countMembers(trx: TenantScopedDb, filter: MemberFilter) {
@@ -67,6 +70,7 @@ export async function countMembers(trx: TenantScopedDb, filter: MemberFilter) {
 function applyFilter<Q extends { where: (expression: Expression<SqlBool>) => Q }>(query: Q, filter: MemberFilter): Q {
   let filtered = query;
   if (filter.status) filtered = filtered.where(sql<SqlBool>`m.status = ${filter.status}`);
+  if (filter.subscriptionStatus) filtered = filtered.where(sql<SqlBool>`m.subscription_status = ${filter.subscriptionStatus}`);
   if (filter.membershipTypeId) filtered = filtered.where(sql<SqlBool>`m.membership_type_id = ${filter.membershipTypeId}`);
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,4 +1,5 @@
 import type { TenantScopedDb } from '../../tenant-scope';
+import { toSubscriptionView } from './subscription-view';
 
 /** The member as the API shows it, in the list, the detail and the export alike. */
 export function selectMembers(trx: TenantScopedDb) {
@@ -7,12 +8,14 @@ export function selectMembers(trx: TenantScopedDb) {
       join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.membership_type_id', '=', 'm.membership_type_id'))
     .leftJoin('rm_member_activity as a', (join) => join.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.member_id', '=', 'm.member_id'))
     .select(['m.member_id', 'm.email', 'm.first_name', 'm.last_name', 'm.status', 'm.membership_type_id',
-      't.name as membership_type_name', 'm.subscription', 'm.created_at', 'm.updated_at', 'a.last_activity_at', 'm.revision']);
+      't.name as membership_type_name', 'm.subscription', 'm.cancelled_subscription',
+      'm.subscription_status', 'm.created_at', 'm.updated_at', 'a.last_activity_at', 'm.revision']);
 }
 
 type MemberRow = {
   member_id: string; email: string; first_name: string; last_name: string; status: string; membership_type_id: string | null;
-  membership_type_name: string | null; subscription: Record<string, unknown> | null; created_at: Date; updated_at: Date;
+  membership_type_name: string | null; subscription: Record<string, unknown> | null;
+  cancelled_subscription: Record<string, unknown> | null; subscription_status: string; created_at: Date; updated_at: Date;
   last_activity_at: Date | null; revision: number;
 };
 
@@ -25,7 +28,7 @@ export function toMemberView(row: MemberRow) {
     status: row.status,
     membershipTypeId: row.membership_type_id,
     membershipTypeName: row.membership_type_name,
-    subscription: row.subscription,
+    subscription: toSubscriptionView(row),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     lastActivityAt: row.last_activity_at?.toISOString() ?? null,
