@@ -84,6 +84,14 @@ test('monthly cohort retention, mode on_or_after: active in month N or later', a
   ]);
 });
 
+test('retention looks at no activity after `to`, even within its month (the view cohort_retention takes `to`)', async ({ store, tenantId }) => {
+  // Up to 03-04: m3 (Feb cohort) active 02-20, m2 (Jan cohort) 03-01; m1's 03-05 and m3's 03-07 come after.
+  const on = await readRetention(store, { tenantId, from: '2026-01-01', to: '2026-03-04', mode: 'on' });
+  assert.equal(on.cohorts.map((c) => [c.cohort, c.size, c.retained]), [['2026-01', 2, [0, 0, 1]], ['2026-02', 1, [1, 0]], ['2026-03', 1, [0]]]);
+  const onOrAfter = await readRetention(store, { tenantId, from: '2026-01-01', to: '2026-03-04', mode: 'on_or_after' });
+  assert.equal(onOrAfter.cohorts.map((c) => [c.cohort, c.retained]), [['2026-01', [1, 1, 1]], ['2026-02', [1, 0]], ['2026-03', [0]]]);
+});
+
 test('MRR movements per month, net MRR churn and quick ratio (EUR only)', async ({ store, tenantId }) => {
   const quarter = await readRevenue(store, { tenantId, from: '2026-01-01', to: '2026-03-31', currency: 'EUR' });
   // Per month: net churn over MRR at the month's start, quick ratio (null where a denominator is 0).

@@ -1,5 +1,5 @@
 import type { AnalyticsStore } from '../../infra/analytics/port';
-import { bucketSql, bucketStarts, type Interval } from './periods';
+import { bucketStart, bucketStarts, type Interval } from './periods';
 
 /**
  * Lifecycle of active members per bucket of [from, to] (DESIGN.md §7), from activity alone:
@@ -7,21 +7,15 @@ import { bucketSql, bucketStarts, type Interval } from './periods';
  * - returning: active in this bucket and the one before;
  * - resurrecting: active in this bucket, not in the one before, but in some earlier one;
  * - dormant: active in the bucket before, not in this one.
- * new + returning + resurrecting = active members of the bucket.
+ * new + returning + resurrecting = active members of the bucket. Defined once, by the ClickHouse
+ * view activity_lifecycle (infra/analytics/migrations/004-one-definition-views.sql).
  */
 export async function readLifecycle(store: AnalyticsStore, request: { tenantId: string; from: string; to: string; interval: Interval }) {
-  const sql = bucketSql[request.interval];
   const rows = await store.query<{ period: string; new: string; returning: string; resurrecting: string; dormant: string }>(`
-    SELECT t AS period,
-      countIf(has(buckets, t) AND t = first) AS new,
-      countIf(has(buckets, t) AND has(buckets, ${sql.previous('t')})) AS returning,
-      countIf(has(buckets, t) AND NOT has(buckets, ${sql.previous('t')}) AND t > first) AS resurrecting,
-      countIf(NOT has(buckets, t) AND has(buckets, ${sql.previous('t')})) AS dormant
-    FROM (SELECT member_id, groupUniqArray(${sql.start('day')}) AS buckets, min(${sql.start('day')}) AS first
-          FROM member_activity_daily WHERE tenant_id = {tenant:UUID} AND day <= {to:Date} GROUP BY member_id)
-    ARRAY JOIN arrayDistinct(arrayConcat(buckets, arrayMap(b -> ${sql.next('b')}, buckets))) AS t
-    WHERE t >= ${sql.start('{from:Date}')} AND t <= {to:Date}
-    GROUP BY t ORDER BY t`, { tenant: request.tenantId, from: request.from, to: request.to });
+    SELECT period, new, returning, resurrecting, dormant
+    FROM activity_lifecycle(bucket = {bucket:String}, to = {to:Date})
+    WHERE tenant_id = {tenant:UUID} AND period >= {first:Date} AND period <= {to:Date}`,
+  { tenant: request.tenantId, bucket: request.interval, to: request.to, first: bucketStart(request.from, request.interval) });
   const byPeriod = new Map(rows.map((row) => [row.period, row]));
   return bucketStarts(request.from, request.to, request.interval).map((period) => {
     const row = byPeriod.get(period);
