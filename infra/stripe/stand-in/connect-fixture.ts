@@ -1,4 +1,5 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
+import * as assert from 'uvu/assert';
 import { CONNECT_WEBHOOK_PATH, type Fixture, type Received } from './stand-in-fixture';
 
 /** Test-only: the Connect calls our membership-dues adapter makes, through the real SDK. */
@@ -68,4 +69,13 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the call to fail');
+}
+
+/** A Stripe error as the SDK raises it: its class, HTTP status, code and param. */
+export function assertStripeError(error: unknown, kind: typeof Stripe.errors.StripeError, statusCode: number, code?: string, param?: string): void {
+  assert.instance(error, kind);
+  const stripeError = error as Stripe.errors.StripeError;
+  assert.is(stripeError.statusCode, statusCode);
+  assert.is(stripeError.code, code);
+  assert.is(stripeError.param, param);
 }

@@ -4,14 +4,9 @@ import { applyMetadata, formArray, formObject, formString, type FormObject } fro
 import type { Route, RouteContext } from './api-route';
 import { onlyItem, type SubscriptionRecord } from './stand-in-store';
 import { cancelNow, changeSubscription, type SubscriptionChange } from './subscription-changes';
-import { enumParam } from './form-params';
+import { booleanParam, enumParam, optionalParam as optional } from './form-params';
 import { prorationBehaviors } from './prorations';
 import { parameterValue, resourceMissing } from './stripe-errors';
-
-function optional(params: FormObject, name: string): string | null {
-  const value = formString(params[name]);
-  return value === undefined || value === '' ? null : value;
-}
 
 function findSubscription(context: RouteContext, id: string): SubscriptionRecord {
   const record = context.store.subscriptions.get(id);
@@ -68,13 +63,6 @@ function readPriceChange(context: RouteContext, record: SubscriptionRecord, para
   return priceId;
 }
 
-function readBoolean(params: FormObject, name: string): boolean | undefined {
-  const value = formString(params[name]);
-  if (value === undefined) return undefined;
-  if (value !== 'true' && value !== 'false') throw parameterValue(name, `Invalid boolean: ${value}`);
-  return value === 'true';
-}
-
 const updateSubscription: Route = {
   method: 'POST',
   path: /^\/v1\/subscriptions\/([^/]+)$/,
@@ -87,7 +75,7 @@ const updateSubscription: Route = {
       // Stripe's default for an API update is to prorate.
       change.proration = enumParam(params, 'proration_behavior', prorationBehaviors) ?? 'create_prorations';
     }
-    const cancelAtPeriodEnd = readBoolean(params, 'cancel_at_period_end');
+    const cancelAtPeriodEnd = booleanParam(params, 'cancel_at_period_end');
     if (cancelAtPeriodEnd !== undefined) change.cancelAtPeriodEnd = cancelAtPeriodEnd;
     if (params['metadata'] !== undefined) change.metadata = applyMetadata(record.subscription.metadata, params['metadata']);
     const events = changeSubscription(context, id, change);

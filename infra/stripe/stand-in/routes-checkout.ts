@@ -1,23 +1,12 @@
 import type { CatalogEntry } from './catalog-objects';
-import { buildCheckoutSession, buildPortalSession } from './checkout-objects';
+import { buildCheckoutSession, buildPortalSession, type CheckoutInput } from './checkout-objects';
 import { currentSession } from './checkout-completion';
 import { expandResponse } from './expand';
 import { applyMetadata, formArray, formObject, formString, type FormObject } from './form-body';
-import { percentParam } from './form-params';
+import { optionalParam as optional, percentParam, requiredParam as required } from './form-params';
 import { newId } from './ids';
 import type { Route, RouteContext } from './api-route';
 import { chargesDisabled, connectOnly, parameterMissing, parameterValue, resourceMissing, StripeApiError } from './stripe-errors';
-
-function required(params: FormObject, name: string): string {
-  const value = formString(params[name]);
-  if (value === undefined || value === '') throw parameterMissing(name);
-  return value;
-}
-
-function optional(params: FormObject, name: string): string | null {
-  const value = formString(params[name]);
-  return value === undefined || value === '' ? null : value;
-}
 
 /** One line item with a known price and a positive integer quantity: all our plans need. */
 function readLineItem(context: RouteContext, params: FormObject): { entry: CatalogEntry; quantity: number } {
@@ -76,29 +65,22 @@ const createCheckoutSession: Route = {
   handle(context, params) {
     const mode = required(params, 'mode');
     if (mode !== 'subscription') throw parameterValue('mode', 'The Stripe stand-in only supports mode=subscription.');
-    const successUrl = required(params, 'success_url');
-    const cancelUrl = required(params, 'cancel_url');
-    const { entry, quantity } = readLineItem(context, params);
+    const input: CheckoutInput = {
+      successUrl: required(params, 'success_url'),
+      cancelUrl: required(params, 'cancel_url'),
+      ...readLineItem(context, params),
+      customer: readCustomer(context, params),
+      customerEmail: optional(params, 'customer_email'),
+      clientReferenceId: optional(params, 'client_reference_id'),
+      metadata: applyMetadata({}, params['metadata']),
+    };
     const subscriptionData = formObject(params['subscription_data']) ?? {};
     const applicationFeePercent = readApplicationFee(context, subscriptionData);
     requireChargesEnabled(context);
-    const session = buildCheckoutSession(
-      {
-        entry,
-        quantity,
-        successUrl,
-        cancelUrl,
-        customer: readCustomer(context, params),
-        customerEmail: optional(params, 'customer_email'),
-        clientReferenceId: optional(params, 'client_reference_id'),
-        metadata: applyMetadata({}, params['metadata']),
-      },
-      context.baseUrl(),
-      context.now(),
-    );
+    const session = buildCheckoutSession(input, context.baseUrl(), context.now());
     const extras = {
-      priceId: entry.price.id,
-      quantity,
+      priceId: input.entry.price.id,
+      quantity: input.quantity,
       subscriptionMetadata: applyMetadata({}, subscriptionData['metadata']),
       applicationFeePercent,
       lineItemId: newId('li'),
