@@ -103,6 +103,66 @@ async function waitForReadModel(h: BillingHarness, owner: string, memberId: stri
   throw new Error(`the member view never showed ${status}`);
 }
 
+test('changing Stripe-billed dues changes them in Stripe: an upgrade at once, a downgrade from the period’s end, a cancellation', async ({ h }) => {
+  const { tenantId, owner, accountId, membershipTypeId } = await duesTenant(h);
+  await deliverAll(h, await h.standIn.completeOnboarding(accountId));
+  const cox = await h.command('POST', '/v1/membership-types', owner, { name: 'Cox', monthlyPriceCents: 2500, currency: 'EUR', features: [] });
+  const junior = await h.command('POST', '/v1/membership-types', owner, { name: 'Junior', monthlyPriceCents: 500, currency: 'EUR', features: [] });
+  const bob = await member(h, owner, 7);
+  const session = await checkout(h, owner, bob, membershipTypeId);
+  delivered.set(h, h.standIn.events.length);
+  let completed: Stripe.Event[] = [];
+  await deliverEvents(h, async () => (completed = await h.standIn.completeCheckout(session.body.checkoutSessionId)));
+  const subscription = subscriptionOf(completed);
+  const change = (type: string) => h.command('POST', `/v1/members/${bob}/subscription`, owner, { membershipTypeId: type, interval: 'month' });
+
+  h.clock.now += 60;
+  const upgraded = await change(cox.body.membershipTypeId);
+  assert.is(upgraded.status, 202, upgraded.text);
+  await deliverEvents(h);
+  let state = await memberState(h, tenantId, bob);
+  assert.equal([state.subscription?.membershipTypeId, state.subscription?.monthlyAmountCents, state.subscription?.pendingChange],
+    [cox.body.membershipTypeId, 2500, null], 'the upgrade is in force at once');
+
+  h.clock.now += 60;
+  assert.is((await change(junior.body.membershipTypeId)).status, 202);
+  await deliverEvents(h);
+  state = await memberState(h, tenantId, bob);
+  assert.is(state.subscription?.membershipTypeId, cox.body.membershipTypeId, 'the downgrade waits for the period’s end');
+  assert.equal([state.subscription?.pendingChange?.membershipTypeId, state.subscription?.pendingChange?.periodStart],
+    [junior.body.membershipTypeId, state.subscription?.periodEnd]);
+
+  h.clock.now = Date.parse(state.subscription!.periodEnd) / 1000 + 60;
+  await deliverEvents(h, () => h.standIn.failPayment(subscription));
+  await deliverEvents(h, () => h.standIn.payInvoice(subscription));
+  state = await memberState(h, tenantId, bob);
+  assert.equal([state.subscription?.membershipTypeId, state.subscription?.monthlyAmountCents, state.subscription?.pendingChange],
+    [junior.body.membershipTypeId, 500, null], 'from the next period the downgrade is in force');
+
+  h.clock.now += 60;
+  assert.is((await h.command('POST', `/v1/members/${bob}/subscription/cancel`, owner, { atPeriodEnd: true })).status, 202);
+  await deliverEvents(h);
+  assert.is((await memberState(h, tenantId, bob)).subscription?.cancelAtPeriodEnd, true);
+  h.clock.now += 60;
+  assert.is((await h.command('POST', `/v1/members/${bob}/subscription/cancel`, owner, { atPeriodEnd: false })).status, 202);
+  await deliverEvents(h);
+  assert.is((await memberState(h, tenantId, bob)).subscription, null);
+  const again = await h.command('POST', `/v1/members/${bob}/subscription/cancel`, owner, { atPeriodEnd: false });
+  assert.is(again.status, 409);
+});
+
+/** Delivers what the stand-in sent since the last call (API calls queue their events there), after `step`. */
+async function deliverEvents(h: BillingHarness, step?: () => Promise<Stripe.Event[]>) {
+  const seen = delivered.get(h) ?? 0;
+  if (step) await step();
+  await h.standIn.drain();
+  const fresh = h.standIn.events.slice(seen);
+  delivered.set(h, h.standIn.events.length);
+  await deliverAll(h, fresh);
+  return fresh;
+}
+const delivered = new WeakMap<BillingHarness, number>();
+
 test('the price on the connected account is created once and reused while the membership type costs the same', async ({ h }) => {
   const { owner, accountId, membershipTypeId } = await duesTenant(h);
   await deliverAll(h, await h.standIn.completeOnboarding(accountId));

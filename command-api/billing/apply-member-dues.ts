@@ -50,7 +50,7 @@ async function factOf(edge: BillingEdge, tenantId: string, notification: MemberD
   if (type === null) return 'unknown-membership-type';
   if (!isInterval(notification.interval)) return 'ignored';
   const subscription = { kind: 'subscription' as const, subscriptionId: notification.subscriptionId, membershipTypeId: type.membershipTypeId,
-    interval: notification.interval, monthlyPriceCents: type.monthlyPriceCents, currency: type.currency, graceEndsAt, order };
+    interval: notification.interval, monthlyPriceCents: type.monthlyPriceCents, currency: type.currency, graceEndsAt, order, pendingChange: null };
   if (notification.kind === 'member-checkout') {
     // A completed checkout starts the subscription at once; its own events bring Stripe's period.
     const periodStart = iso(notification.created);
@@ -60,7 +60,17 @@ async function factOf(edge: BillingEdge, tenantId: string, notification: MemberD
     .find((s) => s === notification.status);
   if (!status || notification.periodStart === null || notification.periodEnd === null) return 'ignored';
   return { ...subscription, status, periodStart: iso(notification.periodStart), periodEnd: iso(notification.periodEnd),
-    cancelAtPeriodEnd: notification.cancelAtPeriodEnd };
+    cancelAtPeriodEnd: notification.cancelAtPeriodEnd, pendingChange: await pendingChangeOf(edge, tenantId, notification) };
+}
+
+/** The downgrade our change route wrote into the subscription's metadata, priced from our records. */
+async function pendingChangeOf(edge: BillingEdge, tenantId: string, notification: Extract<MemberDuesNotification, { kind: 'member-subscription' }>) {
+  const { pendingMembershipTypeId, pendingInterval, pendingFrom, eventId } = notification;
+  const from = Number(pendingFrom);
+  if (!isInterval(pendingInterval) || !Number.isInteger(from) || from <= 0) return null;
+  const type = await membershipTypeOf(edge, tenantId, { membershipTypeId: pendingMembershipTypeId, eventId });
+  return type && { membershipTypeId: type.membershipTypeId, interval: pendingInterval, monthlyPriceCents: type.monthlyPriceCents,
+    currency: type.currency, from: iso(from) };
 }
 
 /** The membership type our checkout named, of this tenant; its price is ours, never Stripe's. */

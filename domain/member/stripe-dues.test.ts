@@ -17,7 +17,7 @@ const t = (day: number) => new Date(Date.UTC(2026, 1, day, 10)).toISOString();
 const order = (created: number, eventId: string) => ({ created, eventId });
 const subscription = (overrides: Partial<Extract<MemberStripeFact, { kind: 'subscription' }>>, created: number, eventId: string): MemberStripeFact => ({
   kind: 'subscription', subscriptionId: 'sub_1', status: 'active', membershipTypeId: gold, interval: 'month', monthlyPriceCents: 1500,
-  currency: 'EUR', periodStart: t(1), periodEnd: t(29), cancelAtPeriodEnd: false, graceEndsAt: t(15), order: order(created, eventId), ...overrides,
+  currency: 'EUR', periodStart: t(1), periodEnd: t(29), cancelAtPeriodEnd: false, graceEndsAt: t(15), pendingChange: null, order: order(created, eventId), ...overrides,
 });
 const invoice = (invoiceId: string, outcome: 'paid' | 'failed', period: [string, string], created: number, eventId: string, grace: string | null = null): MemberStripeFact => ({
   kind: 'invoice', invoiceId, subscriptionId: 'sub_1', outcome, periodStart: period[0], periodEnd: period[1], graceEndsAt: grace, order: order(created, eventId),

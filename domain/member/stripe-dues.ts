@@ -2,7 +2,7 @@ import type { MemberEvent, SubscriptionTerms } from './events';
 import { withMemberFact, type MemberStripeFact, type MemberStripeFacts, type MemberSubscriptionFact } from './stripe-facts';
 import type { Member } from './state';
 import { isNewer } from '../shared/stripe-order';
-import { isAtOrAfter } from '../shared/time';
+import { addMonthsUtc, isAtOrAfter } from '../shared/time';
 import { conflict } from '../shared/domain-error';
 import { requireStatus } from './require-status';
 
@@ -13,6 +13,8 @@ export type DuesView = {
   terms: SubscriptionTerms;
   cancelAtPeriodEnd: boolean;
   graceEndsAt: string | null;
+  /** A downgrade waiting for the period's end: the terms from then on. */
+  pendingChange: SubscriptionTerms | null;
 };
 
 /** A verified Stripe event about the member's dues, in our words (command-api/billing). */
@@ -47,13 +49,20 @@ export function duesView(facts: MemberStripeFacts, lapsedEpisodes: readonly stri
   const graceEndsAt = failures[0] ?? (stripePastDue ? subscription.graceEndsAt : null);
   const status = subscription.status === 'canceled' ? 'cancelled'
     : graceEndsAt === null ? 'active' : lapsedEpisodes.includes(graceEndsAt) ? 'lapsed' : 'past_due';
-  const n = months[subscription.interval];
+  // A scheduled change is in force once a period starting at or after its date has begun.
+  const pending = subscription.pendingChange;
+  const inForce = pending !== null && periodStart >= pending.from ? pending : subscription;
+  const termsOf = (terms: Pick<MemberSubscriptionFact, 'membershipTypeId' | 'interval' | 'monthlyPriceCents' | 'currency'>, start: string, end: string): SubscriptionTerms => ({
+    billing: 'stripe', membershipTypeId: terms.membershipTypeId, interval: terms.interval,
+    amountCents: terms.monthlyPriceCents * months[terms.interval], monthlyAmountCents: terms.monthlyPriceCents,
+    currency: terms.currency, periodStart: start, periodEnd: end,
+  });
   return {
     subscriptionId: subscription.subscriptionId, status, cancelAtPeriodEnd: subscription.cancelAtPeriodEnd && status !== 'cancelled',
     graceEndsAt: status === 'past_due' || status === 'lapsed' ? graceEndsAt : null,
-    terms: { billing: 'stripe', membershipTypeId: subscription.membershipTypeId, interval: subscription.interval,
-      amountCents: subscription.monthlyPriceCents * n, monthlyAmountCents: subscription.monthlyPriceCents,
-      currency: subscription.currency, periodStart, periodEnd },
+    terms: termsOf(inForce, periodStart, periodEnd),
+    pendingChange: pending !== null && inForce !== pending && status !== 'cancelled'
+      ? termsOf(pending, pending.from, addMonthsUtc(pending.from, months[pending.interval])) : null,
   };
 }
 
@@ -100,6 +109,13 @@ export function duesTransitions(before: DuesView | null, after: DuesView | null)
   }
   if (after.cancelAtPeriodEnd && !cancellingBefore) events.push({ type: 'SubscriptionCancellationScheduled', data: { cancelAt: after.terms.periodEnd } });
   if (!after.cancelAtPeriodEnd && cancellingBefore) events.push({ type: 'SubscriptionCancellationWithdrawn', data: {} });
+  const pendingBefore = reset ? null : before!.pendingChange;
+  if (after.pendingChange && JSON.stringify(after.pendingChange) !== JSON.stringify(pendingBefore)) {
+    events.push({ type: 'SubscriptionPlanChangeScheduled', data: after.pendingChange });
+  } else if (!after.pendingChange && pendingBefore) {
+    // A scheduled change taken back: the terms in force, said again, clear it (state.ts).
+    events.push({ type: 'SubscriptionPlanChanged', data: after.terms });
+  }
   return events;
 }
 

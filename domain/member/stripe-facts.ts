@@ -24,6 +24,10 @@ export const memberSubscriptionFactSchema = z.object({
   cancelAtPeriodEnd: z.boolean(),
   /** When a dunning episode started by this fact alone (Stripe status past_due) would end. */
   graceEndsAt: isoInstant,
+  /** A downgrade asked for, in force from the period starting at `from` (our metadata on the subscription). */
+  pendingChange: z.object({
+    membershipTypeId: entityId, interval: z.enum(['month', 'year']), monthlyPriceCents: minorUnits, currency: currencyCode, from: isoInstant,
+  }).nullable().default(null),
   order: stripeOrderSchema,
 });
 export type MemberSubscriptionFact = z.infer<typeof memberSubscriptionFactSchema>;

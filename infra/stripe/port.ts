@@ -28,7 +28,9 @@ export const billingNotificationSchema = z.discriminatedUnion('kind', [
     membershipTypeId: metadataValue, interval: metadataValue }),
   z.object({ kind: z.literal('member-subscription'), ...dues, subscriptionId: stripeId, status: z.string().max(64),
     membershipTypeId: metadataValue, interval: z.string().max(16).nullable(), periodStart: unixSeconds.nullable(),
-    periodEnd: unixSeconds.nullable(), cancelAtPeriodEnd: z.boolean() }),
+    periodEnd: unixSeconds.nullable(), cancelAtPeriodEnd: z.boolean(),
+    /** A downgrade our change route scheduled (metadata): the membership type and interval from `pendingFrom`. */
+    pendingMembershipTypeId: metadataValue, pendingInterval: metadataValue, pendingFrom: metadataValue }),
   z.object({ kind: z.literal('member-invoice'), ...dues, invoiceId: stripeId, subscriptionId: stripeId,
     outcome: z.enum(['paid', 'failed']), periodStart: unixSeconds.nullable(), periodEnd: unixSeconds.nullable() }),
   /** A verified event of a type the platform does not act on. */
@@ -84,6 +86,13 @@ export type StripeBilling = {
   createMembershipPrice(request: MembershipPriceRequest): Promise<{ priceId: string }>;
   /** A Checkout session on the connected account; it and its subscription carry the member in their metadata. */
   createMemberCheckoutSession(request: MemberCheckoutRequest): Promise<{ checkoutSessionId: string; url: string }>;
+  /**
+   * Moves a member's subscription to another price: prorated at once (an upgrade), or from the
+   * next period without proration (a downgrade); `metadata` says which terms are in force when.
+   */
+  changeMemberSubscription(request: { accountId: string; subscriptionId: string; priceId: string; metadata: Record<string, string>; prorate: boolean }): Promise<void>;
+  /** Cancels a member's subscription now, or at the end of its period. */
+  cancelMemberSubscription(request: { accountId: string; subscriptionId: string; atPeriodEnd: boolean }): Promise<void>;
   /**
    * Verifies a delivery on its raw bytes (HMAC-SHA256, 300 s tolerance) with the webhook secret,
    * or the Connect one, and translates it.

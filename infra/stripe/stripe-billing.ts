@@ -81,6 +81,21 @@ export function createStripeBilling(options: StripeBillingOptions): StripeBillin
       }, { stripeAccount: accountId }));
       return { checkoutSessionId: session.id, url: session.url! };
     },
+    async changeMemberSubscription({ accountId, subscriptionId, priceId, metadata, prorate }) {
+      const stripeAccount = { stripeAccount: accountId };
+      const subscription = await refusalsAsErrors(() => stripe.subscriptions.retrieve(subscriptionId, {}, stripeAccount));
+      const item = subscription.items.data[0];
+      if (!item) throw new StripeRequestError(`The subscription ${subscriptionId} has no item.`, 'items');
+      await refusalsAsErrors(() => stripe.subscriptions.update(subscriptionId, {
+        items: [{ id: item.id, price: priceId }], proration_behavior: prorate ? 'create_prorations' : 'none', metadata,
+      }, stripeAccount));
+    },
+    async cancelMemberSubscription({ accountId, subscriptionId, atPeriodEnd }) {
+      const stripeAccount = { stripeAccount: accountId };
+      await refusalsAsErrors(() => (atPeriodEnd
+        ? stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true }, stripeAccount)
+        : stripe.subscriptions.cancel(subscriptionId, {}, stripeAccount)));
+    },
     verifyWebhook(rawBody, signatureHeader) {
       if (!signatureHeader) throw new WebhookSignatureError('No Stripe-Signature header.');
       const event = verifiedEvent(stripe, rawBody, signatureHeader, [options.webhookSecret, options.connectWebhookSecret]);

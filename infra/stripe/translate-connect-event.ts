@@ -34,7 +34,11 @@ export function translateConnectEvent(event: Stripe.Event, accountId: string): B
       return {
         kind: 'member-subscription', ...base, accountId, ...duesOf(subscription.metadata), subscriptionId: subscription.id,
         status: event.type === 'customer.subscription.deleted' ? 'canceled' : subscription.status,
-        membershipTypeId: subscription.metadata?.membershipTypeId ?? null, interval: item?.price.recurring?.interval ?? null,
+        // The interval in force is ours (metadata): after a scheduled downgrade Stripe's price is already the next one.
+        membershipTypeId: subscription.metadata?.membershipTypeId ?? null,
+        interval: subscription.metadata?.interval || (item?.price.recurring?.interval ?? null),
+        pendingMembershipTypeId: subscription.metadata?.pendingMembershipTypeId || null,
+        pendingInterval: subscription.metadata?.pendingInterval || null, pendingFrom: subscription.metadata?.pendingFrom || null,
         // Since API version 2025-03-31 the period lives on the subscription's items.
         periodStart: item?.current_period_start ?? null, periodEnd: item?.current_period_end ?? null,
         cancelAtPeriodEnd: subscription.cancel_at_period_end,

@@ -4,7 +4,10 @@ import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 import { memberParams } from './change-member-details';
+import { cancelStripeDues, changeStripeDues, type DuesTarget } from '../payments/change-stripe-dues';
 import { loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
+import type { StreamStates } from '../../stream-states';
+import type { Tenant } from '../../../domain/tenant';
 
 export const subscriptionBody = z.strictObject({ membershipTypeId: entityId, interval: z.enum(['month', 'year']) });
 export const cancelBody = z.strictObject({ atPeriodEnd: z.boolean() });
@@ -17,8 +20,10 @@ export function startOrChangeSubscriptionRoute(
   return {
     method: 'POST', url: '/v1/members/:memberId/subscription', summary: 'Start a subscription or change its plan',
     roles: ['owner', 'admin'], body: subscriptionBody, params: memberParams,
-    async handle({ body, params, context, ifMatch }) {
+    async handle({ body, params, tenant, context, ifMatch }) {
       const type = await loadMembershipType(deps.streams, context, body.membershipTypeId);
+      const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId));
+      if (stripeBilled) return changeStripeDues(deps, stripeBilled, type, body.interval);
       const result = await handleCommand(deps.streams, memberStream(context.tenantId, params.memberId), memberDecider, {
         type: 'StartOrChangeSubscription', interval: body.interval, now: context.now,
         membershipType: { membershipTypeId: type.membershipTypeId, monthlyPriceCents: type.monthlyPriceCents, currency: type.currency },
@@ -34,10 +39,19 @@ export function cancelSubscriptionRoute(
   return {
     method: 'POST', url: '/v1/members/:memberId/subscription/cancel', summary: 'Cancel a subscription now or at period end',
     roles: ['owner', 'admin'], body: cancelBody, params: memberParams,
-    async handle({ body, params, context, ifMatch }) {
+    async handle({ body, params, tenant, context, ifMatch }) {
+      const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId));
+      if (stripeBilled) return cancelStripeDues(deps, stripeBilled, body.atPeriodEnd);
       const result = await handleCommand(deps.streams, memberStream(context.tenantId, params.memberId), memberDecider,
         { type: 'CancelSubscription', atPeriodEnd: body.atPeriodEnd, now: context.now }, context, ifMatch);
       return memberReply(params.memberId, result);
     },
   };
+}
+
+/** A member whose subscription Stripe bills (DESIGN §11): it is changed in Stripe, not here. */
+async function stripeBilledDues(streams: StreamStates, tenant: Tenant, streamId: string): Promise<DuesTarget | null> {
+  const { state, revision, position } = await streams.load(streamId, memberDecider);
+  if (state.kind !== 'registered' || state.subscription?.billing !== 'stripe') return null;
+  return { member: state, tenant, revision, position };
 }

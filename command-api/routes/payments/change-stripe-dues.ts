@@ -1,0 +1,59 @@
+import { duesView, type Member } from '../../../domain/member';
+import { conflict } from '../../../domain/shared/domain-error';
+import { requireChargesEnabled, type Tenant } from '../../../domain/tenant';
+import type { CommandReply } from '../../command-route';
+import type { RouteDependencies } from '../../dependencies';
+import { billingOf } from '../billing/billing-available';
+import { membershipPrice } from './membership-price';
+
+export type DuesTarget = { member: Member; tenant: Tenant; revision: number; position: number };
+type PricedType = { membershipTypeId: string; name: string; monthlyPriceCents: number; currency: string };
+
+const unixSeconds = (iso: string) => String(Math.floor(Date.parse(iso) / 1000));
+
+/** The Stripe-billed subscription a change or cancellation is about, or a 409. */
+function duesInForce(member: Member) {
+  const view = duesView(member.stripe.facts, member.stripe.lapsedEpisodes);
+  if (!view || view.status === 'cancelled') throw conflict('no-active-subscription', 'This member has no subscription to change or cancel.');
+  return view;
+}
+
+/**
+ * Stripe-billed dues change in Stripe (DESIGN §11); the member's subscription follows when
+ * Stripe's events arrive, hence 202 with the member's revision and position as they are. An
+ * upgrade applies at once, prorated; a downgrade from the period's end (Stripe bills the new price
+ * from then; the metadata says until when the current terms stay in force: the pending change).
+ */
+export async function changeStripeDues(deps: RouteDependencies, target: DuesTarget, type: PricedType, interval: 'month' | 'year'): Promise<CommandReply> {
+  const { member, tenant } = target;
+  const billing = billingOf(deps);
+  const accountId = requireChargesEnabled(tenant.payments);
+  const view = duesInForce(member);
+  const reply = accepted(target);
+  const terms = view.pendingChange ?? view.terms;
+  if (terms.membershipTypeId === type.membershipTypeId && terms.interval === interval) return reply;
+  const priceId = await membershipPrice(billing, { accountId, tenantId: tenant.tenantId, type, interval });
+  const upgrade = type.monthlyPriceCents >= view.terms.monthlyAmountCents;
+  const owner = { tenantId: tenant.tenantId, memberId: member.memberId };
+  const metadata = upgrade
+    ? { ...owner, membershipTypeId: type.membershipTypeId, interval, pendingMembershipTypeId: '', pendingInterval: '', pendingFrom: '' }
+    : { ...owner, membershipTypeId: view.terms.membershipTypeId, interval: view.terms.interval,
+      pendingMembershipTypeId: type.membershipTypeId, pendingInterval: interval, pendingFrom: unixSeconds(view.terms.periodEnd) };
+  await billing.stripe.changeMemberSubscription({ accountId, subscriptionId: view.subscriptionId, priceId, metadata, prorate: upgrade });
+  return reply;
+}
+
+/** Cancels in Stripe, now or at the period's end; the member's subscription follows Stripe's event. */
+export async function cancelStripeDues(deps: RouteDependencies, target: DuesTarget, atPeriodEnd: boolean): Promise<CommandReply> {
+  const billing = billingOf(deps);
+  const accountId = requireChargesEnabled(target.tenant.payments);
+  const view = duesInForce(target.member);
+  if (!(atPeriodEnd && view.cancelAtPeriodEnd)) {
+    await billing.stripe.cancelMemberSubscription({ accountId, subscriptionId: view.subscriptionId, atPeriodEnd });
+  }
+  return accepted(target);
+}
+
+function accepted({ member, revision, position }: DuesTarget): CommandReply {
+  return { status: 202, body: { memberId: member.memberId, revision, position }, revision };
+}
