@@ -28,13 +28,22 @@ export async function applyMemberDuesNotification(
   const context = stripeContext(edge, tenantId, notification.eventId);
   const streamId = memberStream(tenantId, memberId);
   return edge.inTurn(`member:${memberId}`, async () => {
-    edge.streams.forget(streamId);
-    if ((await edge.streams.load(streamId, memberDecider)).state.kind === 'absent') return { outcome: 'unknown-member', tenantId };
+    if (!(await memberExists(edge, streamId))) return { outcome: 'unknown-member', tenantId };
     const fact = await factOf(edge, tenantId, notification);
     if (typeof fact === 'string') return { outcome: fact, tenantId };
     const result = await handleCommand(edge.streams, streamId, memberDecider, { type: 'RecordMemberStripeFact', fact }, context, undefined, true);
     return { outcome: result.changed ? 'applied' : 'no-change', tenantId };
   });
+}
+
+/** A member this process remembers as absent is read afresh: it may have been registered since. */
+async function memberExists(edge: BillingEdge, streamId: string) {
+  let loaded = await edge.streams.load(streamId, memberDecider);
+  if (loaded.state.kind === 'absent' && loaded.cached) {
+    edge.streams.forget(streamId);
+    loaded = await edge.streams.load(streamId, memberDecider);
+  }
+  return loaded.state.kind === 'registered';
 }
 
 async function factOf(edge: BillingEdge, tenantId: string, notification: MemberDuesNotification)

@@ -24,7 +24,11 @@ export type PriceKey = { accountId: string; membershipTypeId: string; interval: 
 const keyValues = (key: PriceKey) => [key.accountId, key.membershipTypeId, key.interval, key.unitAmountCents, key.currency];
 const byKey = 'account_id = $1 AND membership_type_id = $2 AND billing_interval = $3 AND unit_amount_cents = $4 AND currency = $5';
 
+/** Links never change once made (the first wins), so each process remembers those it has seen. */
+const rememberedLinks = 100_000;
+
 export function createConnectedAccounts(pool: Pick<Pool, 'query'>): ConnectedAccounts {
+  const tenants = new Map<string, string>();
   return {
     async link(accountId, tenantId) {
       await pool.query(
@@ -34,8 +38,12 @@ export function createConnectedAccounts(pool: Pick<Pool, 'query'>): ConnectedAcc
       return rows[0].account_id as string;
     },
     async tenantOfAccount(accountId) {
+      const known = tenants.get(accountId);
+      if (known) return known;
       const { rows } = await pool.query('SELECT tenant_id FROM stripe_connected_accounts WHERE account_id = $1', [accountId]);
-      return (rows[0]?.tenant_id as string | undefined) ?? null;
+      const tenantId = (rows[0]?.tenant_id as string | undefined) ?? null;
+      if (tenantId && tenants.size < rememberedLinks) tenants.set(accountId, tenantId);
+      return tenantId;
     },
     async priceOf(key) {
       const { rows } = await pool.query(`SELECT price_id FROM stripe_connected_prices WHERE ${byKey}`, keyValues(key));

@@ -9,6 +9,7 @@ import { benchDatabase } from '../bench-database';
 import { Worker } from 'node:worker_threads';
 import { profilePhase } from '../cpu-profile';
 import { round } from '../stats';
+import { measureConnectWebhooks } from './connect-webhooks';
 
 export type BillingBenchOptions = { tenants: number; log: (m: string) => void; profileDir?: string };
 
@@ -21,7 +22,7 @@ const concurrency = 64;
 /**
  * Billing, self-contained (throw-away PostgreSQL, the local Stripe stand-in): webhook deliveries
  * per second through the HTTP route with signature verification, each tenant's events in order
- * and 64 tenants at a time; then the time from a payment failure to suspension with a 2 s grace
+ * and 64 tenants at a time; the same for members' dues as Connect events (connect-webhooks.ts); then the time from a payment failure to suspension with a 2 s grace
  * period and the scheduler every second (target: within one scheduler interval of the grace end).
  */
 export async function runBillingBench(options: BillingBenchOptions) {
@@ -59,6 +60,12 @@ export async function runBillingBench(options: BillingBenchOptions) {
       lives: lives.map((life) => life.events.map((event) => JSON.stringify(event))),
     }));
 
+    // Before the suspension phase, which suspends some of these tenants (their writes then get 402).
+    const connect = await measureConnectWebhooks({
+      post, sign: (tenantId) => platform.tokens.sign({ userId: 'owner', tenantId, roles: ['owner'] }),
+      tenantIds: lives.slice(5).map((life) => life.tenantId), standIn, commandUrl, send: sendFromWorker, log,
+    }, 3);
+
     log('measuring the time from a payment failure to suspension');
     const suspendedAfter: number[] = [];
     const refusedAfter: number[] = [];
@@ -89,6 +96,7 @@ export async function runBillingBench(options: BillingBenchOptions) {
     }
     return {
       webhooks: { deliveries, seconds: round(seconds), perSecond: round(deliveries / seconds), target: '≥ 1,000/s' },
+      connectWebhooks: connect,
       suspension: {
         gracePeriodSeconds: graceSeconds, schedulerIntervalMs, target: `≤ ${schedulerIntervalMs} ms (one scheduler interval)`,
         suspendedAfterGraceEndsMs: suspendedAfter.map(Math.round), maxSuspendedAfterMs: Math.round(Math.max(...suspendedAfter)),
