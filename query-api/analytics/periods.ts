@@ -1,17 +1,6 @@
-/** Calendar arithmetic on ISO dates (YYYY-MM-DD, UTC) for the analytics routes and their SQL. */
+/** Calendar arithmetic on ISO dates (YYYY-MM-DD, UTC) for the analytics routes: the buckets they list are those of the views (migrations/004: weeks start on Monday). */
 
 export type Interval = 'day' | 'week' | 'month';
-
-/**
- * ClickHouse expressions per interval, applied to a Date expression: the bucket's first day (weeks
- * start on Monday, ISO), and the bucket before and after a bucket start. Chosen from this table,
- * never built from input.
- */
-export const bucketSql: Record<Interval, { start: (day: string) => string; previous: (start: string) => string; next: (start: string) => string }> = {
-  day: { start: (day) => day, previous: (s) => `${s} - 1`, next: (s) => `${s} + 1` },
-  week: { start: (day) => `toMonday(${day})`, previous: (s) => `${s} - 7`, next: (s) => `${s} + 7` },
-  month: { start: (day) => `toStartOfMonth(${day})`, previous: (s) => `addMonths(${s}, -1)`, next: (s) => `addMonths(${s}, 1)` },
-};
 
 const dayMs = 86_400_000;
 
