@@ -7,7 +7,7 @@ import { forEachConcurrently } from '../../load/http-client';
 /**
  * A year of one tenant's history, appended straight to the event store: `activities` activity
  * events from `members` members who joined over the year (so cohorts differ in size and age),
- * recorded in batches of 500 as the API's bulk endpoint does. Returns the events appended.
+ * recorded in batches of 500 as the API's bulk endpoint does. Returns the events appended and the members.
  */
 export async function appendActivityHistory(store: EventStore, tenantId: string, members: number, activities: number, onProgress?: (n: number) => void) {
   const yearStart = Date.UTC(2025, 0, 1);
@@ -37,5 +37,5 @@ export async function appendActivityHistory(store: EventStore, tenantId: string,
     appended += size;
     onProgress?.(appended);
   });
-  return members + activities;
+  return { events: members + activities, members: joined };
 }
