@@ -66,7 +66,7 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
     case 'SubscriptionLapsed':
       return {
         ...state, stripe: { ...state.stripe, lapsedEpisodes: [...state.stripe.lapsedEpisodes, event.data.graceEndsAt] },
-        subscription: state.subscription && { ...state.subscription, status: 'lapsed' },
+        subscription: state.subscription && { ...state.subscription, status: 'lapsed', graceEndsAt: null },
       };
     case 'SubscriptionCancellationWithdrawn':
       return state.subscription ? { ...state, subscription: { ...state.subscription, cancelAtPeriodEnd: false } } : state;

@@ -38,11 +38,13 @@ function record(facts: MemberStripeFact[]) {
 const asEventsSay = (state: Extract<MemberState, { kind: 'registered' }>) => state.subscription && {
   membershipTypeId: state.subscription.membershipTypeId, monthlyAmountCents: state.subscription.monthlyAmountCents,
   periodEnd: state.subscription.periodEnd, status: state.subscription.status, cancelAtPeriodEnd: state.subscription.cancelAtPeriodEnd,
+  graceEndsAt: state.subscription.graceEndsAt, pendingChange: state.subscription.pendingChange?.membershipTypeId ?? null,
 };
 const asFactsSay = (state: Extract<MemberState, { kind: 'registered' }>) => {
   const view = duesView(state.stripe.facts, state.stripe.lapsedEpisodes);
   return view && { membershipTypeId: view.terms.membershipTypeId, monthlyAmountCents: view.terms.monthlyAmountCents,
-    periodEnd: view.terms.periodEnd, status: view.status, cancelAtPeriodEnd: view.cancelAtPeriodEnd };
+    periodEnd: view.terms.periodEnd, status: view.status, cancelAtPeriodEnd: view.cancelAtPeriodEnd,
+    graceEndsAt: view.graceEndsAt, pendingChange: view.pendingChange?.membershipTypeId ?? null };
 };
 
 // A member's dues: started, the second month's payment fails and is retried until paid, an
@@ -57,7 +59,17 @@ const life: MemberStripeFact[] = [
   subscription({ status: 'active', periodStart: t(29), periodEnd: t(57) }, 300, 'evt_07'),
   subscription({ status: 'active', membershipTypeId: platinum, monthlyPriceCents: 2500, periodStart: t(29), periodEnd: t(57) }, 400, 'evt_08'),
   invoice('in_3', 'failed', [t(57), t(85)], 500, 'evt_09', t(57 + 14)),
-  subscription({ status: 'active', membershipTypeId: platinum, monthlyPriceCents: 2500, periodStart: t(29), periodEnd: t(57), cancelAtPeriodEnd: true }, 600, 'evt_10'),
+  subscription({ status: 'past_due', membershipTypeId: platinum, monthlyPriceCents: 2500, periodStart: t(57), periodEnd: t(85), cancelAtPeriodEnd: true,
+    graceEndsAt: t(57 + 14) }, 600, 'evt_10'),
+];
+
+const pending = { membershipTypeId: gold, interval: 'month' as const, monthlyPriceCents: 1500, currency: 'EUR', from: t(29) };
+// A downgrade scheduled, then taken back while the payment fails and a cancellation is asked.
+const takenBack: MemberStripeFact[] = [
+  subscription({ membershipTypeId: platinum, monthlyPriceCents: 2500 }, 100, 'evt_01'),
+  subscription({ membershipTypeId: platinum, monthlyPriceCents: 2500, pendingChange: pending }, 110, 'evt_02'),
+  invoice('in_9', 'failed', [t(1), t(29)], 120, 'evt_03', t(20)),
+  subscription({ status: 'past_due', membershipTypeId: platinum, monthlyPriceCents: 2500, cancelAtPeriodEnd: true, graceEndsAt: t(20) }, 130, 'evt_04'),
 ];
 
 test('in order: started, past due with the grace of the first failure, paid, upgraded, past due again, cancelling', () => {
@@ -65,21 +77,37 @@ test('in order: started, past due with the grace of the first failure, paid, upg
   const said = history.filter((e) => e.type !== 'MemberStripeFactRecorded').map((e) => e.type);
   // The second period starts unpaid (Stripe moves the period, then retries the invoice).
   assert.equal(said, ['MemberRegistered', 'SubscriptionStarted', 'SubscriptionPastDue', 'SubscriptionRenewed', 'SubscriptionPastDue',
-    'SubscriptionRenewed', 'SubscriptionPlanChanged', 'SubscriptionPastDue', 'SubscriptionCancellationScheduled']);
+    'SubscriptionRenewed', 'SubscriptionPlanChanged', 'SubscriptionPastDue', 'SubscriptionRenewed', 'SubscriptionPastDue', 'SubscriptionCancellationScheduled']);
   const pastDue = history.find((e) => e.type === 'SubscriptionPastDue')!;
   assert.equal(pastDue.data, { graceEndsAt: t(29 + 14) }, 'a retry that fails again does not extend the grace');
-  assert.equal(asFactsSay(state), { membershipTypeId: platinum, monthlyAmountCents: 2500, periodEnd: t(57), status: 'past_due', cancelAtPeriodEnd: true });
+  assert.equal(asFactsSay(state), { membershipTypeId: platinum, monthlyAmountCents: 2500, periodEnd: t(85), status: 'past_due',
+    cancelAtPeriodEnd: true, graceEndsAt: t(57 + 14), pendingChange: null });
   assert.equal(asEventsSay(state), asFactsSay(state));
 });
 
-test('any arrival order and any duplicates end in the same subscription, and the events say the same as the facts', () => {
-  const expected = asFactsSay(record(life).state);
-  for (let seed = 1; seed <= 300; seed++) {
-    const deliveries = shuffled([...life, ...shuffled(life, seed + 1000).slice(0, 3)], seed);
-    const { state } = record(deliveries);
-    assert.equal(asFactsSay(state), expected, `seed ${seed}`);
-    assert.equal(asEventsSay(state), expected, `seed ${seed}: the subscription events`);
-  }
+for (const [name, facts] of [['the life', life], ['a downgrade taken back', takenBack]] as const) {
+  test(`${name}: any arrival order and any duplicates end in the same subscription, and the events say the same as the facts`, () => {
+    const expected = asFactsSay(record([...facts]).state);
+    for (let seed = 1; seed <= 300; seed++) {
+      const deliveries = shuffled([...facts, ...shuffled([...facts], seed + 1000).slice(0, 3)], seed);
+      const { state } = record(deliveries);
+      assert.equal(asFactsSay(state), expected, `seed ${seed}`);
+      assert.equal(asEventsSay(state), expected, `seed ${seed}: the subscription events`);
+    }
+  });
+}
+
+test('a downgrade taken back leaves the member past due and cancelling, as Stripe says', () => {
+  assert.equal(asEventsSay(record(takenBack).state), { membershipTypeId: platinum, monthlyAmountCents: 2500, periodEnd: t(29),
+    status: 'past_due', cancelAtPeriodEnd: true, graceEndsAt: t(20), pendingChange: null });
+});
+
+test('a subscription paid for never returns to awaiting payment; a failure Stripe later forgives ends the dunning', () => {
+  const incomplete = subscription({ status: 'incomplete' }, 100, 'evt_z');
+  assert.equal(asFactsSay(record([subscription({}, 100, 'evt_a'), incomplete]).state)?.status, 'active');
+  const voided = [life[0]!, invoice('in_7', 'failed', [t(29), t(57)], 200, 'evt_f', t(43)), subscription({ periodStart: t(29), periodEnd: t(57) }, 300, 'evt_g')];
+  assert.equal(asEventsSay(record(voided).state)?.status, 'active');
+  assert.equal(asEventsSay(record([voided[0]!, voided[2]!, voided[1]!]).state)?.status, 'active', 'in any order');
 });
 
 test('a deletion ends it whatever arrives after; a duplicate records nothing', () => {

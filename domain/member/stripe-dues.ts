@@ -44,7 +44,11 @@ export function duesView(facts: MemberStripeFacts, lapsedEpisodes: readonly stri
       ({ periodStart, periodEnd } = { periodStart: invoice.periodStart, periodEnd: invoice.periodEnd });
     }
   }
-  const failures = invoices.filter((i) => i.outcome === 'failed').map((i) => i.graceEndsAt!).sort();
+  // A failure stays open until its invoice is paid, or until Stripe says, later, that the
+  // subscription is in good standing (the invoice was voided or written off).
+  const goodStanding = subscription.status === 'active' || subscription.status === 'trialing';
+  const failures = invoices.filter((i) => i.outcome === 'failed' && !(goodStanding && isNewer(subscription.order, i.order)))
+    .map((i) => i.graceEndsAt!).sort();
   const stripePastDue = subscription.status === 'past_due' || subscription.status === 'unpaid';
   const graceEndsAt = failures[0] ?? (stripePastDue ? subscription.graceEndsAt : null);
   const status = subscription.status === 'canceled' ? 'cancelled'
@@ -59,7 +63,7 @@ export function duesView(facts: MemberStripeFacts, lapsedEpisodes: readonly stri
   });
   return {
     subscriptionId: subscription.subscriptionId, status, cancelAtPeriodEnd: subscription.cancelAtPeriodEnd && status !== 'cancelled',
-    graceEndsAt: status === 'past_due' || status === 'lapsed' ? graceEndsAt : null,
+    graceEndsAt: status === 'past_due' ? graceEndsAt : null,
     terms: termsOf(inForce, periodStart, periodEnd),
     pendingChange: pending !== null && inForce !== pending && status !== 'cancelled'
       ? termsOf(pending, pending.from, addMonthsUtc(pending.from, months[pending.interval])) : null,
@@ -84,39 +88,46 @@ export function decideLapse(command: LapseMemberSubscription, member: Member): M
 const sameTerms = (a: SubscriptionTerms, b: SubscriptionTerms) => a.membershipTypeId === b.membershipTypeId
   && a.interval === b.interval && a.monthlyAmountCents === b.monthlyAmountCents && a.currency === b.currency;
 
+const cancelled: MemberEvent = { type: 'SubscriptionCancelled', data: { reason: 'cancelled-in-stripe' } };
+
 /** The subscription events that take the member's view from `before` to `after`. */
 export function duesTransitions(before: DuesView | null, after: DuesView | null): MemberEvent[] {
-  if (!after) return [];
-  if (after.status === 'cancelled') {
-    return before && before.status !== 'cancelled' ? [{ type: 'SubscriptionCancelled', data: { reason: 'cancelled-in-stripe' } }] : [];
-  }
-  const fresh = !before || before.status === 'cancelled' || before.subscriptionId !== after.subscriptionId;
-  const events: MemberEvent[] = [];
-  if (fresh) events.push({ type: 'SubscriptionStarted', data: after.terms });
-  else if (before.status === 'lapsed' && after.status !== 'lapsed') events.push({ type: 'SubscriptionReinstated', data: after.terms });
-  else if (!sameTerms(before.terms, after.terms)) events.push({ type: 'SubscriptionPlanChanged', data: after.terms });
-  else if (after.terms.periodEnd > before.terms.periodEnd || (before.status === 'past_due' && after.status === 'active')) {
-    events.push({ type: 'SubscriptionRenewed', data: { periodStart: after.terms.periodStart, periodEnd: after.terms.periodEnd } });
-  }
-  // Each of those events leaves the subscription active and not cancelling (state.ts): what
-  // remains to say is measured from there.
+  const held = before !== null && before.status !== 'cancelled';
+  // A view gone (its subscription turned out never paid) ends like a cancellation.
+  if (!after || after.status === 'cancelled') return held ? [cancelled] : [];
+  const events = termsTransitions(before, after);
+  // Each of those events leaves the subscription active, not cancelling, with no change pending
+  // (state.ts): what remains to say is measured from there.
   const reset = events.length > 0;
   const statusBefore = reset ? 'active' : before!.status;
   const graceBefore = reset ? null : before!.graceEndsAt;
   const cancellingBefore = reset ? false : before!.cancelAtPeriodEnd;
+  const pendingBefore = reset ? null : before!.pendingChange;
   if (after.status === 'past_due' && (statusBefore !== 'past_due' || graceBefore !== after.graceEndsAt)) {
     events.push({ type: 'SubscriptionPastDue', data: { graceEndsAt: after.graceEndsAt! } });
   }
   if (after.cancelAtPeriodEnd && !cancellingBefore) events.push({ type: 'SubscriptionCancellationScheduled', data: { cancelAt: after.terms.periodEnd } });
   if (!after.cancelAtPeriodEnd && cancellingBefore) events.push({ type: 'SubscriptionCancellationWithdrawn', data: {} });
-  const pendingBefore = reset ? null : before!.pendingChange;
   if (after.pendingChange && JSON.stringify(after.pendingChange) !== JSON.stringify(pendingBefore)) {
     events.push({ type: 'SubscriptionPlanChangeScheduled', data: after.pendingChange });
-  } else if (!after.pendingChange && pendingBefore) {
-    // A scheduled change taken back: the terms in force, said again, clear it (state.ts).
-    events.push({ type: 'SubscriptionPlanChanged', data: after.terms });
   }
   return events;
+}
+
+/** What changed in the terms: a start, a reinstatement, a change (a pending one taken back too), a renewal. */
+function termsTransitions(before: DuesView | null, after: DuesView): MemberEvent[] {
+  if (!before || before.status === 'cancelled' || before.subscriptionId !== after.subscriptionId) {
+    return [{ type: 'SubscriptionStarted', data: after.terms }];
+  }
+  if (before.status === 'lapsed' && after.status !== 'lapsed') return [{ type: 'SubscriptionReinstated', data: after.terms }];
+  // The terms in force, said again, also clear a scheduled change that was taken back.
+  if (!sameTerms(before.terms, after.terms) || (before.pendingChange && !after.pendingChange)) {
+    return [{ type: 'SubscriptionPlanChanged', data: after.terms }];
+  }
+  if (after.terms.periodEnd > before.terms.periodEnd || (before.status === 'past_due' && after.status === 'active')) {
+    return [{ type: 'SubscriptionRenewed', data: { periodStart: after.terms.periodStart, periodEnd: after.terms.periodEnd } }];
+  }
+  return [];
 }
 
 /**

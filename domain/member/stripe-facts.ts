@@ -60,11 +60,15 @@ const newest = <T extends { order: StripeOrder }>(a: T, b: T) => (isNewer(b.orde
 /**
  * The fact that stands for an object once both were received, whichever came first: a canceled
  * subscription stays canceled; a paid invoice stays paid, a failed one keeps the grace of its
- * earliest failure (Stripe's retries must not extend it); otherwise the newest wins.
+ * earliest failure (Stripe's retries must not extend it); a subscription paid for never returns
+ * to awaiting its first payment; otherwise the newest wins.
  */
 function merge<F extends MemberStripeFact>(a: F, b: F): F {
   if (a.kind === 'subscription' && b.kind === 'subscription') {
     if ((a.status === 'canceled') !== (b.status === 'canceled')) return a.status === 'canceled' ? a : b;
+    // Once paid for, a subscription never goes back to awaiting its first payment: an
+    // `incomplete` fact that ties or sorts later changes nothing.
+    if (isAwaitingPayment(a) !== isAwaitingPayment(b)) return isAwaitingPayment(a) ? b : a;
     return newest(a, b);
   }
   if (a.kind === 'invoice' && b.kind === 'invoice') {
@@ -76,6 +80,8 @@ function merge<F extends MemberStripeFact>(a: F, b: F): F {
   }
   throw new Error('merge: facts of different kinds');
 }
+
+const isAwaitingPayment = (fact: MemberSubscriptionFact) => fact.status === 'incomplete' || fact.status === 'incomplete_expired';
 
 export function withMemberFact(facts: MemberStripeFacts, fact: MemberStripeFact): MemberStripeFacts {
   if (fact.kind === 'subscription') {
