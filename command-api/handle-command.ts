@@ -122,6 +122,7 @@ export function envelope(event: DomainEvent, context: CommandContext): NewEvent 
   };
 }
 
-const preconditionFailed = (current: number) =>
+/** 412 revision-mismatch: If-Match names a revision the stream is no longer at. */
+export const preconditionFailed = (current: number) =>
   new HttpProblem(412, 'revision-mismatch', 'Precondition failed',
     `If-Match does not match the current revision ${current}.`, undefined, { ETag: `"${current}"` });

@@ -1,6 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import Stripe from 'stripe';
 import { tenantStreamId } from '../infra/event-store/stream-name';
+import { WebhookSignatureError } from '../infra/stripe/port';
+import { createStripeBilling } from '../infra/stripe/stripe-billing';
 import { startBillingHarness, type BillingHarness } from './billing-harness';
 import { until } from './until';
 
@@ -82,6 +85,22 @@ test('a Connect event about an account no tenant opened, or with another tenant 
   await until(async () => (await h.query('/v1/tenant', owner)).status === 200, 'the tenant projected');
   assert.equal((await h.query('/v1/tenant', owner)).body.billing, { status: 'active', plan: 'pro', interval: null,
     currentPeriodEnd: null, cancelAtPeriodEnd: false, graceEndsAt: null }, 'the tenant’s own billing is untouched');
+});
+
+test('with a Connect secret of its own, each endpoint’s secret verifies only its own kind of event', () => {
+  const billing = createStripeBilling({ secretKey: 'sk_test_x', webhookSecret: 'whsec_platform', connectWebhookSecret: 'whsec_connect' });
+  const signed = (event: object, secret: string) => {
+    const payload = JSON.stringify(event);
+    return [Buffer.from(payload), Stripe.webhooks.generateTestHeaderString({ payload, secret })] as const;
+  };
+  const now = Math.floor(Date.now() / 1000);
+  const connect = accountUpdated('acct_1', true, now);
+  const own = { ...accountUpdated('acct_1', true, now), account: undefined, type: 'customer.created' };
+  assert.is(billing.verifyWebhook(...signed(connect, 'whsec_connect')).kind, 'payments-account');
+  assert.is(billing.verifyWebhook(...signed(own, 'whsec_platform')).kind, 'ignored');
+  assert.throws(() => billing.verifyWebhook(...signed(connect, 'whsec_platform')), (error: unknown) => error instanceof WebhookSignatureError);
+  assert.throws(() => billing.verifyWebhook(...signed(own, 'whsec_connect')), (error: unknown) => error instanceof WebhookSignatureError);
+  assert.throws(() => billing.verifyWebhook(...signed(connect, 'whsec_other')), (error: unknown) => error instanceof WebhookSignatureError);
 });
 
 test.run();

@@ -2,7 +2,7 @@ import type { MemberStripeFact } from '../../domain/member';
 import { DomainError } from '../../domain/shared/domain-error';
 import { entityId } from '../../domain/shared/schemas';
 import { addMonthsUtc } from '../../domain/shared/time';
-import type { MemberDuesNotification } from '../../infra/stripe/port';
+import { unixSeconds, type MemberDuesNotification } from '../../infra/stripe/port';
 import { handleCommand } from '../handle-command';
 import { loadMembershipType, memberDecider, memberStream } from '../routes/members/member-streams';
 import type { ConnectOutcome } from './apply-connect-notification';
@@ -27,7 +27,7 @@ export async function applyMemberDuesNotification(
   if (memberId === null || !entityId.safeParse(memberId).success) return { outcome: 'unknown-member', tenantId };
   const context = stripeContext(edge, tenantId, notification.eventId);
   const streamId = memberStream(tenantId, memberId);
-  return edge.inTurn(`member:${memberId}`, async () => {
+  return edge.inTurn(streamId, async () => {
     if (!(await memberExists(edge, streamId))) return { outcome: 'unknown-member', tenantId };
     const fact = await factOf(edge, tenantId, notification);
     if (typeof fact === 'string') return { outcome: fact, tenantId };
@@ -76,7 +76,7 @@ async function factOf(edge: BillingEdge, tenantId: string, notification: MemberD
 async function pendingChangeOf(edge: BillingEdge, tenantId: string, notification: Extract<MemberDuesNotification, { kind: 'member-subscription' }>) {
   const { pendingMembershipTypeId, pendingInterval, pendingFrom, eventId } = notification;
   const from = Number(pendingFrom);
-  if (!isInterval(pendingInterval) || !Number.isInteger(from) || from <= 0) return null;
+  if (!isInterval(pendingInterval) || !unixSeconds.safeParse(from).success || from <= 0) return null;
   const type = await membershipTypeOf(edge, tenantId, { membershipTypeId: pendingMembershipTypeId, eventId });
   return type && { membershipTypeId: type.membershipTypeId, interval: pendingInterval, monthlyPriceCents: type.monthlyPriceCents,
     currency: type.currency, from: iso(from) };

@@ -37,9 +37,12 @@ export type MemberCommand =
   | RecordMemberStripeFact
   | LapseMemberSubscription;
 
+/** 404: no such member in this tenant (another tenant's member is simply unknown here). */
+export const memberNotFound = () => notFound('member-not-found', 'No such member.');
+
 export function decideMember(command: MemberCommand, state: MemberState): MemberEvent[] {
   if (command.type === 'RegisterMember') return register(command, state);
-  if (state.kind === 'absent') throw notFound('member-not-found', 'No such member.');
+  if (state.kind === 'absent') throw memberNotFound();
   switch (command.type) {
     case 'ChangeMemberDetails':
       return changeDetails(command, state);
@@ -88,6 +91,10 @@ function deactivate(command: DeactivateMember, member: Member): MemberEvent[] {
   requireStatus(member, ['active', 'suspended'], 'member-not-active-or-suspended',
     'Only an active or suspended member can be deactivated.');
   const events: MemberEvent[] = [{ type: 'MemberDeactivated', data: { reason: command.reason } }];
-  if (member.subscription) events.push({ type: 'SubscriptionCancelled', data: { reason: 'member-deactivated' } });
+  // Stripe-billed dues end when Stripe has cancelled them (the route asks it to, and its event
+  // says so): ending them here alone would leave Stripe charging the member.
+  if (member.subscription && member.subscription.billing !== 'stripe') {
+    events.push({ type: 'SubscriptionCancelled', data: { reason: 'member-deactivated' } });
+  }
   return events;
 }

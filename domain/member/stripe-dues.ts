@@ -5,6 +5,7 @@ import { isNewer } from '../shared/stripe-order';
 import { addMonthsUtc, isAtOrAfter } from '../shared/time';
 import { conflict } from '../shared/domain-error';
 import { requireStatus } from './require-status';
+import { noActiveSubscription } from './subscription';
 
 /** A member's Stripe-billed subscription as its facts say (null: none has started). */
 export type DuesView = {
@@ -131,12 +132,21 @@ function termsTransitions(before: DuesView | null, after: DuesView): MemberEvent
 }
 
 /**
- * Who may be sent to a Stripe checkout for dues: an active member without a subscription in
- * force (a subscription is changed or cancelled through its own routes, not bought twice).
+ * Who may be sent to a Stripe checkout for dues: an active member without a subscription (one
+ * is changed or cancelled through its own routes, not bought twice).
  */
 export function requireCheckoutAllowed(member: Member) {
   requireStatus(member, ['active'], 'member-not-active', 'Only an active member can subscribe.');
-  if (member.subscription && member.subscription.status !== 'lapsed') {
+  // A lapsed subscription may still be alive in Stripe (retrying, or unpaid): it is cancelled
+  // first, or it could charge the member beside the new one.
+  if (member.subscription) {
     throw conflict('subscription-exists', 'This member already has a subscription: change or cancel it instead.');
   }
+}
+
+/** The Stripe-billed subscription a change or cancellation is about, or a 409. */
+export function requireDuesInForce(member: Member): DuesView {
+  const view = duesView(member.stripe.facts, member.stripe.lapsedEpisodes);
+  if (!view || view.status === 'cancelled') throw noActiveSubscription();
+  return view;
 }

@@ -21,6 +21,9 @@ export type SubscriptionCommand = StartOrChangeSubscription | CancelSubscription
 
 const monthsPerInterval = { month: 1, year: 12 } as const;
 
+/** 409: there is no subscription in force to change or cancel. */
+export const noActiveSubscription = () => conflict('no-active-subscription', 'This member has no subscription in force to change or cancel.');
+
 export function decideSubscription(command: SubscriptionCommand, member: Member): MemberEvent[] {
   switch (command.type) {
     case 'StartOrChangeSubscription':
@@ -55,7 +58,7 @@ function startOrChange(command: StartOrChangeSubscription, member: Member): Memb
 
 function cancel(command: CancelSubscription, member: Member): MemberEvent[] {
   const current = member.subscription;
-  if (!current) throw conflict('no-active-subscription', 'This member has no subscription to cancel.');
+  if (!current) throw noActiveSubscription();
   if (!command.atPeriodEnd) return [{ type: 'SubscriptionCancelled', data: { reason: 'requested' } }];
   if (current.cancelAtPeriodEnd) return [];
   return [{ type: 'SubscriptionCancellationScheduled', data: { cancelAt: current.periodEnd } }];

@@ -26,8 +26,8 @@ test('account updates apply only to the tenant’s account, and only when newer 
   tenants.given([created, opened, updated(true, 100, 'evt_b')]).when(update(false, 90, 'evt_c')).then([]);
   tenants.given([created, opened, updated(true, 100, 'evt_b')]).when(update(false, 100, 'evt_a')).then([]);
   tenants.given([created, opened]).when({ ...update(true, 100, 'evt_b'), accountId: 'acct_2' }).then([]);
-  // Before the account is opened, there is nothing to update.
-  tenants.given([created]).when(update(true, 100, 'evt_b')).then([]);
+  // An update overtaking the opening (the edge found the account linked to this tenant) opens it.
+  tenants.given([created]).when(update(true, 100, 'evt_b')).then([opened, updated(true, 100, 'evt_b')]);
 });
 
 test('whatever order the updates arrive in, the newest decides', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { conflict } from '../shared/domain-error';
-import { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from './billing-facts';
+import { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from '../shared/stripe-order';
 
 /**
  * The tenant's own Stripe account (Connect, DESIGN §11), into which its members pay their dues.
@@ -24,16 +24,20 @@ export type PaymentsEvent =
 /**
  * [] when nothing is new: the account is the one already opened (a tenant keeps its first
  * account), or the update is not newer than the last one applied. An update of another account
- * than the tenant's is never applied: the webhook edge finds the tenant by the account.
+ * than the tenant's is never applied: the webhook edge finds the tenant by the account's link.
  */
 export function decidePayments(command: OpenPaymentsAccount | RecordPaymentsAccountUpdate, payments: PaymentsAccount | null): PaymentsEvent[] {
   if (command.type === 'OpenPaymentsAccount') {
     return payments ? [] : [{ type: 'TenantPaymentsAccountOpened', data: { accountId: command.accountId } }];
   }
-  if (!payments || payments.accountId !== command.accountId) return [];
-  if (payments.order && !isNewer(command.order, payments.order)) return [];
   const { accountId, chargesEnabled, order } = command;
-  return [{ type: 'TenantPaymentsAccountUpdated', data: { accountId, chargesEnabled, order } }];
+  const updated: PaymentsEvent = { type: 'TenantPaymentsAccountUpdated', data: { accountId, chargesEnabled, order } };
+  // An update can overtake the stream's opening (the edge has linked the account to this tenant
+  // before it asks Stripe anything): it opens the account itself.
+  if (!payments) return [{ type: 'TenantPaymentsAccountOpened', data: { accountId } }, updated];
+  if (payments.accountId !== accountId) return [];
+  if (payments.order && !isNewer(order, payments.order)) return [];
+  return [updated];
 }
 
 export function evolvePayments(payments: PaymentsAccount | null, event: PaymentsEvent): PaymentsAccount | null {

@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 const stripeId = z.string().min(1).max(255);
 /** Unix seconds, up to the year 2100: what a Stripe timestamp can be. */
-const unixSeconds = z.number().int().min(0).max(4_102_444_800);
+export const unixSeconds = z.number().int().min(0).max(4_102_444_800);
 const delivered = { eventId: stripeId, type: z.string().min(1).max(255), created: unixSeconds };
 const placed = { ...delivered, tenantId: z.string().max(255).nullable(), customerId: stripeId };
 /** A metadata value as Stripe keeps it (at most 500 characters), or absent. */

@@ -98,7 +98,7 @@ export function createStripeBilling(options: StripeBillingOptions): StripeBillin
     },
     verifyWebhook(rawBody, signatureHeader) {
       if (!signatureHeader) throw new WebhookSignatureError('No Stripe-Signature header.');
-      const event = verifiedEvent(stripe, rawBody, signatureHeader, [options.webhookSecret, options.connectWebhookSecret]);
+      const event = verifiedEvent(stripe, rawBody, signatureHeader, options.webhookSecret, options.connectWebhookSecret);
       if (!eventEnvelope.safeParse(event).success) throw new WebhookPayloadError('The body is not a Stripe event.');
       let notification: unknown;
       try {
@@ -113,15 +113,25 @@ export function createStripeBilling(options: StripeBillingOptions): StripeBillin
   };
 }
 
-/** The event, if one of the secrets (the platform's endpoint, the Connect endpoint) signed it. */
-function verifiedEvent(stripe: Stripe, rawBody: Buffer, signatureHeader: string, secrets: (string | undefined)[]): Stripe.Event {
+/**
+ * The event, if the secret of its endpoint signed it: with a Connect secret of its own, Connect
+ * events (those with `account`) must verify with it and the platform's own events with the
+ * platform secret, so that neither endpoint's secret can speak for the other's events.
+ */
+function verifiedEvent(stripe: Stripe, rawBody: Buffer, signatureHeader: string, platformSecret: string, connectSecret: string | undefined): Stripe.Event {
+  const secrets = connectSecret && connectSecret !== platformSecret ? [platformSecret, connectSecret] : [platformSecret];
   let refusal = '';
-  for (const secret of new Set(secrets.filter((s): s is string => Boolean(s)))) {
+  for (const secret of secrets) {
+    let event: Stripe.Event;
     try {
-      return stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, signatureToleranceSeconds);
+      event = stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, signatureToleranceSeconds);
     } catch (error) {
       refusal ||= (error as Error).message;
+      continue;
     }
+    const forConnect = secrets.length > 1 && secret === connectSecret;
+    if (secrets.length === 1 || Boolean(event.account) === forConnect) return event;
+    refusal = forConnect ? 'A platform event signed with the Connect secret.' : 'A Connect event signed with the platform secret.';
   }
   throw new WebhookSignatureError(refusal);
 }

@@ -6,6 +6,7 @@ import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand, type CommandContext } from '../../handle-command';
 import { memberParams } from './change-member-details';
+import { cancelDuesOfDeactivated } from '../payments/change-stripe-dues';
 import { memberDecider, memberReply, memberStream } from './member-streams';
 
 const reason = z.string().trim().min(1).max(500);
@@ -41,6 +42,8 @@ export async function changeStatus(
     await deps.planUsage.open(context.tenantId, context);
     const result = await handleCommand(deps.streams, streamId, memberDecider, command, context, ifMatch);
     await deps.planUsage.releaseMemberSeat(context.tenantId, memberId, context);
+    // After the deactivation, so that a retry of a failed call to Stripe (same key) calls it again.
+    if (result.state.kind === 'registered') await cancelDuesOfDeactivated(deps, tenant, result.state);
     return result;
   }
   if (command.type !== 'ReactivateMember') return handleCommand(deps.streams, streamId, memberDecider, command, context, ifMatch);

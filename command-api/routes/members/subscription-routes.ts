@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
-import { handleCommand } from '../../handle-command';
+import { handleCommand, preconditionFailed } from '../../handle-command';
 import { memberParams } from './change-member-details';
 import { cancelStripeDues, changeStripeDues, type DuesTarget } from '../payments/change-stripe-dues';
 import { loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
@@ -18,11 +18,12 @@ export function startOrChangeSubscriptionRoute(
   deps: RouteDependencies,
 ): CommandRouteSpec<z.infer<typeof subscriptionBody>, Params> {
   return {
-    method: 'POST', url: '/v1/members/:memberId/subscription', summary: 'Start a subscription or change its plan',
+    method: 'POST', url: '/v1/members/:memberId/subscription',
+    summary: 'Start a subscription or change its plan (a Stripe-billed one is changed in Stripe: 202, the member follows Stripe’s events)',
     roles: ['owner', 'admin'], body: subscriptionBody, params: memberParams,
     async handle({ body, params, tenant, context, ifMatch }) {
       const type = await loadMembershipType(deps.streams, context, body.membershipTypeId);
-      const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId));
+      const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId), ifMatch);
       if (stripeBilled) return changeStripeDues(deps, stripeBilled, type, body.interval);
       const result = await handleCommand(deps.streams, memberStream(context.tenantId, params.memberId), memberDecider, {
         type: 'StartOrChangeSubscription', interval: body.interval, now: context.now,
@@ -37,10 +38,10 @@ export function cancelSubscriptionRoute(
   deps: RouteDependencies,
 ): CommandRouteSpec<z.infer<typeof cancelBody>, Params> {
   return {
-    method: 'POST', url: '/v1/members/:memberId/subscription/cancel', summary: 'Cancel a subscription now or at period end',
+    method: 'POST', url: '/v1/members/:memberId/subscription/cancel', summary: 'Cancel a subscription now or at period end (a Stripe-billed one in Stripe: 202)',
     roles: ['owner', 'admin'], body: cancelBody, params: memberParams,
     async handle({ body, params, tenant, context, ifMatch }) {
-      const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId));
+      const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId), ifMatch);
       if (stripeBilled) return cancelStripeDues(deps, stripeBilled, body.atPeriodEnd);
       const result = await handleCommand(deps.streams, memberStream(context.tenantId, params.memberId), memberDecider,
         { type: 'CancelSubscription', atPeriodEnd: body.atPeriodEnd, now: context.now }, context, ifMatch);
@@ -50,8 +51,15 @@ export function cancelSubscriptionRoute(
 }
 
 /** A member whose subscription Stripe bills (DESIGN §11): it is changed in Stripe, not here. */
-async function stripeBilledDues(streams: StreamStates, tenant: Tenant, streamId: string): Promise<DuesTarget | null> {
-  const { state, revision, position } = await streams.load(streamId, memberDecider);
+async function stripeBilledDues(streams: StreamStates, tenant: Tenant, streamId: string, ifMatch?: number): Promise<DuesTarget | null> {
+  let loaded = await streams.load(streamId, memberDecider);
+  if (ifMatch !== undefined && loaded.revision !== ifMatch) {
+    // The cache may be behind another process: only the store can say the precondition failed.
+    streams.forget(streamId);
+    loaded = await streams.load(streamId, memberDecider);
+  }
+  const { state, revision, position } = loaded;
   if (state.kind !== 'registered' || state.subscription?.billing !== 'stripe') return null;
+  if (ifMatch !== undefined && revision !== ifMatch) throw preconditionFailed(revision);
   return { member: state, tenant, revision, position };
 }

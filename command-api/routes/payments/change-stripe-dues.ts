@@ -1,5 +1,4 @@
-import { duesView, type Member } from '../../../domain/member';
-import { conflict } from '../../../domain/shared/domain-error';
+import { duesView, requireDuesInForce, type Member } from '../../../domain/member';
 import { requireChargesEnabled, type Tenant } from '../../../domain/tenant';
 import type { CommandReply } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
@@ -11,12 +10,6 @@ type PricedType = { membershipTypeId: string; name: string; monthlyPriceCents: n
 
 const unixSeconds = (iso: string) => String(Math.floor(Date.parse(iso) / 1000));
 
-/** The Stripe-billed subscription a change or cancellation is about, or a 409. */
-function duesInForce(member: Member) {
-  const view = duesView(member.stripe.facts, member.stripe.lapsedEpisodes);
-  if (!view || view.status === 'cancelled') throw conflict('no-active-subscription', 'This member has no subscription to change or cancel.');
-  return view;
-}
 
 /**
  * Stripe-billed dues change in Stripe (DESIGN §11); the member's subscription follows when
@@ -28,17 +21,26 @@ export async function changeStripeDues(deps: RouteDependencies, target: DuesTarg
   const { member, tenant } = target;
   const billing = billingOf(deps);
   const accountId = requireChargesEnabled(tenant.payments);
-  const view = duesInForce(member);
+  const view = requireDuesInForce(member);
   const reply = accepted(target);
-  const terms = view.pendingChange ?? view.terms;
-  if (terms.membershipTypeId === type.membershipTypeId && terms.interval === interval) return reply;
+  const wanted = (t: { membershipTypeId: string; interval: string }) => t.membershipTypeId === type.membershipTypeId && t.interval === interval;
+  if (wanted(view.pendingChange ?? view.terms)) return reply;
+  const owner = { tenantId: tenant.tenantId, memberId: member.memberId };
+  const inForce = { membershipTypeId: view.terms.membershipTypeId, interval: view.terms.interval };
+  if (view.pendingChange) {
+    // A downgrade is pending: Stripe already bills its price. Back to the price in force first,
+    // without proration (the period was paid at it), so that nothing is credited for the wrong price.
+    const inForcePrice = await membershipPrice(billing, { accountId, tenantId: tenant.tenantId, interval: view.terms.interval,
+      type: { membershipTypeId: view.terms.membershipTypeId, name: view.terms.membershipTypeId, monthlyPriceCents: view.terms.monthlyAmountCents, currency: view.terms.currency } });
+    await billing.stripe.changeMemberSubscription({ accountId, subscriptionId: view.subscriptionId, priceId: inForcePrice, prorate: false,
+      metadata: { ...owner, ...inForce, pendingMembershipTypeId: '', pendingInterval: '', pendingFrom: '' } });
+    if (wanted(view.terms)) return reply;
+  }
   const priceId = await membershipPrice(billing, { accountId, tenantId: tenant.tenantId, type, interval });
   const upgrade = type.monthlyPriceCents >= view.terms.monthlyAmountCents;
-  const owner = { tenantId: tenant.tenantId, memberId: member.memberId };
   const metadata = upgrade
     ? { ...owner, membershipTypeId: type.membershipTypeId, interval, pendingMembershipTypeId: '', pendingInterval: '', pendingFrom: '' }
-    : { ...owner, membershipTypeId: view.terms.membershipTypeId, interval: view.terms.interval,
-      pendingMembershipTypeId: type.membershipTypeId, pendingInterval: interval, pendingFrom: unixSeconds(view.terms.periodEnd) };
+    : { ...owner, ...inForce, pendingMembershipTypeId: type.membershipTypeId, pendingInterval: interval, pendingFrom: unixSeconds(view.terms.periodEnd) };
   await billing.stripe.changeMemberSubscription({ accountId, subscriptionId: view.subscriptionId, priceId, metadata, prorate: upgrade });
   return reply;
 }
@@ -47,7 +49,7 @@ export async function changeStripeDues(deps: RouteDependencies, target: DuesTarg
 export async function cancelStripeDues(deps: RouteDependencies, target: DuesTarget, atPeriodEnd: boolean): Promise<CommandReply> {
   const billing = billingOf(deps);
   const accountId = requireChargesEnabled(target.tenant.payments);
-  const view = duesInForce(target.member);
+  const view = requireDuesInForce(target.member);
   if (!(atPeriodEnd && view.cancelAtPeriodEnd)) {
     await billing.stripe.cancelMemberSubscription({ accountId, subscriptionId: view.subscriptionId, atPeriodEnd });
   }
@@ -56,4 +58,12 @@ export async function cancelStripeDues(deps: RouteDependencies, target: DuesTarg
 
 function accepted({ member, revision, position }: DuesTarget): CommandReply {
   return { status: 202, body: { memberId: member.memberId, revision, position }, revision };
+}
+
+/** A deactivated member's Stripe-billed dues are cancelled in Stripe at once (DESIGN §11). */
+export async function cancelDuesOfDeactivated(deps: RouteDependencies, tenant: Tenant, member: Member) {
+  if (member.subscription?.billing !== 'stripe' || !deps.billing || !tenant.payments) return;
+  const view = duesView(member.stripe.facts, member.stripe.lapsedEpisodes);
+  if (!view || view.status === 'cancelled') return;
+  await deps.billing.stripe.cancelMemberSubscription({ accountId: tenant.payments.accountId, subscriptionId: view.subscriptionId, atPeriodEnd: false });
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { requireCheckoutAllowed } from '../../../domain/member';
-import { notFound } from '../../../domain/shared/domain-error';
+import { memberNotFound, requireCheckoutAllowed } from '../../../domain/member';
 import { entityId } from '../../../domain/shared/schemas';
 import { requireChargesEnabled } from '../../../domain/tenant';
 import type { CommandRouteSpec } from '../../command-route';
@@ -28,7 +27,7 @@ export function startMemberCheckoutRoute(deps: RouteDependencies): CommandRouteS
       const accountId = requireChargesEnabled(tenant!.payments);
       const streamId = memberStream(context.tenantId, params.memberId);
       const { state: member } = await deps.streams.load(streamId, memberDecider);
-      if (member.kind === 'absent') throw notFound('member-not-found', 'No such member.');
+      if (member.kind === 'absent') throw memberNotFound();
       requireCheckoutAllowed(member);
       const type = await loadMembershipType(deps.streams, context, body.membershipTypeId);
       const priceId = await membershipPrice(billing, { accountId, tenantId: context.tenantId, type, interval: body.interval });
