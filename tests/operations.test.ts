@@ -28,7 +28,7 @@ test('both APIs serve /health, /ready, /metrics and an OpenAPI document at /docs
   assert.is(commands.openapi, '3.1.0');
   for (const path of ['/v1/tenants', '/v1/membership-types', '/v1/members', '/v1/members/{memberId}', '/v1/members/{memberId}/suspend',
     '/v1/members/bulk', '/v1/members/{memberId}/subscription', '/v1/members/{memberId}/subscription/cancel', '/v1/activities',
-    '/v1/billing/checkout', '/v1/billing/portal', '/v1/webhooks/stripe']) {
+    '/v1/billing/checkout', '/v1/billing/portal', '/v1/webhooks/stripe', '/v1/payments/connect', '/v1/members/{memberId}/subscription/checkout']) {
     assert.ok(commands.paths[path], `documented: ${path}`);
   }
   const register = commands.paths['/v1/members'].post.requestBody.content['application/json'].schema;

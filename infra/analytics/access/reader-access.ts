@@ -28,6 +28,9 @@ export const tenantTables = ['member_facts', 'activity_facts', 'subscription_fac
 export const analystViews = [
   'member_current', 'daily_activity', 'monthly_activity', 'engagement_segments', 'cohort_sizes', 'cohort_retention_on',
   'cohort_retention_on_or_after', 'monthly_lifecycle', 'member_mrr_changes', 'member_mrr_now',
+  // Migrations 003 and 004: the MRR movements and the views the query API's routes read.
+  'subscription_mrr_steps', 'mrr_movements', 'monthly_mrr_movements', 'activity_series', 'trailing_active_members',
+  'activity_lifecycle', 'cohort_retention',
 ] as const;
 
 /** What a reader's query may use at most; the query API asks for less per query (config.ts). */
