@@ -1,4 +1,4 @@
-import type { MemberStripeFact } from '../../domain/member';
+import { memberSubscriptionFactSchema, type MemberStripeFact } from '../../domain/member';
 import { DomainError } from '../../domain/shared/domain-error';
 import { entityId } from '../../domain/shared/schemas';
 import { addMonthsUtc } from '../../domain/shared/time';
@@ -65,10 +65,9 @@ async function factOf(edge: BillingEdge, tenantId: string, notification: MemberD
     const periodStart = iso(notification.created);
     return { ...subscription, status: 'active', periodStart, periodEnd: addMonthsUtc(periodStart, intervals[notification.interval]), cancelAtPeriodEnd: false };
   }
-  const status = (['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled', 'incomplete', 'incomplete_expired'] as const)
-    .find((s) => s === notification.status);
-  if (!status || notification.periodStart === null || notification.periodEnd === null) return 'ignored';
-  return { ...subscription, status, periodStart: iso(notification.periodStart), periodEnd: iso(notification.periodEnd),
+  const status = memberSubscriptionFactSchema.shape.status.safeParse(notification.status);
+  if (!status.success || notification.periodStart === null || notification.periodEnd === null) return 'ignored';
+  return { ...subscription, status: status.data, periodStart: iso(notification.periodStart), periodEnd: iso(notification.periodEnd),
     cancelAtPeriodEnd: notification.cancelAtPeriodEnd, pendingChange: await pendingChangeOf(edge, tenantId, notification) };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { currencyCode, entityId, isoInstant, minorUnits } from '../shared/schemas';
-import { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from '../shared/stripe-order';
+import { withStripeFact } from '../shared/stripe-fact-merge';
+import { stripeId, stripeOrderSchema } from '../shared/stripe-order';
 
 /**
  * What the platform has learnt from Stripe about a member's dues on the tenant's connected account
@@ -55,39 +56,5 @@ export type MemberStripeFacts = {
 };
 export const noMemberStripeFacts: MemberStripeFacts = { subscriptions: {}, invoices: {} };
 
-const newest = <T extends { order: StripeOrder }>(a: T, b: T) => (isNewer(b.order, a.order) ? b : a);
-
-/**
- * The fact that stands for an object once both were received, whichever came first: a canceled
- * subscription stays canceled; a paid invoice stays paid, a failed one keeps the grace of its
- * earliest failure (Stripe's retries must not extend it); a subscription paid for never returns
- * to awaiting its first payment; otherwise the newest wins.
- */
-function merge<F extends MemberStripeFact>(a: F, b: F): F {
-  if (a.kind === 'subscription' && b.kind === 'subscription') {
-    if ((a.status === 'canceled') !== (b.status === 'canceled')) return a.status === 'canceled' ? a : b;
-    // Once paid for, a subscription never goes back to awaiting its first payment: an
-    // `incomplete` fact that ties or sorts later changes nothing.
-    if (isAwaitingPayment(a) !== isAwaitingPayment(b)) return isAwaitingPayment(a) ? b : a;
-    return newest(a, b);
-  }
-  if (a.kind === 'invoice' && b.kind === 'invoice') {
-    if (a.outcome !== b.outcome) return a.outcome === 'paid' ? a : b;
-    const winner = newest<MemberInvoiceFact>(a, b);
-    if (winner.outcome === 'paid') return winner as F;
-    const grace = [a.graceEndsAt, b.graceEndsAt].filter((g): g is string => g !== null).sort()[0] ?? null;
-    return { ...winner, graceEndsAt: grace } as F;
-  }
-  throw new Error('merge: facts of different kinds');
-}
-
-const isAwaitingPayment = (fact: MemberSubscriptionFact) => fact.status === 'incomplete' || fact.status === 'incomplete_expired';
-
-export function withMemberFact(facts: MemberStripeFacts, fact: MemberStripeFact): MemberStripeFacts {
-  if (fact.kind === 'subscription') {
-    const known = facts.subscriptions[fact.subscriptionId];
-    return { ...facts, subscriptions: { ...facts.subscriptions, [fact.subscriptionId]: known ? merge(known, fact) : fact } };
-  }
-  const known = facts.invoices[fact.invoiceId];
-  return { ...facts, invoices: { ...facts.invoices, [fact.invoiceId]: known ? merge(known, fact) : fact } };
-}
+/** Facts about one Stripe object merge as tenant billing facts do (domain/shared/stripe-fact-merge.ts). */
+export const withMemberFact = (facts: MemberStripeFacts, fact: MemberStripeFact): MemberStripeFacts => withStripeFact(facts, fact);

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { isoInstant } from '../shared/schemas';
-import { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from '../shared/stripe-order';
+import { mergeStripeFacts } from '../shared/stripe-fact-merge';
+import { stripeId, stripeOrderSchema } from '../shared/stripe-order';
 import { billingIntervalSchema, paidPlanSchema } from './plans';
+
+export { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from '../shared/stripe-order';
 
 /**
  * What the platform has learnt from Stripe about a tenant's billing, in our own words. Stripe
@@ -9,7 +12,6 @@ import { billingIntervalSchema, paidPlanSchema } from './plans';
  * the tenant's billing state is a function of the *set* of facts received: facts about one object
  * are merged by `mergeFacts`, which is commutative, associative and idempotent.
  */
-export { isNewer, stripeId, stripeOrderSchema, type StripeOrder } from '../shared/stripe-order';
 
 /** Stripe subscription statuses that mean something to us (`incomplete*` change nothing). */
 export const stripeSubscriptionStatusSchema = z.enum(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'canceled']);
@@ -45,30 +47,7 @@ export type InvoiceFact = z.infer<typeof invoiceFactSchema>;
 export type BillingFact = SubscriptionFact | InvoiceFact;
 
 
-const newest = <T extends { order: StripeOrder }>(a: T, b: T) => (isNewer(b.order, a.order) ? b : a);
-
-/**
- * The one fact that stands for an object after both were received, whichever came first:
- * - a canceled subscription stays canceled: no other fact of it, older or newer, revives it;
- * - a paid invoice stays paid; a failed one keeps the grace of its earliest failure (Stripe's
- *   retries fail the same invoice again, and must not extend the grace period);
- * - otherwise the newest fact wins.
- */
-export function mergeFacts<F extends BillingFact>(a: F, b: F): F {
-  if (a.kind === 'subscription' && b.kind === 'subscription') {
-    const aEnded = a.status === 'canceled';
-    const bEnded = b.status === 'canceled';
-    if (aEnded !== bEnded) return aEnded ? a : b;
-    return newest(a, b);
-  }
-  if (a.kind === 'invoice' && b.kind === 'invoice') {
-    if (a.outcome !== b.outcome) return a.outcome === 'paid' ? a : b;
-    const winner: InvoiceFact = newest<InvoiceFact>(a, b);
-    if (winner.outcome === 'paid') return winner as F;
-    const grace = [a.graceEndsAt, b.graceEndsAt].filter((g): g is string => g !== null).sort()[0] ?? null;
-    return { ...winner, graceEndsAt: grace } as F;
-  }
-  throw new Error('mergeFacts: facts of different kinds');
-}
+/** The one fact that stands for an object after both were received (domain/shared/stripe-fact-merge.ts). */
+export const mergeFacts = <F extends BillingFact>(a: F, b: F): F => mergeStripeFacts(a, b);
 
 export const factKey = (fact: BillingFact) => (fact.kind === 'subscription' ? fact.subscriptionId : fact.invoiceId);

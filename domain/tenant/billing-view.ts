@@ -1,4 +1,5 @@
-import { isNewer, mergeFacts, type InvoiceFact, type StripeOrder, type SubscriptionFact, type BillingFact } from './billing-facts';
+import { withStripeFact } from '../shared/stripe-fact-merge';
+import { isNewer, type InvoiceFact, type StripeOrder, type SubscriptionFact, type BillingFact } from './billing-facts';
 import { z } from 'zod';
 import { conflict, paymentRequired } from '../shared/domain-error';
 import { isoInstant } from '../shared/schemas';
@@ -29,14 +30,7 @@ export type TenantBilling = {
 
 export const noBilling: TenantBilling = { customerLink: null, subscriptions: {}, invoices: {}, suspendedEpisodes: [] };
 
-export function withFact(billing: TenantBilling, fact: BillingFact): TenantBilling {
-  if (fact.kind === 'subscription') {
-    const known = billing.subscriptions[fact.subscriptionId];
-    return { ...billing, subscriptions: { ...billing.subscriptions, [fact.subscriptionId]: known ? mergeFacts(known, fact) : fact } };
-  }
-  const known = billing.invoices[fact.invoiceId];
-  return { ...billing, invoices: { ...billing.invoices, [fact.invoiceId]: known ? mergeFacts(known, fact) : fact } };
-}
+export const withFact = (billing: TenantBilling, fact: BillingFact): TenantBilling => withStripeFact(billing, fact);
 
 const newestOf = <T extends { order: StripeOrder }>(items: T[]) =>
   items.reduce<T | undefined>((best, item) => (best === undefined || isNewer(item.order, best.order) ? item : best), undefined);
