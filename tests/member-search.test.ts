@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { scansOf } from './index-scans';
 import * as assert from 'uvu/assert';
 import { Kysely, PostgresDialect } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
@@ -43,30 +44,12 @@ async function searchStatements(queryPool: Pool, tenantId: string, q: string) {
   return { page, sent };
 }
 
-/**
- * Runs the statements as the query role and counts, in the same transaction, the scans of the
- * trigram index and the sequential scans of rm_members they made (functions included).
- */
-async function scansOf(queryPool: Pool, tenantId: string, statements: { sql: string; parameters: readonly unknown[] }[]) {
-  const client = await queryPool.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-    for (const statement of statements) await client.query(statement.sql, statement.parameters as unknown[]);
-    const counted = await client.query(`SELECT pg_stat_get_xact_numscans('rm_members_search'::regclass) AS index_scans,
-      pg_stat_get_xact_numscans('rm_members'::regclass) AS table_scans`);
-    await client.query('ROLLBACK');
-    return counted.rows[0] as { index_scans: number; table_scans: number };
-  } finally {
-    client.release();
-  }
-}
 
 test('a search finds its member among the tenant’s 20,000 through rm_members_search, without a scan', async ({ queryPool, tenantId }) => {
   const { page, sent } = await searchStatements(queryPool, tenantId, 'member12345@');
   assert.equal(page.items.map((m) => m.email), ['member12345@example.org']);
   assert.ok(sent.length > 0, 'the route’s statements were captured');
-  const scans = await scansOf(queryPool, tenantId, sent);
+  const scans = await scansOf(queryPool, tenantId, sent, 'rm_members_search');
   assert.ok(scans.index_scans >= sent.length, `index scans: ${scans.index_scans}`);
   assert.is(scans.table_scans, 0, 'no sequential scan of rm_members');
 });

@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { scansOf } from './index-scans';
 import * as assert from 'uvu/assert';
 import { Kysely, PostgresDialect } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
@@ -122,7 +123,7 @@ test('among 20,000 members the filter reads rm_members_subscription_status, neve
       const { items, total } = await withTenant(db, tenantId, async (trx) =>
         ({ ...(await memberPage(trx, filter, null, 50)), total: await countMembers(trx, filter) }));
       assert.equal([items.length, total], [20, 20], sort);
-      const scans = await scansOf(queryPool, tenantId, sent);
+      const scans = await scansOf(queryPool, tenantId, sent, 'rm_members_subscription_status');
       assert.ok(scans.index_scans >= sent.length, `${sort}: index scans ${scans.index_scans} for ${sent.length} statements`);
       assert.is(scans.table_scans, 0, `${sort}: no sequential scan of rm_members`);
     }
@@ -131,20 +132,5 @@ test('among 20,000 members the filter reads rm_members_subscription_status, neve
   }
 });
 
-/** Runs the statements as the query role and counts, in their transaction, the scans they made. */
-async function scansOf(queryPool: ReturnType<typeof createPool>, tenantId: string, statements: { sql: string; parameters: readonly unknown[] }[]) {
-  const client = await queryPool.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-    for (const statement of statements) await client.query(statement.sql, statement.parameters as unknown[]);
-    const counted = await client.query(`SELECT pg_stat_get_xact_numscans('rm_members_subscription_status'::regclass) AS index_scans,
-      pg_stat_get_xact_numscans('rm_members'::regclass) AS table_scans`);
-    await client.query('ROLLBACK');
-    return counted.rows[0] as { index_scans: number; table_scans: number };
-  } finally {
-    client.release();
-  }
-}
 
 test.run();

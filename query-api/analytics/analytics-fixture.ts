@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { EventEnvelope } from '../../infra/event-store/port';
+import { fixtureLog } from './fixture-log';
 import { tenantStreamId } from '../../infra/event-store/stream-name';
 
 /**
@@ -7,19 +7,8 @@ import { tenantStreamId } from '../../infra/event-store/stream-name';
  * the dashboard test). Five members, 2025-12 to 2026-03, prices in EUR cents, one member in USD.
  */
 export function analyticsFixture(tenantId = uuidv7()) {
-  let position = 0;
-  const revisions = new Map<string, number>();
-  const events: EventEnvelope[] = [];
+  const { events, append } = fixtureLog(tenantId);
   const member = { m1: uuidv7(), m2: uuidv7(), m3: uuidv7(), m4: uuidv7(), m5: uuidv7() };
-  const append = (streamId: string, type: string, occurredAt: string, data: unknown) => {
-    const streamRevision = revisions.get(streamId) ?? 0;
-    revisions.set(streamId, streamRevision + 1);
-    events.push({
-      eventId: uuidv7(), type, schemaVersion: 1, streamId, streamRevision, position: ++position, tenantId,
-      occurredAt: `${occurredAt}T10:00:00.000Z`, recordedAt: `${occurredAt}T10:00:00.000Z`, actor: { system: 'test' },
-      correlationId: uuidv7(), causationId: uuidv7(), data,
-    });
-  };
   const memberStream = (id: string) => tenantStreamId('member', tenantId, id);
   const register = (id: string, day: string) => append(memberStream(id), 'MemberRegistered', day,
     { memberId: id, email: `${id}@example.org`, firstName: 'F', lastName: 'L', membershipTypeId: null, status: 'active' });

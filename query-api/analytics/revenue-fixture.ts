@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { EventEnvelope } from '../../infra/event-store/port';
+import { fixtureLog } from './fixture-log';
 import { tenantStreamId } from '../../infra/event-store/stream-name';
 
 /**
@@ -8,19 +8,10 @@ import { tenantStreamId } from '../../infra/event-store/stream-name';
  * in USD). Every event at 10:00 UTC of its day.
  */
 export function revenueFixture(tenantId = uuidv7()) {
-  let position = 0;
-  const revisions = new Map<string, number>();
-  const events: EventEnvelope[] = [];
-  const append = (memberId: string, type: string, day: string, data: unknown) => {
-    const streamId = tenantStreamId('member', tenantId, memberId);
-    const streamRevision = revisions.get(streamId) ?? 0;
-    revisions.set(streamId, streamRevision + 1);
-    events.push({
-      eventId: uuidv7(), type, schemaVersion: 1, streamId, streamRevision, position: ++position, tenantId,
-      occurredAt: `${day}T10:00:00.000Z`, recordedAt: `${day}T10:00:00.000Z`, actor: { system: 'test' },
-      correlationId: uuidv7(), causationId: uuidv7(), data,
-    });
-  };
+  const log = fixtureLog(tenantId);
+  const { events } = log;
+  const append = (memberId: string, type: string, day: string, data: unknown) =>
+    log.append(tenantStreamId('member', tenantId, memberId), type, day, data);
   const terms = (day: string, monthlyAmountCents: number, currency = 'EUR', billing = 'manual') => ({
     billing, membershipTypeId: uuidv7(), interval: 'month', amountCents: monthlyAmountCents, monthlyAmountCents, currency,
     periodStart: `${day}T10:00:00.000Z`, periodEnd: `${day}T10:00:00.000Z`,
