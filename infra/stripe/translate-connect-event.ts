@@ -23,6 +23,8 @@ export function translateConnectEvent(event: Stripe.Event, accountId: string): B
       const session = event.data.object;
       const subscriptionId = idOf(session.subscription);
       if (session.mode !== 'subscription' || subscriptionId === null) return { kind: 'ignored', ...base };
+      // Paid later (a debit that clears in days): the subscription's own events say when it starts.
+      if (session.payment_status === 'unpaid') return { kind: 'ignored', ...base };
       return { kind: 'member-checkout', ...base, accountId, ...duesOf(session.metadata), checkoutSessionId: session.id, subscriptionId,
         membershipTypeId: session.metadata?.membershipTypeId ?? null, interval: session.metadata?.interval ?? null };
     }
