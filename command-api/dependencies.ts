@@ -4,6 +4,7 @@ import type { IdempotencyStore } from '../infra/idempotency/port';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
 import type { StripeBilling } from '../infra/stripe/port';
 import type { ConnectedAccounts } from '../infra/stripe/connected-accounts';
+import type { MemberCheckouts } from '../infra/stripe/member-checkouts';
 import type { PriceTable } from '../infra/stripe/prices';
 import type { WebhookRecords } from '../infra/stripe/webhook-records';
 import type { PlanUsage } from './plan-usage';
@@ -18,6 +19,8 @@ export type BillingSettings = {
   webhookRecords: WebhookRecords;
   /** The tenants' connected accounts for members' dues (DESIGN §11). */
   connectedAccounts: ConnectedAccounts;
+  /** Members' open dues checkouts: one at a time each. */
+  memberCheckouts: MemberCheckouts;
   /** How long a tenant past due keeps writing before the scheduler suspends it. */
   gracePeriodSeconds: number;
   /** How long a member's Stripe dues may stay past due before the scheduler lapses them. */

@@ -19,6 +19,7 @@ import { closeOnSignal } from '../infra/process/shutdown';
 import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
 import { stripeFromEnvironment } from '../infra/stripe/billing-config';
 import { createConnectedAccounts } from '../infra/stripe/connected-accounts';
+import { createMemberCheckouts } from '../infra/stripe/member-checkouts';
 import { createWebhookRecords } from '../infra/stripe/webhook-records';
 import { buildCommandApi } from './app';
 import { seedPlanUsageFromReadModels } from './plan-usage-seed';
@@ -36,7 +37,7 @@ const app = buildCommandApi({
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
   loadShedding: loadSheddingLimitsOf(config),
-  ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), connectedAccounts: createConnectedAccounts(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS,
+  ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), connectedAccounts: createConnectedAccounts(pool), memberCheckouts: createMemberCheckouts(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS,
     memberGracePeriodSeconds: config.MEMBER_GRACE_PERIOD_SECONDS, platformFeePercent: config.PLATFORM_FEE_PERCENT } } : {}),
   now: () => new Date().toISOString(),
   newId: () => uuidv7(),

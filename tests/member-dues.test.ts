@@ -216,6 +216,17 @@ test('the price on the connected account is created once and reused while the me
   assert.equal(rows.map((r) => [r.billing_interval, Number(r.unit_amount_cents)]), [['month', 1500], ['year', 18000]]);
 });
 
+test('a member has one checkout open at a time: asked again, the same link; for other terms, 409', async ({ h }) => {
+  const { owner, accountId, membershipTypeId } = await duesTenant(h);
+  await deliverAll(h, await h.standIn.completeOnboarding(accountId));
+  const dave = await member(h, owner, 9);
+  const first = await checkout(h, owner, dave, membershipTypeId);
+  const again = await checkout(h, owner, dave, membershipTypeId);
+  assert.equal([again.status, again.body], [201, first.body]);
+  const other = await checkout(h, owner, dave, membershipTypeId, 'year');
+  assert.equal([other.status, other.body.code], [409, 'checkout-open']);
+});
+
 test('whatever order a member’s dues events arrive in, twice or once, the subscription ends the same', async ({ h }) => {
   const { tenantId, owner, accountId, membershipTypeId } = await duesTenant(h);
   await deliverAll(h, await h.standIn.completeOnboarding(accountId));

@@ -63,6 +63,8 @@ export type MemberCheckoutRequest = {
   priceId: string; successUrl: string; cancelUrl: string;
   /** PLATFORM_FEE_PERCENT, as the subscription's application fee; 0 charges none. */
   applicationFeePercent: number;
+  /** When the session stops taking payment (unix seconds; Stripe takes 30 minutes to 24 hours). */
+  expiresAt: number;
 };
 
 export type MeterEvent = { eventName: string; customerId: string; value: number; identifier: string; timestamp: number };

@@ -78,6 +78,7 @@ export function createStripeBilling(options: StripeBillingOptions): StripeBillin
         cancel_url: request.cancelUrl,
         metadata,
         subscription_data: { metadata, ...(applicationFeePercent > 0 ? { application_fee_percent: applicationFeePercent } : {}) },
+        expires_at: request.expiresAt,
       }, { stripeAccount: accountId }));
       return { checkoutSessionId: session.id, url: session.url! };
     },

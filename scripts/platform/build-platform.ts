@@ -34,6 +34,7 @@ import { seedPlanUsageFromReadModels } from '../../command-api/plan-usage-seed';
 import type { StripeSettings } from '../../infra/stripe/billing-config';
 import { defaultMaxProjectionLagMs, memberDuesDefaults } from '../../infra/config/config';
 import { createConnectedAccounts } from '../../infra/stripe/connected-accounts';
+import { createMemberCheckouts } from '../../infra/stripe/member-checkouts';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 
 export type PlatformOptions = {
@@ -138,7 +139,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     stripe: options.billing.stripe, prices: options.billing.prices, gracePeriodSeconds: options.billing.gracePeriodSeconds,
     memberGracePeriodSeconds: options.billing.memberGracePeriodSeconds ?? memberDuesDefaults.memberGracePeriodSeconds,
     platformFeePercent: options.billing.platformFeePercent ?? memberDuesDefaults.platformFeePercent,
-    webhookRecords: createWebhookRecords(writePool), connectedAccounts: createConnectedAccounts(writePool),
+    webhookRecords: createWebhookRecords(writePool), connectedAccounts: createConnectedAccounts(writePool), memberCheckouts: createMemberCheckouts(writePool),
   };
   const liveness = await holdProcessLiveness(writePool);
   const commandApi = buildCommandApi({

@@ -24,3 +24,16 @@ CREATE TABLE IF NOT EXISTS stripe_connected_prices (
   created_at         timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (account_id, membership_type_id, billing_interval, unit_amount_cents, currency)
 );
+
+-- A member's open checkout on the connected account: the same link is given again while it is
+-- open, so that a member cannot pay two sessions and hold two subscriptions.
+CREATE TABLE IF NOT EXISTS stripe_member_checkouts (
+  tenant_id           uuid NOT NULL,
+  member_id           uuid NOT NULL,
+  checkout_session_id text NOT NULL,
+  url                 text NOT NULL,
+  membership_type_id  uuid NOT NULL,
+  billing_interval    text NOT NULL,
+  expires_at          timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, member_id)
+);
