@@ -10,7 +10,6 @@ type PricedType = { membershipTypeId: string; name: string; monthlyPriceCents: n
 
 const unixSeconds = (iso: string) => String(Math.floor(Date.parse(iso) / 1000));
 
-
 /**
  * Stripe-billed dues change in Stripe (DESIGN §11); the member's subscription follows when
  * Stripe's events arrive, hence 202 with the member's revision and position as they are. An
@@ -48,7 +47,8 @@ export async function changeStripeDues(deps: RouteDependencies, target: DuesTarg
 /** Cancels in Stripe, now or at the period's end; the member's subscription follows Stripe's event. */
 export async function cancelStripeDues(deps: RouteDependencies, target: DuesTarget, atPeriodEnd: boolean): Promise<CommandReply> {
   const billing = billingOf(deps);
-  const accountId = requireChargesEnabled(target.tenant.payments);
+  // Cancelling needs the account only: an account whose charges Stripe disabled can still stop charging.
+  const accountId = target.tenant.payments?.accountId ?? requireChargesEnabled(null);
   const view = requireDuesInForce(target.member);
   if (!(atPeriodEnd && view.cancelAtPeriodEnd)) {
     await billing.stripe.cancelMemberSubscription({ accountId, subscriptionId: view.subscriptionId, atPeriodEnd });
