@@ -1,7 +1,7 @@
-import { memberSubscriptionFactSchema, type MemberStripeFact } from '../../domain/member';
+import { memberSubscriptionFactSchema, monthsPerInterval, type MemberStripeFact } from '../../domain/member';
 import { DomainError } from '../../domain/shared/domain-error';
 import { entityId } from '../../domain/shared/schemas';
-import { addMonthsUtc } from '../../domain/shared/time';
+import { addMonthsUtc, isoFromUnixSeconds } from '../../domain/shared/time';
 import { unixSeconds, type MemberDuesNotification } from '../../infra/stripe/port';
 import { handleCommand } from '../handle-command';
 import { loadMembershipType, memberDecider, memberStream } from '../routes/members/member-streams';
@@ -9,9 +9,8 @@ import type { ConnectOutcome } from './apply-connect-notification';
 import type { BillingEdge } from './billing-edge';
 import { stripeContext } from './stripe-context';
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-const intervals = { month: 1, year: 12 } as const;
-const isInterval = (value: string | null): value is keyof typeof intervals => value === 'month' || value === 'year';
+const iso = isoFromUnixSeconds;
+const isInterval = (value: string | null): value is keyof typeof monthsPerInterval => value === 'month' || value === 'year';
 
 /**
  * A member's dues on the tenant's connected account (DESIGN §11), recorded as a fact on the
@@ -63,7 +62,7 @@ async function factOf(edge: BillingEdge, tenantId: string, notification: MemberD
   if (notification.kind === 'member-checkout') {
     // A completed checkout starts the subscription at once; its own events bring Stripe's period.
     const periodStart = iso(notification.created);
-    return { ...subscription, status: 'active', periodStart, periodEnd: addMonthsUtc(periodStart, intervals[notification.interval]), cancelAtPeriodEnd: false };
+    return { ...subscription, status: 'active', periodStart, periodEnd: addMonthsUtc(periodStart, monthsPerInterval[notification.interval]), cancelAtPeriodEnd: false };
   }
   const status = memberSubscriptionFactSchema.shape.status.safeParse(notification.status);
   if (!status.success || notification.periodStart === null || notification.periodEnd === null) return 'ignored';

@@ -1,11 +1,12 @@
 import { stripeSubscriptionStatusSchema, type BillingFact } from '../../domain/tenant';
 import type { PlacedNotification } from '../../infra/stripe/port';
 import type { PriceTable } from '../../infra/stripe/prices';
+import { isoFromUnixSeconds } from '../../domain/shared/time';
 
 type Placed = Exclude<PlacedNotification, { kind: 'checkout-completed' }>;
 
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+const iso = isoFromUnixSeconds;
 
 /**
  * A subscription or invoice notification as the domain's billing fact; 'ignored' for a status

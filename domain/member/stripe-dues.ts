@@ -5,7 +5,7 @@ import { isNewer } from '../shared/stripe-order';
 import { addMonthsUtc, isAtOrAfter } from '../shared/time';
 import { conflict } from '../shared/domain-error';
 import { requireStatus } from './require-status';
-import { noActiveSubscription } from './subscription';
+import { monthsPerInterval, noActiveSubscription } from './subscription';
 
 /** A member's Stripe-billed subscription as its facts say (null: none has started). */
 export type DuesView = {
@@ -23,7 +23,6 @@ export type RecordMemberStripeFact = { type: 'RecordMemberStripeFact'; fact: Mem
 /** Sent by the scheduler: past due beyond the member grace period, the subscription lapses. */
 export type LapseMemberSubscription = { type: 'LapseMemberSubscription'; now: string };
 
-const months = { month: 1, year: 12 } as const;
 const started = new Set(['trialing', 'active', 'past_due', 'unpaid', 'paused']);
 
 /** The subscription that stands for the member: the newest one in force, else the newest ended one. */
@@ -59,7 +58,7 @@ export function duesView(facts: MemberStripeFacts, lapsedEpisodes: readonly stri
   const inForce = pending !== null && periodStart >= pending.from ? pending : subscription;
   const termsOf = (terms: Pick<MemberSubscriptionFact, 'membershipTypeId' | 'interval' | 'monthlyPriceCents' | 'currency'>, start: string, end: string): SubscriptionTerms => ({
     billing: 'stripe', membershipTypeId: terms.membershipTypeId, interval: terms.interval,
-    amountCents: terms.monthlyPriceCents * months[terms.interval], monthlyAmountCents: terms.monthlyPriceCents,
+    amountCents: terms.monthlyPriceCents * monthsPerInterval[terms.interval], monthlyAmountCents: terms.monthlyPriceCents,
     currency: terms.currency, periodStart: start, periodEnd: end,
   });
   return {
@@ -67,7 +66,7 @@ export function duesView(facts: MemberStripeFacts, lapsedEpisodes: readonly stri
     graceEndsAt: status === 'past_due' ? graceEndsAt : null,
     terms: termsOf(inForce, periodStart, periodEnd),
     pendingChange: pending !== null && inForce !== pending && status !== 'cancelled'
-      ? termsOf(pending, pending.from, addMonthsUtc(pending.from, months[pending.interval])) : null,
+      ? termsOf(pending, pending.from, addMonthsUtc(pending.from, monthsPerInterval[pending.interval])) : null,
   };
 }
 

@@ -19,7 +19,8 @@ export type RenewSubscription = { type: 'RenewSubscription'; now: string };
 
 export type SubscriptionCommand = StartOrChangeSubscription | CancelSubscription | RenewSubscription;
 
-const monthsPerInterval = { month: 1, year: 12 } as const;
+/** How many months a subscription interval charges for: one definition for prices, periods and MRR. */
+export const monthsPerInterval = { month: 1, year: 12 } as const;
 
 /** 409: there is no subscription in force to change or cancel. */
 export const noActiveSubscription = () => conflict('no-active-subscription', 'This member has no subscription in force to change or cancel.');

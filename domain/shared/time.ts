@@ -17,3 +17,6 @@ export function addMonthsUtc(isoInstant: string, months: number): string {
 
 export const isAtOrAfter = (a: string, b: string) => Date.parse(a) >= Date.parse(b);
 export const millisecondsBetween = (from: string, to: string) => Date.parse(to) - Date.parse(from);
+
+/** A Stripe timestamp (unix seconds) as the ISO-8601 UTC instant our events carry. */
+export const isoFromUnixSeconds = (seconds: number) => new Date(seconds * 1000).toISOString();

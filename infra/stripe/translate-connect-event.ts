@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { BillingNotification } from './port';
-import { idOf } from './translate-event';
+import { idOf } from './stripe-ids';
 
 /** Our checkout's metadata: who the dues are about (checked by the edge, never trusted alone). */
 const duesOf = (metadata: Stripe.Metadata | null | undefined) =>

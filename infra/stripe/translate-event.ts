@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 import type { BillingNotification } from './port';
 import { translateConnectEvent } from './translate-connect-event';
+import { idOf } from './stripe-ids';
 
-export const idOf = (value: string | { id: string } | null | undefined) => (value == null ? null : typeof value === 'string' ? value : value.id);
 
 /** The tenant our checkout put in the metadata, if any (the customer link finds it otherwise). */
 const tenantIn = (metadata: Stripe.Metadata | null | undefined) => metadata?.tenantId ?? null;

@@ -1,8 +1,8 @@
+import { monthsPerInterval } from '../../../domain/member';
 import type { BillingDependencies } from '../../dependencies';
 
 type PricedType = { membershipTypeId: string; name: string; monthlyPriceCents: number; currency: string };
 
-const months = { month: 1, year: 12 } as const;
 
 /**
  * The price of a membership type on the tenant's connected account: created on Stripe the first
@@ -14,7 +14,7 @@ export async function membershipPrice(
   request: { accountId: string; tenantId: string; type: PricedType; interval: 'month' | 'year' },
 ): Promise<string> {
   const { accountId, tenantId, type, interval } = request;
-  const key = { accountId, membershipTypeId: type.membershipTypeId, interval, unitAmountCents: type.monthlyPriceCents * months[interval], currency: type.currency };
+  const key = { accountId, membershipTypeId: type.membershipTypeId, interval, unitAmountCents: type.monthlyPriceCents * monthsPerInterval[interval], currency: type.currency };
   const known = await billing.connectedAccounts.priceOf(key);
   if (known) return known;
   const { priceId } = await billing.stripe.createMembershipPrice({ ...key, tenantId, name: type.name });
