@@ -97,6 +97,17 @@ const schema = z.object({
   /** The platform's application fee on members' Stripe subscriptions, in percent. */
   PLATFORM_FEE_PERCENT: z.coerce.number().min(0).max(100).default(memberDuesDefaults.platformFeePercent),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /**
+   * Distributed mode (DESIGN §12): rate limits, the tenant-settings cache, stream tickets and live
+   * updates shared through Redis. Unset, each process keeps them in memory (embedded mode).
+   */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'redis://host:port').optional(),
+  /** Invitations' mail (DESIGN §12): smtp(s)://user:pass@host:port; unset, the development outbox (embedded only). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://host:port').optional(),
+  MAIL_FROM: z.string().min(3).default('Membership platform <no-reply@localhost>'),
+  /** Where an invitation's link sends the invitee: the console's accept page. */
+  INVITATION_ACCEPT_URL: z.string().url().default('http://127.0.0.1:3001/console/accept.html'),
+  INVITATION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86400).default(604_800),
 });
 
 /** Every environment variable the configuration reads (a test clears them all from what a script inherits). */
