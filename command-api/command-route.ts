@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Principal, Role } from '../infra/auth/jwt';
 import { authenticate } from '../infra/http/authenticate';
 import { enforceRateLimit } from '../infra/http/rate-limit';
+import type { DocumentedRoute } from '../infra/http/openapi';
+import type { ResponseDeclaration } from '../infra/http/openapi-responses';
 import { DomainError } from '../domain/shared/domain-error';
 import { fieldErrorsOf, HttpProblem, problemBody, toProblem, validationProblem } from '../infra/http/problem';
 import type { RouteDependencies } from './dependencies';
@@ -24,7 +26,8 @@ export type CommandInput<Body, Params> = {
 
 export type CommandReply = { status: number; body: Record<string, unknown>; revision?: number; location?: string };
 
-export type CommandRouteSpec<Body, Params> = {
+/** A command route; its answers for /docs are declared as in infra/http/README.md. */
+export type CommandRouteSpec<Body, Params> = ResponseDeclaration & {
   method: 'POST' | 'PATCH';
   url: string;
   summary: string;
@@ -39,7 +42,7 @@ export type CommandRouteSpec<Body, Params> = {
 };
 
 /** What /docs describes: filled as routes register, so the document cannot drift from the code. */
-export type RouteDocument = { method: string; url: string; summary: string; roles: readonly Role[]; body: z.ZodType; params: z.ZodType };
+export type RouteDocument = DocumentedRoute & { roles: readonly Role[] };
 
 const idempotencyKeySchema = z.string().min(1).max(255);
 

@@ -4,13 +4,15 @@ import type { Principal, Role } from '../infra/auth/jwt';
 import { authenticate } from '../infra/http/authenticate';
 import { enforceRateLimit } from '../infra/http/rate-limit';
 import type { DocumentedRoute } from '../infra/http/openapi';
+import type { ResponseDeclaration } from '../infra/http/openapi-responses';
 import { fieldErrorsOf, validationProblem } from '../infra/http/problem';
 import { awaitConsistency, type ReadModelProgress } from './consistency';
 import type { QueryApiDependencies } from './dependencies';
 
 export const readerRoles = ['owner', 'admin', 'staff', 'auditor'] as const;
 
-export type QueryRouteSpec<Query, Params> = {
+/** A GET route; its answers for /docs are declared as in infra/http/README.md. */
+export type QueryRouteSpec<Query, Params> = ResponseDeclaration & {
   url: string;
   summary: string;
   roles: readonly Role[];

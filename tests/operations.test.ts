@@ -24,7 +24,7 @@ test('both APIs serve /health, /ready, /metrics and an OpenAPI document at /docs
     assert.match(metrics.headers['content-type'] as string, 'text/plain');
     assert.match(metrics.body, /process_resident_memory_bytes \d+/);
   }
-  const commands = (await h.platform.commandApi.inject({ url: '/docs' })).json();
+  const commands = (await h.platform.commandApi.inject({ url: '/docs/openapi.json' })).json();
   assert.is(commands.openapi, '3.1.0');
   for (const path of ['/v1/tenants', '/v1/membership-types', '/v1/members', '/v1/members/{memberId}', '/v1/members/{memberId}/suspend',
     '/v1/members/bulk', '/v1/members/{memberId}/subscription', '/v1/members/{memberId}/subscription/cancel', '/v1/activities',

@@ -1,3 +1,5 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { openApiDocument, type DocumentedRoute } from './openapi';
 
@@ -10,10 +12,29 @@ export function installHealthRoutes(app: FastifyInstance, ready: () => Promise<v
   });
 }
 
-/** What every API process serves besides its routes: health, readiness and its OpenAPI document. */
+/**
+ * What /docs needs and no more: Swagger UI's scripts and styles come from this origin (no inline
+ * script); its components set inline styles and its icons are data: URIs; it fetches the document
+ * and "Try it out" calls this same origin; nothing may frame it.
+ */
+export const docsContentSecurityPolicy =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+  + "font-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
+ * What every API process serves besides its routes: health, readiness, its OpenAPI document at
+ * /docs/openapi.json and a browsable reference of it at /docs (@fastify/swagger-ui, served from
+ * the package, on the document as built here: @fastify/swagger only hands it over).
+ */
 export function installOperationalRoutes(app: FastifyInstance, title: string, documents: DocumentedRoute[], ready: () => Promise<void>) {
   installHealthRoutes(app, ready);
   const document = openApiDocument(title, documents);
-  app.get('/docs', async () => document);
   app.get('/docs/openapi.json', async () => document);
+  void app.register(async (scope) => {
+    await scope.register(fastifySwagger, { mode: 'static', specification: { document: document as never } });
+    await scope.register(fastifySwaggerUi, {
+      routePrefix: '/docs', staticCSP: docsContentSecurityPolicy,
+      uiConfig: { url: '/docs/openapi.json', validatorUrl: null, deepLinking: true } as never,
+    });
+  });
 }
