@@ -6,7 +6,7 @@ import { enforceRateLimit } from '../infra/http/rate-limit';
 import type { DocumentedRoute } from '../infra/http/openapi';
 import type { ResponseDeclaration } from '../infra/http/openapi-responses';
 import { fieldErrorsOf, validationProblem } from '../infra/http/problem';
-import { awaitConsistency, type ReadModelProgress } from './consistency';
+import { awaitConsistency, consistencyOverloaded, consistencyTimeout, notATenantPosition, type ReadModelProgress } from './consistency';
 import type { QueryApiDependencies } from './dependencies';
 
 export const readerRoles = ['owner', 'admin', 'staff', 'auditor'] as const;
@@ -23,11 +23,14 @@ export type QueryRouteSpec<Query, Params> = ResponseDeclaration & {
   progress?: ReadModelProgress;
 };
 
+/** What X-Consistency-Position can answer, on every query route. */
+const consistencyRefusals = [() => notATenantPosition(0), () => consistencyTimeout(0, 0), consistencyOverloaded];
+
 /** A GET route: authenticate, validate, wait for X-Consistency-Position if sent, then read. */
 export function registerQueryRoute<Query, Params>(
   app: FastifyInstance, deps: QueryApiDependencies, documents: DocumentedRoute[], spec: QueryRouteSpec<Query, Params>,
 ) {
-  documents.push({ method: 'GET', ...spec });
+  documents.push({ method: 'GET', ...spec, refusals: [...consistencyRefusals, ...(spec.refusals ?? [])] });
   app.get(spec.url, async (request, reply) => {
     const principal = await authenticate(deps.tokens, request, spec.roles);
     enforceRateLimit(deps.rateLimiter, principal.tenantId);

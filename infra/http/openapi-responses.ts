@@ -25,10 +25,10 @@ export type ResponseDeclaration = {
 
 /**
  * A refusal, named where it is declared: the factory next to its rule (`memberNotFound`,
- * `preconditionFailed`…), called here only to read its status and code through the one mapping
- * of problem.ts, or `{ status, code }` for a code that has no factory of its own yet.
+ * `preconditionFailed`…), or a call that throws it, run here only to read its status and code
+ * through the one mapping of problem.ts; or `{ status, code }` for a code raised inline.
  */
-export type RefusalSource = (() => Error) | { status: number; code: string };
+export type RefusalSource = (() => unknown) | { status: number; code: string };
 
 export type RouteKind = 'command' | 'query' | 'unauthenticated';
 
@@ -73,7 +73,12 @@ function defaultRefusals(route: ResponseContext): RefusalSource[] {
 
 function statusAndCode(source: RefusalSource): { status: number; code: string } {
   if (typeof source !== 'function') return source;
-  const error = source();
+  let error: unknown;
+  try {
+    error = source();
+  } catch (thrown) {
+    error = thrown;
+  }
   if (!(error instanceof DomainError || error instanceof HttpProblem)) throw new Error(`not a refusal: ${String(error)}`);
   const { status, code } = toProblem(error);
   return { status, code };

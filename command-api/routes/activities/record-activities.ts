@@ -3,6 +3,7 @@ import { activityTypeSchema, decideActivities, maxActivitiesPerCall } from '../.
 import { entityId, isoInstant } from '../../../domain/shared/schemas';
 import { tenantStreamId } from '../../../infra/event-store/stream-name';
 import { HttpProblem } from '../../../infra/http/problem';
+import { refusal } from '../../../infra/http/openapi-responses';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { envelope } from '../../handle-command';
@@ -23,6 +24,8 @@ export function recordActivitiesRoute(
   return {
     method: 'POST', url: '/v1/activities', summary: 'Record engagement activities (up to 1,000)',
     roles: ['owner', 'admin', 'staff'], body: recordActivitiesBody, params: z.object({}),
+    status: 202, etag: false, response: z.object({ accepted: z.number().int(), position: z.number().int() }),
+    refusals: [refusal(404, 'member-not-found'), refusal(400, 'activity-out-of-window')],
     async handle({ body, context }) {
       const events = decideActivities({ type: 'RecordActivities', items: body.items, now: context.now });
       const memberStreamOf = (memberId: string) => tenantStreamId('member', context.tenantId, memberId);

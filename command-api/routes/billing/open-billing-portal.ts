@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { requireBillingCustomer } from '../../../domain/tenant';
+import { refusal } from '../../../infra/http/openapi-responses';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
-import { billingOf, returnUrl } from './billing-available';
+import { billingOf, billingRefusals, returnUrl } from './billing-available';
 
 export const portalBody = z.strictObject({ returnUrl: returnUrl });
 
@@ -11,6 +12,7 @@ export function openBillingPortalRoute(deps: RouteDependencies): CommandRouteSpe
   return {
     method: 'POST', url: '/v1/billing/portal', summary: 'Open the Stripe billing portal',
     roles: ['owner'], body: portalBody, params: z.object({}), allowedWhileSuspended: true,
+    status: 201, etag: false, response: z.object({ url: z.string() }), refusals: [...billingRefusals, refusal(409, 'no-billing-account')],
     async handle({ body, tenant }) {
       const billing = billingOf(deps);
       const customerId = requireBillingCustomer(tenant!.billing);

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DocumentedRoute } from '../../../infra/http/openapi';
+import { refusal } from '../../../infra/http/openapi-responses';
 import { HttpProblem } from '../../../infra/http/problem';
+import { z } from 'zod';
 import { metricFamily } from '../../../infra/metrics/prometheus-text';
 import { WebhookPayloadError, WebhookSignatureError, type BillingNotification } from '../../../infra/stripe/port';
 import { applyBillingNotification } from '../../billing/apply-billing-notification';
@@ -21,6 +23,8 @@ const webhookBodyLimit = 1024 * 1024;
 export function installStripeWebhookRoute(app: FastifyInstance, deps: RouteDependencies, documents: DocumentedRoute[]) {
   documents.push({
     method: 'POST', url: '/v1/webhooks/stripe', summary: 'Stripe webhook endpoint (events of the platform\'s Stripe account and, through Connect, of the tenants\' accounts)', roles: [],
+    response: z.object({ received: z.literal(true) }),
+    refusals: [refusal(400, 'webhook-signature-invalid'), () => billingOf({} as RouteDependencies)],
     authenticatedBy: 'No bearer token: the raw body must verify against the Stripe-Signature header (STRIPE_WEBHOOK_SECRET, or STRIPE_CONNECT_WEBHOOK_SECRET for Connect events; 300 s tolerance).',
   });
   let edge: BillingEdge | undefined;

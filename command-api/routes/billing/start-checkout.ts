@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { billingCustomerId, billingIntervalSchema, paidPlanSchema, refuseSecondCheckout } from '../../../domain/tenant';
 import { HttpProblem } from '../../../infra/http/problem';
+import { refusal } from '../../../infra/http/openapi-responses';
 import type { CommandRouteSpec } from '../../command-route';
+import { billingRefusals } from './billing-available';
 import type { RouteDependencies } from '../../dependencies';
 import { billingOf, returnUrl } from './billing-available';
 
@@ -21,6 +23,8 @@ export function startCheckoutRoute(deps: RouteDependencies): CommandRouteSpec<z.
   return {
     method: 'POST', url: '/v1/billing/checkout', summary: 'Start a Stripe Checkout for a paid plan',
     roles: ['owner'], body: checkoutBody, params: z.object({}), allowedWhileSuspended: true,
+    status: 201, etag: false, response: z.object({ checkoutSessionId: z.string(), url: z.string() }).loose(),
+    refusals: [...billingRefusals, refusal(409, 'subscription-exists')],
     async handle({ body, tenant, context }) {
       const billing = billingOf(deps);
       refuseSecondCheckout(tenant!.billing, context.now);

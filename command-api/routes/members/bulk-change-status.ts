@@ -11,6 +11,12 @@ export const bulkBody = z.strictObject({
   reason: z.string().trim().min(1).max(500).optional(),
 }).refine((b) => b.action === 'reactivate' || b.reason !== undefined, { message: 'reason is required', path: ['reason'] });
 
+const bulkResponse = z.object({
+  results: z.array(z.object({ memberId: z.uuid(), ok: z.boolean(), code: z.string().optional().describe('Why this member was refused, as its own route would say'),
+    revision: z.number().int().optional(), position: z.number().int().optional() })),
+  position: z.number().int(),
+});
+
 type Outcome = { memberId: string; ok: boolean; code?: string; revision?: number; position?: number };
 
 /** Applies one status change to many members; one member's refusal does not stop the others. */
@@ -19,7 +25,7 @@ export function bulkChangeStatusRoute(
 ): CommandRouteSpec<z.infer<typeof bulkBody>, object> {
   return {
     method: 'POST', url: '/v1/members/bulk', summary: 'Suspend, reactivate or deactivate many members',
-    roles: ['owner', 'admin'], body: bulkBody, params: z.object({}),
+    roles: ['owner', 'admin'], body: bulkBody, params: z.object({}), etag: false, response: bulkResponse,
     async handle({ body, tenant, context }) {
       const uniqueIds = [...new Set(body.memberIds)];
       const results: Outcome[] = [];

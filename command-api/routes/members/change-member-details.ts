@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { memberEmail } from '../../../domain/member';
+import { memberEmail, memberNotFound } from '../../../domain/member';
 import { entityId } from '../../../domain/shared/schemas';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 import { claimValue, releaseValue } from '../../value-claims';
-import { emailClaim, loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
+import { emailAlreadyUsed, emailClaim, loadMembershipType, memberDecider, memberReply, memberReplySchema, memberStream, membershipTypeNotFound } from './member-streams';
 
 export const memberParams = z.strictObject({ memberId: entityId });
 
@@ -22,6 +22,7 @@ export function changeMemberDetailsRoute(
   return {
     method: 'PATCH', url: '/v1/members/:memberId', summary: 'Change a member’s email, name or membership type',
     roles: ['owner', 'admin', 'staff'], body: changeMemberDetailsBody, params: memberParams,
+    response: memberReplySchema, refusals: [memberNotFound, emailAlreadyUsed, membershipTypeNotFound],
     async handle({ body, params, context, ifMatch }) {
       const streams = deps.streams;
       const streamId = memberStream(context.tenantId, params.memberId);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { seatHoldingStatuses, type MemberCommand } from '../../../domain/member';
+import { memberNotFound, seatHoldingStatuses, type MemberCommand } from '../../../domain/member';
+import { planLimitReachedCode } from '../../../domain/plan-usage';
+import { refusal, type RefusalSource } from '../../../infra/http/openapi-responses';
 import type { Tenant } from '../../../domain/tenant';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { CommandRouteSpec } from '../../command-route';
@@ -7,7 +9,15 @@ import type { RouteDependencies } from '../../dependencies';
 import { handleCommand, type CommandContext } from '../../handle-command';
 import { memberParams } from './change-member-details';
 import { cancelDuesOfDeactivated } from '../payments/change-stripe-dues';
-import { memberDecider, memberReply, memberStream } from './member-streams';
+import { memberDecider, memberReply, memberReplySchema, memberStream } from './member-streams';
+
+/** The status machine's refusals of each action (domain/member/decide.ts), as /docs lists them. */
+const refusalsOf: Record<StatusAction, RefusalSource[]> = {
+  activate: [refusal(409, 'member-not-pending')],
+  suspend: [refusal(409, 'member-not-active')],
+  reactivate: [refusal(409, 'member-not-suspended-or-inactive'), refusal(409, planLimitReachedCode)],
+  deactivate: [refusal(409, 'member-not-active-or-suspended')],
+};
 
 const reason = z.string().trim().min(1).max(500);
 const noBody = z.strictObject({});
@@ -73,6 +83,7 @@ function statusRoute(
 ): CommandRouteSpec<{ reason?: string }, z.infer<typeof memberParams>> {
   return {
     method: 'POST', url: `/v1/members/:memberId/${action}`, summary, roles: ['owner', 'admin'], body, params: memberParams,
+    response: memberReplySchema, refusals: [memberNotFound, ...refusalsOf[action]],
     async handle({ body: input, params, tenant, context, ifMatch }) {
       const result = await changeStatus(deps, tenant!, params.memberId, statusCommand(action, input.reason), context, ifMatch);
       return memberReply(params.memberId, result);

@@ -2,7 +2,9 @@ import { decideMember, evolveMember, initialMemberState } from '../../../domain/
 import { evolveMembershipType, initialMembershipTypeState } from '../../../domain/membership-type';
 import { notFound } from '../../../domain/shared/domain-error';
 import { tenantStreamId } from '../../../infra/event-store/stream-name';
+import { refusal } from '../../../infra/http/openapi-responses';
 import type { CommandContext } from '../../handle-command';
+import { receiptOf } from '../command-receipt';
 import type { StreamStates } from '../../stream-states';
 import { hashedValue, type ClaimTarget } from '../../value-claims';
 
@@ -39,6 +41,14 @@ export async function loadMembershipType(streams: StreamStates, context: Command
   if (loaded.state.kind === 'absent') throw notFound('membership-type-not-found', 'No such membership type.');
   return loaded.state;
 }
+
+/** The answer of a command on one member. */
+export const memberReplySchema = receiptOf('memberId');
+
+/** A membership type named in the body that the tenant does not have. */
+export const membershipTypeNotFound = refusal(404, 'membership-type-not-found');
+/** Emails are unique per tenant (emailClaim). */
+export const emailAlreadyUsed = refusal(409, 'email-already-used');
 
 export function memberReply(memberId: string, result: { revision: number; position: number }, status = 200) {
   return { status, body: { memberId, revision: result.revision, position: result.position }, revision: result.revision };

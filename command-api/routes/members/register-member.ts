@@ -5,7 +5,9 @@ import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 import { claimValue } from '../../value-claims';
-import { emailClaim, loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
+import { planLimitReachedCode } from '../../../domain/plan-usage';
+import { refusal } from '../../../infra/http/openapi-responses';
+import { emailAlreadyUsed, emailClaim, loadMembershipType, memberDecider, memberReply, memberReplySchema, memberStream, membershipTypeNotFound } from './member-streams';
 
 export const registerMemberBody = z.strictObject({
   email: memberEmail,
@@ -21,6 +23,7 @@ export function registerMemberRoute(
   return {
     method: 'POST', url: '/v1/members', summary: 'Register a member (active, or pending when invited)',
     roles: ['owner', 'admin', 'staff'], body: registerMemberBody, params: z.object({}),
+    status: 201, response: memberReplySchema, refusals: [emailAlreadyUsed, membershipTypeNotFound, refusal(409, planLimitReachedCode), refusal(409, 'member-already-exists')],
     async handle({ body, tenant, context }) {
       const membershipTypeId = body.membershipTypeId ?? null;
       if (membershipTypeId) await loadMembershipType(deps.streams, context, membershipTypeId);

@@ -5,7 +5,9 @@ import type { RouteDependencies } from '../../dependencies';
 import { handleCommand, preconditionFailed } from '../../handle-command';
 import { memberParams } from './change-member-details';
 import { cancelStripeDues, changeStripeDues, type DuesTarget } from '../payments/change-stripe-dues';
-import { loadMembershipType, memberDecider, memberReply, memberStream } from './member-streams';
+import { loadMembershipType, memberDecider, memberReply, memberReplySchema, memberStream, membershipTypeNotFound } from './member-streams';
+import { memberNotFound, noActiveSubscription } from '../../../domain/member';
+import { refusal } from '../../../infra/http/openapi-responses';
 import type { StreamStates } from '../../stream-states';
 import type { Tenant } from '../../../domain/tenant';
 
@@ -21,6 +23,7 @@ export function startOrChangeSubscriptionRoute(
     method: 'POST', url: '/v1/members/:memberId/subscription',
     summary: 'Start a subscription or change its plan (a Stripe-billed one is changed in Stripe: 202, the member follows Stripe’s events)',
     roles: ['owner', 'admin'], body: subscriptionBody, params: memberParams,
+    response: memberReplySchema, refusals: [memberNotFound, membershipTypeNotFound, refusal(409, 'member-not-active'), refusal(409, 'subscription-exists')],
     async handle({ body, params, tenant, context, ifMatch }) {
       const type = await loadMembershipType(deps.streams, context, body.membershipTypeId);
       const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId), ifMatch);
@@ -40,6 +43,7 @@ export function cancelSubscriptionRoute(
   return {
     method: 'POST', url: '/v1/members/:memberId/subscription/cancel', summary: 'Cancel a subscription now or at period end (a Stripe-billed one in Stripe: 202)',
     roles: ['owner', 'admin'], body: cancelBody, params: memberParams,
+    response: memberReplySchema, refusals: [memberNotFound, noActiveSubscription],
     async handle({ body, params, tenant, context, ifMatch }) {
       const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId), ifMatch);
       if (stripeBilled) return cancelStripeDues(deps, stripeBilled, body.atPeriodEnd);

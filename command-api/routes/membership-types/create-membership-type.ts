@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { decideMembershipType, evolveMembershipType, initialMembershipTypeState } from '../../../domain/membership-type';
 import { currencyCode, minorUnits } from '../../../domain/shared/schemas';
 import { tenantStreamId } from '../../../infra/event-store/stream-name';
+import { planLimitReachedCode } from '../../../domain/plan-usage';
+import { refusal } from '../../../infra/http/openapi-responses';
 import type { CommandRouteSpec } from '../../command-route';
+import { receiptOf } from '../command-receipt';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 
@@ -21,6 +24,7 @@ export function createMembershipTypeRoute(
 ): CommandRouteSpec<z.infer<typeof createMembershipTypeBody>, object> {
   return {
     method: 'POST', url: '/v1/membership-types', summary: 'Create a membership type', roles: ['owner', 'admin'],
+    status: 201, response: receiptOf('membershipTypeId'), refusals: [refusal(409, planLimitReachedCode), refusal(409, 'membership-type-already-exists')],
     body: createMembershipTypeBody, params: z.object({}),
     async handle({ body, tenant, context }) {
       const membershipTypeId = context.newId();

@@ -5,7 +5,7 @@ import type { BillingDependencies, RouteDependencies } from '../../dependencies'
 import type { CommandContext } from '../../handle-command';
 import { handleCommand } from '../../handle-command';
 import { tenantDecider, tenantStream } from '../../tenant-stream';
-import { billingOf, returnUrl } from '../billing/billing-available';
+import { billingOf, billingRefusals, returnUrl } from '../billing/billing-available';
 
 export const connectBody = z.strictObject({ returnUrl, refreshUrl: returnUrl });
 
@@ -19,6 +19,7 @@ export function startConnectOnboardingRoute(deps: RouteDependencies): CommandRou
   return {
     method: 'POST', url: '/v1/payments/connect', summary: 'Connect the tenant’s own Stripe account to collect members’ dues (onboarding link)',
     roles: ['owner'], body: connectBody, params: z.object({}),
+    status: 201, etag: false, response: z.object({ accountId: z.string(), url: z.string() }), refusals: billingRefusals,
     async handle({ body, tenant, context }) {
       const billing = billingOf(deps);
       const accountId = tenant!.payments?.accountId ?? await openAccount(deps, billing, tenant!, context);

@@ -6,9 +6,10 @@ import type { OpenCheckout } from '../../../infra/stripe/member-checkouts';
 import { requireChargesEnabled } from '../../../domain/tenant';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
-import { billingOf, returnUrl } from '../billing/billing-available';
+import { billingOf, billingRefusals, returnUrl } from '../billing/billing-available';
+import { refusal } from '../../../infra/http/openapi-responses';
 import { memberParams } from '../members/change-member-details';
-import { loadMembershipType, memberDecider, memberStream } from '../members/member-streams';
+import { loadMembershipType, memberDecider, memberStream, membershipTypeNotFound } from '../members/member-streams';
 import { membershipPrice } from './membership-price';
 
 /** Stripe's shortest: a member who left a checkout can start another one half an hour later. */
@@ -35,6 +36,9 @@ export function startMemberCheckoutRoute(deps: RouteDependencies): CommandRouteS
   return {
     method: 'POST', url: '/v1/members/:memberId/subscription/checkout', summary: 'Start a Stripe Checkout of a member’s dues on the tenant’s account',
     roles: ['owner', 'admin'], body: memberCheckoutBody, params: memberParams,
+    status: 201, etag: false, ifMatch: false, response: z.object({ checkoutSessionId: z.string(), url: z.string() }),
+    refusals: [...billingRefusals, memberNotFound, membershipTypeNotFound, refusal(409, 'checkout-open'), () => requireChargesEnabled(null),
+      refusal(409, 'member-not-active'), refusal(409, 'subscription-exists')],
     async handle({ body, params, tenant, context }) {
       const billing = billingOf(deps);
       const accountId = requireChargesEnabled(tenant!.payments);

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { planSchema } from '../../../domain/tenant';
 import { platformStreamId } from '../../../infra/event-store/stream-name';
+import { refusal } from '../../../infra/http/openapi-responses';
 import type { CommandRouteSpec } from '../../command-route';
+import { receiptOf } from '../command-receipt';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
 import { tenantDecider, tenantStream } from '../../tenant-stream';
@@ -18,6 +20,7 @@ export const createTenantBody = z.strictObject({
 export function createTenantRoute(deps: RouteDependencies): CommandRouteSpec<z.infer<typeof createTenantBody>, object> {
   return {
     method: 'POST', url: '/v1/tenants', summary: 'Provision a tenant', roles: ['platform'], provisionsTenant: true,
+    status: 201, response: receiptOf('tenantId'), refusals: [refusal(409, 'subdomain-taken'), refusal(409, 'tenant-already-exists')],
     body: createTenantBody, params: z.object({}),
     async handle({ body, context: callerContext }) {
       const tenantId = callerContext.newId();

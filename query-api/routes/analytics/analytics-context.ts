@@ -1,4 +1,6 @@
 import type { AnalyticsStore } from '../../../infra/analytics/port';
+import { analyticsQueryLimitCode } from '../../../infra/analytics/tenant-reads';
+import { refusal, type RefusalSource } from '../../../infra/http/openapi-responses';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { QueryApiDependencies } from '../../dependencies';
 
@@ -9,3 +11,6 @@ export function requireAnalytics(deps: QueryApiDependencies): AnalyticsStore {
   }
   return deps.analytics;
 }
+
+/** What every analytics route can answer besides its figures. */
+export const analyticsRefusals: RefusalSource[] = [() => requireAnalytics({} as QueryApiDependencies), refusal(503, analyticsQueryLimitCode)];

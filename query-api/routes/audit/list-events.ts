@@ -22,6 +22,12 @@ export function listAuditEventsRoute(deps: QueryApiDependencies): QueryRouteSpec
   return {
     url: '/v1/audit/events', summary: 'The tenant’s events in log order', roles: ['auditor', 'owner'],
     query: auditQuery, params: z.object({}),
+    response: z.object({ items: z.array(z.object({
+      eventId: z.string(), type: z.string(), schemaVersion: z.number().int(), streamId: z.string(), streamRevision: z.number().int(),
+      position: z.number().int(), tenantId: z.string(), occurredAt: z.string(), recordedAt: z.string(),
+      actor: z.union([z.object({ userId: z.string(), roles: z.array(z.string()) }), z.object({ system: z.string() })]), correlationId: z.string(), causationId: z.string(),
+      idempotencyKey: z.string().optional(), data: z.record(z.string(), z.unknown()),
+    })), nextCursor: z.string().nullable() }),
     handle: ({ query, principal }) => withTenant(deps.db, principal.tenantId, async (trx) => {
       let select = trx.selectFrom('events').selectAll()
         .where('tenant_id', '=', principal.tenantId)

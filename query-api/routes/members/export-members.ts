@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
 import { withTenant } from '../../tenant-scope';
-import { decodeCursor } from './member-cursor';
+import { decodeCursor, invalidCursor } from './member-cursor';
 import { memberFilterSchema, memberPage } from './member-page';
 import type { MemberView } from './member-view';
 import type { SubscriptionView } from './subscription-view';
@@ -40,6 +40,7 @@ export function exportMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z
   return {
     url: '/v1/members/export.csv', summary: 'The filtered member list as streamed CSV', roles: readerRoles,
     query: memberFilterSchema, params: z.object({}),
+    contentType: 'text/csv', refusals: [invalidCursor],
     handle: async ({ query, principal, reply }) => {
       const pageAfter = (cursor: string | null) => withTenant(deps.db, principal.tenantId, (trx) =>
         memberPage(trx, query, cursor ? decodeCursor(cursor, query.sort) : null, pageSize));

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { memberNotFound } from '../../../domain/member';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
 import { withTenant } from '../../tenant-scope';
-import { selectMembers, toMemberView } from './member-view';
+import { memberViewSchema, selectMembers, toMemberView } from './member-view';
 
 const params = z.strictObject({ memberId: z.uuid() });
 
@@ -11,6 +12,7 @@ export function getMemberRoute(deps: QueryApiDependencies): QueryRouteSpec<objec
   return {
     url: '/v1/members/:memberId', summary: 'One member, with membership type name, subscription and last activity',
     roles: readerRoles, query: z.object({}), params,
+    response: memberViewSchema, etag: true, refusals: [memberNotFound],
     handle: async ({ params: { memberId }, principal, reply }) => {
       const row = await withTenant(deps.db, principal.tenantId, (trx) =>
         selectMembers(trx).where('m.member_id', '=', memberId).executeTakeFirst());

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
 import { withTenant } from '../../tenant-scope';
-import { decodeCursor } from './member-cursor';
+import { decodeCursor, invalidCursor } from './member-cursor';
+import { memberViewSchema } from './member-view';
 import { countMembers, memberFilterSchema, memberPage } from './member-page';
 
 export const listMembersQuery = memberFilterSchema.extend({
@@ -14,6 +15,7 @@ export function listMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z.i
   return {
     url: '/v1/members', summary: 'List members: filters, search, cursor pagination', roles: readerRoles,
     query: listMembersQuery, params: z.object({}),
+    response: z.object({ items: z.array(memberViewSchema), nextCursor: z.string().nullable(), total: z.number().int() }), refusals: [invalidCursor],
     handle: ({ query, principal }) => withTenant(deps.db, principal.tenantId, async (trx) => {
       const { cursor, limit, ...filter } = query;
       const after = cursor ? decodeCursor(cursor, filter.sort) : null;

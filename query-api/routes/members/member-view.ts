@@ -1,5 +1,6 @@
 import type { TenantScopedDb } from '../../tenant-scope';
-import { toSubscriptionView } from './subscription-view';
+import { z } from 'zod';
+import { subscriptionViewSchema, toSubscriptionView } from './subscription-view';
 
 /** The member as the API shows it, in the list, the detail and the export alike. */
 export function selectMembers(trx: TenantScopedDb) {
@@ -37,3 +38,11 @@ export function toMemberView(row: MemberRow) {
 }
 
 export type MemberView = ReturnType<typeof toMemberView>;
+
+/** MemberView as /docs describes it (DESIGN §6). */
+export const memberViewSchema = z.object({
+  memberId: z.uuid(), email: z.string(), firstName: z.string(), lastName: z.string(),
+  status: z.enum(['pending', 'active', 'suspended', 'inactive']), membershipTypeId: z.uuid().nullable(), membershipTypeName: z.string().nullable(),
+  subscription: subscriptionViewSchema.nullable(), createdAt: z.string(), updatedAt: z.string(), lastActivityAt: z.string().nullable(),
+  revision: z.number().int(),
+});

@@ -3,6 +3,8 @@ export const subscriptionStatuses = ['active', 'past_due', 'lapsed', 'cancelled'
 export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 export const subscriptionStatusFilters = [...subscriptionStatuses, 'none'] as const;
 
+import { z } from 'zod';
+
 /** A downgrade waiting for the period's end (DESIGN §11). */
 export type PendingChange = {
   membershipTypeId: string; interval: string; amountCents: number; monthlyAmountCents: number; currency: string; effectiveAt: string;
@@ -13,6 +15,19 @@ export type SubscriptionView = {
   currency: string; periodStart: string; periodEnd: string;
   status: SubscriptionStatus; cancelAtPeriodEnd: boolean; pendingChange: PendingChange | null; graceEndsAt: string | null;
 };
+
+const pendingChangeSchema = z.object({
+  membershipTypeId: z.string(), interval: z.string(), amountCents: z.number().int(), monthlyAmountCents: z.number().int(),
+  currency: z.string(), effectiveAt: z.string(),
+});
+
+/** SubscriptionView as /docs describes it. */
+export const subscriptionViewSchema = z.object({
+  billing: z.enum(['manual', 'stripe']), membershipTypeId: z.string(), interval: z.string(), amountCents: z.number().int(),
+  monthlyAmountCents: z.number().int(), currency: z.string(), periodStart: z.string(), periodEnd: z.string(),
+  status: z.enum(subscriptionStatuses), cancelAtPeriodEnd: z.boolean(), pendingChange: pendingChangeSchema.nullable(),
+  graceEndsAt: z.string().nullable(),
+});
 
 type StoredSubscription = Record<string, any>;
 

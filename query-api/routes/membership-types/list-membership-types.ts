@@ -7,6 +7,10 @@ export function listMembershipTypesRoute(deps: QueryApiDependencies): QueryRoute
   return {
     url: '/v1/membership-types', summary: 'The tenant’s membership types', roles: readerRoles,
     query: z.object({}), params: z.object({}),
+    response: z.object({ items: z.array(z.object({
+      membershipTypeId: z.uuid(), name: z.string(), description: z.string().nullable(), monthlyPriceCents: z.number().int(),
+      currency: z.string(), features: z.array(z.string()), createdAt: z.string(), revision: z.number().int(),
+    })) }),
     handle: async ({ principal }) => {
       const rows = await withTenant(deps.db, principal.tenantId, (trx) =>
         trx.selectFrom('rm_membership_types').selectAll().orderBy('created_at').orderBy('membership_type_id').execute());

@@ -20,6 +20,7 @@ export function getTenantUsageRoute(deps: QueryApiDependencies): QueryRouteSpec<
   return {
     url: '/v1/tenant/usage', summary: 'Member seats metered per day, and when each day was reported to Stripe (default: the last 30 days)',
     roles: usageReaders, query: usageQuery, params: z.object({}),
+    response: z.object({ days: z.array(z.object({ date: z.string(), memberSeats: z.number().int(), reportedAt: z.string().nullable() })) }),
     handle: async ({ query, principal }) => {
       const { from, to } = resolveRange(query, todayOf(deps.now), defaultDays, maxDaysAfterFrom);
       const rows = await withTenant(deps.db, principal.tenantId, (trx) => trx.selectFrom('tenant_usage_days')

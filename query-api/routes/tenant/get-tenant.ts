@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { seatHoldingStatuses } from '../../../domain/member';
 import { planLimits, type Plan, type PlanLimits } from '../../../domain/tenant';
+import { refusal } from '../../../infra/http/openapi-responses';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
@@ -19,12 +20,26 @@ export function planWarnings(limits: PlanLimits, usage: Usage): Warning[] {
   });
 }
 
+const limitsSchema = z.object({ members: z.number().int().nullable(), membershipTypes: z.number().int().nullable(), activitiesPerCall: z.number().int() });
+
+const tenantViewSchema = z.object({
+  tenantId: z.uuid(), name: z.string(), subdomain: z.string(), plan: z.enum(['free', 'pro', 'enterprise']),
+  billing: z.object({ status: z.string(), plan: z.string(), interval: z.string().nullable(), currentPeriodEnd: z.string().nullable(),
+    cancelAtPeriodEnd: z.boolean(), graceEndsAt: z.string().nullable() }),
+  payments: z.object({ accountId: z.string().nullable(), chargesEnabled: z.boolean() }),
+  limits: limitsSchema,
+  usage: z.object({ members: z.number().int(), activeMembers: z.number().int(), inactiveMembers: z.number().int(), membershipTypes: z.number().int() }),
+  warnings: z.array(z.object({ code: z.literal('plan-limit-near'), resource: z.enum(['members', 'membershipTypes']), usage: z.number().int(), limit: z.number().int() })),
+  createdAt: z.string(),
+});
+
 const isoOrNull = (value: Date | null) => (value === null ? null : value.toISOString());
 
 export function getTenantRoute(deps: QueryApiDependencies): QueryRouteSpec<object, object> {
   return {
     url: '/v1/tenant', summary: 'The caller’s tenant: plan in force, billing, limits, usage and warnings near a limit', roles: readerRoles,
     query: z.object({}), params: z.object({}),
+    response: tenantViewSchema, refusals: [refusal(404, 'tenant-not-found')],
     handle: ({ principal }) => withTenant(deps.db, principal.tenantId, async (trx) => {
       const tenant = await trx.selectFrom('rm_tenants').selectAll().where('tenant_id', '=', principal.tenantId).executeTakeFirst();
       if (!tenant) throw new HttpProblem(404, 'tenant-not-found', 'Not found', 'The tenant of this token does not exist.');
