@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '../infra/auth/jwt';
 import { createTestDatabase, testQueryRole, type TestDatabase } from '../infra/postgres/test-database';
 import { buildEmbeddedPlatform, type EmbeddedPlatform, type PlatformOptions } from '../scripts/platform/build-platform';
+import { createResponseValidator, type InjectedReply } from './openapi-validator';
 
 export const testJwtSecret = 'test-secret-test-secret-test-secret-0123';
 
@@ -18,11 +19,24 @@ export type Harness = {
 
 export type Reply = { status: number; body: any; headers: Record<string, unknown>; text: string };
 
+const validators = new WeakMap<object, Promise<ReturnType<typeof createResponseValidator>>>();
+/** One validator per app, on the document that app serves. */
+function validatorOf(app: EmbeddedPlatform['commandApi']) {
+  let validator = validators.get(app);
+  if (!validator) {
+    validator = app.inject({ url: '/docs/openapi.json' }).then((reply) => createResponseValidator(reply.json()));
+    validators.set(app, validator);
+  }
+  return validator;
+}
+
 /** The whole embedded platform on a fresh database, driven through `inject` (no sockets). */
 export async function startHarness(options: {
   rateLimitPerSecond?: number; now?: () => string; billing?: PlatformOptions['billing'];
   /** The embedded write back-pressure bound (PlatformOptions.maxProjectionLagMs). */
   maxProjectionLagMs?: number;
+  /** Every reply of command() and query() must match the served OpenAPI document (default on). */
+  validateResponses?: boolean;
 } = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const platform = await buildEmbeddedPlatform({
@@ -42,13 +56,20 @@ export async function startHarness(options: {
     }
     return { status: response.statusCode, body, headers: response.headers, text: response.body };
   };
+  const documented = async (app: EmbeddedPlatform['commandApi'], method: string, url: string, response: InjectedReply) => {
+    if (options.validateResponses === false) return response;
+    const mismatches = (await validatorOf(app))(method, url, response);
+    if (mismatches.length > 0) throw new Error(`reply departs from /docs/openapi.json:\n${mismatches.join('\n')}`);
+    return response;
+  };
   const command: Harness['command'] = async (method, url, bearer, body, headers = {}) =>
-    toReply(await platform.commandApi.inject({
+    toReply(await documented(platform.commandApi, method, url, await platform.commandApi.inject({
       method: method as 'POST', url, headers: { authorization: `Bearer ${bearer}`, ...headers },
       ...(body === undefined ? {} : { payload: body as object }),
-    }));
+    })));
   const query: Harness['query'] = async (url, bearer, headers = {}) =>
-    toReply(await platform.queryApi.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}`, ...headers } }));
+    toReply(await documented(platform.queryApi, 'GET', url,
+      await platform.queryApi.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}`, ...headers } })));
   const platformToken = await token(uuidv7(), ['platform'], 'operator');
   const createTenant = async (name = 'Chess Club', plan: 'free' | 'pro' | 'enterprise' = 'pro') => {
     const reply = await command('POST', '/v1/tenants', platformToken, { name, subdomain: `t${uuidv7().slice(-12)}`, plan });
