@@ -9,8 +9,8 @@ import { frameworkProblem, HttpProblem, toProblem, validationProblem } from './p
  *   `status: 201, response: z.object({ memberId: z.uuid(), revision, position }), refusals: [memberNotFound]`
  */
 export type ResponseDeclaration = {
-  /** The success status: default 200. */
-  status?: number;
+  /** The success status, default 200; several when the route answers more than one (200 or 202), the same body each. */
+  status?: number | readonly number[];
   /** The success body (JSON unless `contentType`); undocumented when absent. */
   response?: z.ZodType;
   /** The success body's media type when it is not JSON (text/csv, text/event-stream). */
@@ -58,7 +58,9 @@ const framework = (code: string) => () => frameworkProblem(code);
 
 /** The refusals every route of a kind can answer, whatever it does. */
 function defaultRefusals(route: ResponseContext): RefusalSource[] {
-  const common: RefusalSource[] = [() => validationProblem([]), framework('FST_ERR_BAD_URL'), () => overloaded('', 1), dependencyUnavailable, databaseTimeout];
+  const common: RefusalSource[] = [() => validationProblem([]), framework('FST_ERR_BAD_URL'), () => overloaded('', 1), dependencyUnavailable, databaseTimeout,
+    // A failure nobody foresaw still answers problem+json, without its details.
+    () => toProblem(new Error('unforeseen'))];
   if (route.hasParams) common.push(framework('FST_ERR_MAX_PARAM_LENGTH'));
   if (route.hasBody) common.push(framework('FST_ERR_CTP_INVALID_JSON_BODY'), framework('FST_ERR_CTP_BODY_TOO_LARGE'), framework('FST_ERR_CTP_INVALID_MEDIA_TYPE'));
   if (route.kind === 'unauthenticated') return common;
@@ -135,8 +137,12 @@ export const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output') => {
   return rest;
 };
 
-function successResponse(route: ResponseContext) {
-  const status = route.status ?? 200;
+function successResponses(route: ResponseContext) {
+  const statuses = typeof route.status === 'number' ? [route.status] : route.status ?? [200];
+  return statuses.map((status) => successResponse(route, status));
+}
+
+function successResponse(route: ResponseContext, status: number) {
   const names: HeaderName[] = [...rateLimitHeaders];
   if (route.etag ?? route.kind === 'command') names.push('ETag');
   if (status === 201) names.push('Location');
@@ -162,7 +168,7 @@ function problemResponse(status: number, codes: string[]) {
 /** The OpenAPI `responses` of one operation: its success and each refusal with its codes. */
 export function responsesOf(route: ResponseContext) {
   const refusals = [...refusalsByStatus(route)].map(([status, codes]) => problemResponse(status, codes));
-  return Object.fromEntries([successResponse(route), ...refusals]);
+  return Object.fromEntries([...successResponses(route), ...refusals]);
 }
 
 /** Shared parts the responses refer to. */

@@ -23,7 +23,7 @@ export function startOrChangeSubscriptionRoute(
     method: 'POST', url: '/v1/members/:memberId/subscription',
     summary: 'Start a subscription or change its plan (a Stripe-billed one is changed in Stripe: 202, the member follows Stripe’s events)',
     roles: ['owner', 'admin'], body: subscriptionBody, params: memberParams,
-    response: memberReplySchema, refusals: [memberNotFound, membershipTypeNotFound, refusal(409, 'member-not-active'), refusal(409, 'subscription-exists')],
+    status: [200, 202], response: memberReplySchema, refusals: [memberNotFound, membershipTypeNotFound, refusal(409, 'member-not-active'), refusal(409, 'subscription-exists')],
     async handle({ body, params, tenant, context, ifMatch }) {
       const type = await loadMembershipType(deps.streams, context, body.membershipTypeId);
       const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId), ifMatch);
@@ -43,7 +43,7 @@ export function cancelSubscriptionRoute(
   return {
     method: 'POST', url: '/v1/members/:memberId/subscription/cancel', summary: 'Cancel a subscription now or at period end (a Stripe-billed one in Stripe: 202)',
     roles: ['owner', 'admin'], body: cancelBody, params: memberParams,
-    response: memberReplySchema, refusals: [memberNotFound, noActiveSubscription],
+    status: [200, 202], response: memberReplySchema, refusals: [memberNotFound, noActiveSubscription],
     async handle({ body, params, tenant, context, ifMatch }) {
       const stripeBilled = await stripeBilledDues(deps.streams, tenant!, memberStream(context.tenantId, params.memberId), ifMatch);
       if (stripeBilled) return cancelStripeDues(deps, stripeBilled, body.atPeriodEnd);
