@@ -28,9 +28,11 @@ export const docsContentSecurityPolicy =
  */
 export function installOperationalRoutes(app: FastifyInstance, title: string, documents: DocumentedRoute[], ready: () => Promise<void>) {
   installHealthRoutes(app, ready);
-  const document = openApiDocument(title, documents);
+  let document: ReturnType<typeof openApiDocument> | undefined;
   app.get('/docs/openapi.json', async () => document);
+  // Plugins load once the app is assembled: the document then has the routes installed after this call too.
   void app.register(async (scope) => {
+    document = openApiDocument(title, documents);
     await scope.register(fastifySwagger, { mode: 'static', specification: { document: document as never } });
     await scope.register(fastifySwaggerUi, {
       routePrefix: '/docs', staticCSP: docsContentSecurityPolicy,
