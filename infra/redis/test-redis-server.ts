@@ -19,7 +19,8 @@ export function redisServerAvailable(): boolean {
 
 /**
  * For tests: a throw-away `redis-server` of our own on a free loopback port, without persistence,
- * that the test can stop and start again. Under CI=true a missing binary is a failure, not a skip.
+ * that the test can stop and start again. A missing binary is always an error, never a skip
+ * (`.ci/run` installs it): Redis is one of the engines the tests must run against.
  */
 export async function startTestRedisServer(): Promise<TestRedisServer> {
   if (!redisServerAvailable()) throw new Error('redis-server is not installed (Debian package redis-server)');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { seatHoldingStatuses } from '../../../domain/member';
-import { planLimits, type Plan, type PlanLimits } from '../../../domain/tenant';
+import { billingViewSchema, planLimits, planSchema, type Plan, type PlanLimits } from '../../../domain/tenant';
 import { refusal } from '../../../infra/http/openapi-responses';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { QueryApiDependencies } from '../../dependencies';
@@ -23,9 +23,9 @@ export function planWarnings(limits: PlanLimits, usage: Usage): Warning[] {
 const limitsSchema = z.object({ members: z.number().int().nullable(), membershipTypes: z.number().int().nullable(), activitiesPerCall: z.number().int() });
 
 const tenantViewSchema = z.object({
-  tenantId: z.uuid(), name: z.string(), subdomain: z.string(), plan: z.enum(['free', 'pro', 'enterprise']),
-  billing: z.object({ status: z.string(), plan: z.string(), interval: z.string().nullable(), currentPeriodEnd: z.string().nullable(),
-    cancelAtPeriodEnd: z.boolean(), graceEndsAt: z.string().nullable() }),
+  tenantId: z.uuid(), name: z.string(), subdomain: z.string(), plan: planSchema,
+  // The billing view is the domain's (DESIGN §10), so the document cannot drift from it.
+  billing: billingViewSchema,
   payments: z.object({ accountId: z.string().nullable(), chargesEnabled: z.boolean() }),
   limits: limitsSchema,
   usage: z.object({ members: z.number().int(), activeMembers: z.number().int(), inactiveMembers: z.number().int(), membershipTypes: z.number().int() }),
