@@ -29,14 +29,18 @@ export const docsContentSecurityPolicy =
 export function installOperationalRoutes(app: FastifyInstance, title: string, documents: DocumentedRoute[], ready: () => Promise<void>) {
   installHealthRoutes(app, ready);
   let document: ReturnType<typeof openApiDocument> | undefined;
-  app.get('/docs/openapi.json', async () => document);
+  app.get('/docs/openapi.json', async (_request, reply) => {
+    reply.header('content-security-policy', docsContentSecurityPolicy);
+    return document;
+  });
   // Plugins load once the app is assembled: the document then has the routes installed after this call too.
   void app.register(async (scope) => {
     document = openApiDocument(title, documents);
     await scope.register(fastifySwagger, { mode: 'static', specification: { document: document as never } });
     await scope.register(fastifySwaggerUi, {
       routePrefix: '/docs', staticCSP: docsContentSecurityPolicy,
-      uiConfig: { url: '/docs/openapi.json', validatorUrl: null, deepLinking: true } as never,
+      // The page reads the same document from the plugin's own /docs/json.
+      uiConfig: { validatorUrl: null, deepLinking: true },
     });
   });
 }

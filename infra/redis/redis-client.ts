@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
  * a fallback (DESIGN §12, "Redis down, platform up"), and a command queued for seconds would turn
  * an outage of Redis into slow requests of ours. It reconnects on its own, for ever.
  */
-export function createRedisClient(url: string, options: { name: string }): Redis {
+export function createRedisClient(url: string, options: { name: string; onError?: (error: Error) => void }): Redis {
   const client = new Redis(url, {
     connectionName: options.name,
     enableOfflineQueue: false,
@@ -15,8 +15,16 @@ export function createRedisClient(url: string, options: { name: string }): Redis
     commandTimeout: 1_000,
     retryStrategy: (attempt) => Math.min(100 * attempt, 1_000),
   });
-  // Errors are told through the callers' failed commands; an 'error' without a listener would crash.
-  client.on('error', () => undefined);
+  // Callers learn of an outage through their failed commands; the first error after each connection
+  // goes to onError, so that a wrong REDIS_URL or password is logged rather than silently served by
+  // the per-process fallbacks. (An 'error' without a listener would crash the process.)
+  let told = false;
+  client.on('ready', () => { told = false; });
+  client.on('error', (error: Error) => {
+    if (told) return;
+    told = true;
+    options.onError?.(error);
+  });
   return client;
 }
 

@@ -28,8 +28,12 @@ export async function startTestRedisServer(): Promise<TestRedisServer> {
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async () => {
+    if (child && child.exitCode === null) throw new Error('this test redis-server is already running');
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' });
+    // A test that crashes must not leave a password-less server behind.
+    const started = child;
+    process.once('exit', () => started.kill('SIGKILL'));
     await untilPingAnswers(url);
   };
   const stop = async () => {

@@ -23,7 +23,7 @@ export function startCheckoutRoute(deps: RouteDependencies): CommandRouteSpec<z.
   return {
     method: 'POST', url: '/v1/billing/checkout', summary: 'Start a Stripe Checkout for a paid plan',
     roles: ['owner'], body: checkoutBody, params: z.object({}), allowedWhileSuspended: true,
-    status: 201, etag: false, response: z.object({ checkoutSessionId: z.string(), url: z.string() }).loose(),
+    status: 201, etag: false, response: z.object({ checkoutSessionId: z.string(), url: z.string() }),
     refusals: [...billingRefusals, refusal(409, 'subscription-exists')],
     async handle({ body, tenant, context }) {
       const billing = billingOf(deps);
@@ -37,7 +37,8 @@ export function startCheckoutRoute(deps: RouteDependencies): CommandRouteSpec<z.
         tenantId: context.tenantId, customerId: billingCustomerId(tenant!.billing), priceId,
         successUrl: body.successUrl, cancelUrl: body.cancelUrl,
       });
-      return { status: 201, body: session };
+      // Named fields only: whatever else the port returns one day stays out of the tenant's answer.
+      return { status: 201, body: { checkoutSessionId: session.checkoutSessionId, url: session.url } };
     },
   };
 }
