@@ -1,5 +1,6 @@
 import { activityEventDefinitions } from './activity/events';
 import { claimEventDefinitions } from './claim/events';
+import { invitationEventDefinitions } from './invitation/events';
 import { memberEventDefinitions } from './member/events';
 import { membershipTypeEventDefinitions } from './membership-type/events';
 import type { EventDefinition } from './shared/event';
@@ -14,4 +15,5 @@ export const eventDefinitions: Record<string, EventDefinition> = {
   ...memberEventDefinitions,
   ...activityEventDefinitions,
   ...planUsageEventDefinitions,
+  ...invitationEventDefinitions,
 };

@@ -1,8 +1,9 @@
 /**
  * A business refusal. It names a stable `code` and a `kind`; the HTTP layer maps kinds to statuses
- * in one table, so the domain never knows about HTTP.
+ * in one table, so the domain never knows about HTTP. `gone`: what was addressed existed and has
+ * ended for good (a revoked or expired invitation).
  */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'payment-required';
+export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'payment-required' | 'gone';
 
 export type FieldError = { path: string; message: string };
 
@@ -25,3 +26,4 @@ export const notFound = (code: string, message: string) => new DomainError(code,
 export const invalid = (code: string, message: string, fieldErrors: FieldError[] = []) =>
   new DomainError(code, 'invalid', message, fieldErrors);
 export const paymentRequired = (code: string, message: string) => new DomainError(code, 'payment-required', message);
+export const gone = (code: string, message: string) => new DomainError(code, 'gone', message);

@@ -4,9 +4,12 @@
  * caller holding tenant A's token can only ever name tenant A's streams: this file is the one place
  * where that rule lives.
  */
-export type TenantCategory = 'tenant' | 'member' | 'membershiptype' | 'memberemail' | 'activity' | 'planusage';
-/** Platform-wide streams: values unique across tenants. */
-export type PlatformCategory = 'subdomain';
+export type TenantCategory = 'tenant' | 'member' | 'membershiptype' | 'memberemail' | 'activity' | 'planusage' | 'invitation';
+/**
+ * Platform-wide streams: values unique across tenants. `invitationtoken`: an invitation token's
+ * hash, claimed by its invitation (the accept request names no tenant, its event says which).
+ */
+export type PlatformCategory = 'subdomain' | 'invitationtoken';
 
 const separator = '_';
 
@@ -18,7 +21,7 @@ export function platformStreamId(category: PlatformCategory, id: string): string
   return `${category}-${id}`;
 }
 
-const platformCategories = new Set<string>(['subdomain']);
+const platformCategories = new Set<string>(['subdomain', 'invitationtoken']);
 
 /** The tenant a stream belongs to, or null for a platform-wide stream. */
 export function tenantOfStream(streamId: string): string | null {

@@ -22,11 +22,11 @@ export class HttpProblem extends Error {
 }
 
 /** The one table from business error kinds to statuses (DESIGN.md §6). */
-const statusOfKind: Record<DomainErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409, 'payment-required': 402 };
+const statusOfKind: Record<DomainErrorKind, number> = { invalid: 400, 'not-found': 404, conflict: 409, 'payment-required': 402, gone: 410 };
 
 const titles: Record<number, string> = {
   400: 'Bad request', 401: 'Unauthorized', 402: 'Payment required', 403: 'Forbidden', 404: 'Not found', 408: 'Request timeout',
-  409: 'Conflict', 412: 'Precondition failed', 413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type',
+  409: 'Conflict', 410: 'Gone', 412: 'Precondition failed', 413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type',
   422: 'Unprocessable content', 429: 'Too many requests', 431: 'Request header fields too large',
   500: 'Internal error', 502: 'Bad gateway', 503: 'Service unavailable',
 };
