@@ -19,7 +19,8 @@ export type LogTailOptions = {
   /** How often dead letters whose replay was asked for are looked for. */
   replayIntervalMs?: number;
   onError?: (error: unknown) => void;
-  onApplied?: (position: number) => void;
+  /** After each committed batch: the checkpoint, and the stored events the batch held (dead letters too). */
+  onApplied?: (position: number, events: readonly EventEnvelope[]) => void;
 };
 
 /** Applies the events of a batch (in log order) and moves the checkpoint to at least `through`. */
@@ -55,7 +56,7 @@ function startTail(store: EventStore, pool: Pool, projection: string, apply: App
       ), async (index, error) => {
         await deadLetter(log[index]!, `projection failed twice: ${(error as Error).message}`);
       }, options.onError);
-      options.onApplied?.(checkpoint);
+      options.onApplied?.(checkpoint, log);
       return checkpoint;
     },
   });
