@@ -26,6 +26,10 @@ import { openBillingPortalRoute } from './routes/billing/open-billing-portal';
 import { startCheckoutRoute } from './routes/billing/start-checkout';
 import { startConnectOnboardingRoute } from './routes/payments/start-connect-onboarding';
 import { startMemberCheckoutRoute } from './routes/payments/start-member-checkout';
+import { installAcceptInvitationRoute } from './routes/invitations/accept-invitation';
+import { resendInvitationRoute } from './routes/invitations/resend-invitation';
+import { revokeInvitationRoute } from './routes/invitations/revoke-invitation';
+import { sendInvitationRoute } from './routes/invitations/send-invitation';
 
 /** 1,000 activities fit comfortably; anything larger is refused with a 413 before parsing. */
 export const commandBodyLimit = 256 * 1024;
@@ -65,9 +69,11 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
     openBillingPortalRoute(deps),
     startConnectOnboardingRoute(deps),
     startMemberCheckoutRoute(deps),
+    ...(deps.invitations ? [sendInvitationRoute(deps, deps.invitations), resendInvitationRoute(deps, deps.invitations), revokeInvitationRoute(deps)] : []),
   ];
   for (const route of routes) registerCommandRoute(app, deps, requireTenant, documents, route as never);
   installStripeWebhookRoute(app, deps, documents);
+  if (deps.invitations) installAcceptInvitationRoute(app, deps, documents);
 
   installOperationalRoutes(app, 'Membership platform: command API', documents, options.ready);
   return app;

@@ -8,6 +8,7 @@ import type { MemberCheckouts } from '../infra/stripe/member-checkouts';
 import type { PriceTable } from '../infra/stripe/prices';
 import type { WebhookRecords } from '../infra/stripe/webhook-records';
 import type { PlanUsage } from './plan-usage';
+import type { InvitationSettings } from './routes/invitations/invitation-mail';
 import type { PlanUsageSeed } from './plan-usage-seed';
 import type { StreamStates } from './stream-states';
 import type { TenantGuard } from './tenant-guard';
@@ -44,6 +45,8 @@ export type CommandApiDependencies = {
   tokens: TokenService;
   rateLimiter: RateLimiter;
   billing?: BillingSettings;
+  /** Invitations by mail (DESIGN §12); without them the invitation routes are not served. */
+  invitations?: InvitationSettings;
   /** What a tenant held before its plan-usage ledger opened (the read models' counts). */
   planUsageSeed: PlanUsageSeed;
   /** ISO-8601 UTC now: the clock lives here, never in the domain. */

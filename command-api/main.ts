@@ -23,6 +23,7 @@ import { createMemberCheckouts } from '../infra/stripe/member-checkouts';
 import { createWebhookRecords } from '../infra/stripe/webhook-records';
 import { buildCommandApi } from './app';
 import { seedPlanUsageFromReadModels } from './plan-usage-seed';
+import { mailSenderFrom } from '../infra/mail/mail-sender-from-config';
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: false });
 const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 20, applicationName: 'membership-command-api' });
@@ -30,6 +31,9 @@ await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config
 
 const stripe = stripeFromEnvironment(config);
 const liveness = await holdProcessLiveness(pool);
+// Invitations need a mail server here: the development outbox is for the embedded mode only (no
+// process of this mode serves it), so without SMTP_URL the invitation routes are not served.
+const mail = config.SMTP_URL ? mailSenderFrom(config).sender : undefined;
 const app = buildCommandApi({
   eventStore: guardEventStore(createPostgresEventStore(pool), eventDefinitions),
   idempotency: createPostgresIdempotencyStore(pool, liveness),
@@ -39,6 +43,7 @@ const app = buildCommandApi({
   loadShedding: loadSheddingLimitsOf(config),
   ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), connectedAccounts: createConnectedAccounts(pool), memberCheckouts: createMemberCheckouts(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS,
     memberGracePeriodSeconds: config.MEMBER_GRACE_PERIOD_SECONDS, platformFeePercent: config.PLATFORM_FEE_PERCENT } } : {}),
+  ...(mail ? { invitations: { mail, acceptUrl: config.INVITATION_ACCEPT_URL, ttlSeconds: config.INVITATION_TTL_SECONDS } } : {}),
   now: () => new Date().toISOString(),
   newId: () => uuidv7(),
 }, {
@@ -53,5 +58,6 @@ await app.listen({ host: config.HOST, port: config.COMMAND_API_PORT });
 closeOnSignal('command-api', async () => {
   await app.close();
   await liveness.stop();
+  await mail?.close?.();
   await pool.end();
 });

@@ -14,6 +14,8 @@ import { analyticsOverviewRoute } from './routes/analytics/analytics-overview';
 import { analyticsRetentionRoute } from './routes/analytics/analytics-retention';
 import { analyticsRevenueRoute } from './routes/analytics/analytics-revenue';
 import { listAuditEventsRoute } from './routes/audit/list-events';
+import { devOutboxRoute } from './routes/invitations/dev-outbox';
+import { listInvitationsRoute } from './routes/invitations/list-invitations';
 import { installDashboard } from './routes/dashboard-route';
 import { exportMembersRoute } from './routes/members/export-members';
 import { getMemberRoute } from './routes/members/get-member';
@@ -38,6 +40,7 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
     listMembersRoute(deps), exportMembersRoute(deps), getMemberRoute(deps), listMembershipTypesRoute(deps),
     getTenantRoute(deps), getTenantUsageRoute(deps), listAuditEventsRoute(deps),
     analyticsOverviewRoute(deps), analyticsEngagementRoute(deps), analyticsRetentionRoute(deps), analyticsRevenueRoute(deps),
+    listInvitationsRoute(deps), ...(deps.outbox ? [devOutboxRoute(deps, deps.outbox)] : []),
   ];
   for (const route of routes) registerQueryRoute(app, deps, documents, route as never);
   installDashboard(app);

@@ -4,6 +4,7 @@ import type { LoadSheddingLimits } from '../infra/http/load-shedding';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
 import type { ReadModelDb } from '../infra/read-models/database';
 import type { ReadModelProgress } from './consistency';
+import type { DevelopmentOutbox } from '../infra/mail/development-outbox';
 
 export type QueryApiDependencies = {
   /** Connected as the query role: row-level security applies to everything it reads. */
@@ -22,4 +23,6 @@ export type QueryApiDependencies = {
   now: () => string;
   /** When to answer 503 overloaded rather than queue (infra/http/load-shedding.ts); the defaults otherwise. */
   loadShedding?: Partial<LoadSheddingLimits>;
+  /** The embedded platform's development outbox (no SMTP_URL): GET /v1/dev/outbox is served only with it. */
+  outbox?: Pick<DevelopmentOutbox, 'list'>;
 };

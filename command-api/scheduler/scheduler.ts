@@ -17,6 +17,7 @@ import { tenantDecider, tenantStream } from '../tenant-stream';
 import { createDueWork } from './due-work';
 import { lapseSubscriptions, renewSubscriptions } from './renew-subscriptions';
 import { reportMemberSeats } from './report-usage';
+import { expireInvitations } from './expire-invitations';
 import { suspendUnpaidTenants } from './suspend-unpaid-tenants';
 
 export type SchedulerDependencies = {
@@ -32,7 +33,7 @@ export type SchedulerDependencies = {
 };
 
 type Counter = 'tenant-suspended' | 'subscription-renewed' | 'subscription-lapsed' | 'usage-reported' | 'usage-stored' | 'usage-failed'
-  | 'idempotency-records-purged' | 'webhook-deliveries-purged';
+  | 'idempotency-records-purged' | 'webhook-deliveries-purged' | 'invitation-expired';
 
 /**
  * The commands that time brings (DESIGN §10), in three tasks: the due commands (grace periods
@@ -85,6 +86,7 @@ export function createScheduler(deps: SchedulerDependencies) {
       count('tenant-suspended', await suspendUnpaidTenants(deps.streams, due, now.toISOString(), context, onError));
       count('subscription-renewed', await renewSubscriptions(deps.streams, due, now.toISOString(), context, onError));
       count('subscription-lapsed', await lapseSubscriptions(deps.streams, due, now.toISOString(), context, onError));
+      count('invitation-expired', await expireInvitations(deps.streams, deps.pool, now.toISOString(), context, onError));
       if (deps.billing) await applyStrandedNotifications(edgeAt(now.toISOString(), deps.billing));
     }),
     /** Today's member seats of every paying tenant not yet reported; one tenant's failure stops none. */

@@ -36,6 +36,7 @@ import { defaultMaxProjectionLagMs, memberDuesDefaults } from '../../infra/confi
 import { createConnectedAccounts } from '../../infra/stripe/connected-accounts';
 import { createMemberCheckouts } from '../../infra/stripe/member-checkouts';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
+import { mailSenderFrom } from '../../infra/mail/mail-sender-from-config';
 
 export type PlatformOptions = {
   databaseUrl: string;
@@ -66,6 +67,13 @@ export type PlatformOptions = {
   /** Runs the scheduler every so often; unset, it runs only when asked (`platform.scheduler.runOnce`). */
   schedulerIntervalMs?: number;
   onSchedulerError?: (error: unknown) => void;
+  /** Invitations (DESIGN §12): INVITATION_ACCEPT_URL, INVITATION_TTL_SECONDS, SMTP_URL, MAIL_FROM; invitationDefaults otherwise (no SMTP: the development outbox). */
+  invitations?: { acceptUrl?: string; ttlSeconds?: number; smtpUrl?: string; mailFrom?: string };
+};
+
+/** The configuration's defaults of the invitation settings (infra/config/config.ts). */
+const invitationDefaults = {
+  acceptUrl: 'http://127.0.0.1:3001/console/accept.html', ttlSeconds: 604_800, mailFrom: 'Membership platform <no-reply@localhost>',
 };
 
 /**
@@ -142,10 +150,14 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     webhookRecords: createWebhookRecords(writePool), connectedAccounts: createConnectedAccounts(writePool), memberCheckouts: createMemberCheckouts(writePool),
   };
   const liveness = await holdProcessLiveness(writePool);
+  const invitations = { ...invitationDefaults, ...options.invitations };
+  // Without SMTP_URL, the development outbox: kept in memory, read through GET /v1/dev/outbox.
+  const mail = mailSenderFrom({ MAIL_FROM: invitations.mailFrom, ...(invitations.smtpUrl ? { SMTP_URL: invitations.smtpUrl } : {}) });
   const commandApi = buildCommandApi({
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool, liveness),
     planUsageSeed: seedPlanUsageFromReadModels(writePool),
     ...(billing ? { billing } : {}), now, newId, loadShedding: { ...options.loadShedding, pressure: pressure.pressure },
+    invitations: { mail: mail.sender, acceptUrl: invitations.acceptUrl, ttlSeconds: invitations.ttlSeconds },
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false, extraMetrics: async () => (await scheduler.metrics()) + await logTailMetrics(projectionPool, analyticsTail ? [tail, analyticsTail] : [tail]) });
   const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress, signal) =>
     rebuildAnalytics({ events: baseStore, pool: projectionPool, analytics, tenantId, onProgress, signal })) : undefined;
@@ -155,6 +167,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now,
     // The query API reads bounded and per tenant, as distributed; the projectors keep the store as it is.
     progress, analytics: analytics && tenantReads(analytics, defaultReadLimits), analyticsProgress, loadShedding: options.loadShedding,
+    ...(mail.outbox ? { outbox: mail.outbox } : {}),
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
 
   return {
@@ -168,6 +181,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     async close() {
       await schedulerLoop?.stop();
       await Promise.all([commandApi.close(), queryApi.close()]);
+      await mail.sender.close?.();
       await liveness.stop();
       await tail.stop();
       await analyticsTail?.stop();
