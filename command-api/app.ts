@@ -4,6 +4,8 @@ import { edgeErrorOptions } from '../infra/http/edge-errors';
 import { installJsonBodyParser } from '../infra/http/json-body';
 import { installOperationalRoutes } from '../infra/http/operational-routes';
 import { installProblemHandling } from '../infra/http/problem';
+import { installCors } from '../infra/http/cors';
+import { consoleDefaults } from '../infra/config/config';
 import { installUnstorableTextGuard } from '../infra/http/unstorable-text';
 import { installHttpMetrics } from '../infra/metrics/http-metrics';
 import { installLoadShedding } from '../infra/http/load-shedding';
@@ -44,6 +46,7 @@ export type CommandApiOptions = { logger: FastifyServerOptions['logger']; ready:
 export function buildCommandApi(dependencies: CommandApiDependencies, options: CommandApiOptions) {
   const app = Fastify({ ...edgeErrorOptions, logger: options.logger, logController: new LogController({ disableRequestLogging: !options.logRequests }), bodyLimit: commandBodyLimit, genReqId: () => randomUUID() });
   installProblemHandling(app);
+  installCors(app, dependencies.consoleOrigins ?? consoleDefaults.origins);
   installJsonBodyParser(app, commandBodyLimit);
   installUnstorableTextGuard(app);
   const { eventStore, billing: billingSettings, ...rest } = dependencies;

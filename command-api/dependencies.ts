@@ -47,6 +47,8 @@ export type CommandApiDependencies = {
   billing?: BillingSettings;
   /** Invitations by mail (DESIGN §12); without them the invitation routes are not served. */
   invitations?: InvitationSettings;
+  /** Browser origins allowed by CORS (CONSOLE_ORIGINS: the admin console on the query API); consoleDefaults.origins otherwise. */
+  consoleOrigins?: readonly string[];
   /** What a tenant held before its plan-usage ledger opened (the read models' counts). */
   planUsageSeed: PlanUsageSeed;
   /** ISO-8601 UTC now: the clock lives here, never in the domain. */

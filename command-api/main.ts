@@ -46,6 +46,7 @@ const app = buildCommandApi({
   ...(mail ? { invitations: { mail, acceptUrl: config.INVITATION_ACCEPT_URL, ttlSeconds: config.INVITATION_TTL_SECONDS } } : {}),
   now: () => new Date().toISOString(),
   newId: () => uuidv7(),
+  consoleOrigins: config.CONSOLE_ORIGINS,
 }, {
   logger: { level: config.LOG_LEVEL },
   logRequests: config.LOG_REQUESTS,

@@ -17,6 +17,8 @@ import { listAuditEventsRoute } from './routes/audit/list-events';
 import { devOutboxRoute } from './routes/invitations/dev-outbox';
 import { listInvitationsRoute } from './routes/invitations/list-invitations';
 import { installDashboard } from './routes/dashboard-route';
+import { installConsole } from './routes/console-route';
+import { consoleDefaults } from '../infra/config/config';
 import { exportMembersRoute } from './routes/members/export-members';
 import { getMemberRoute } from './routes/members/get-member';
 import { listMembersRoute } from './routes/members/list-members';
@@ -27,6 +29,8 @@ import { getTenantUsageRoute } from './routes/tenant/get-tenant-usage';
 export type QueryApiOptions = { logger: FastifyServerOptions['logger']; ready: () => Promise<void>;
   /** One log line per request; off by default, it costs a measurable share of a core under load. */
   logRequests?: boolean;
+  /** The command API's origins the admin console may call (CONSOLE_COMMAND_API_ORIGINS); consoleDefaults otherwise. */
+  consoleCommandApiOrigins?: readonly string[];
 };
 
 export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptions) {
@@ -44,6 +48,7 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
   ];
   for (const route of routes) registerQueryRoute(app, deps, documents, route as never);
   installDashboard(app);
+  installConsole(app, { commandApiOrigins: options.consoleCommandApiOrigins ?? consoleDefaults.commandApiOrigins });
   installOperationalRoutes(app, 'Membership platform: query API', documents, options.ready);
   return app;
 }

@@ -57,6 +57,7 @@ const app = buildQueryApi({
 }, {
   logger: { level: config.LOG_LEVEL },
   logRequests: config.LOG_REQUESTS,
+  consoleCommandApiOrigins: config.CONSOLE_COMMAND_API_ORIGINS,
   ready: async () => {
     // The read models exist once the command API or a worker has applied the migrations.
     await pool.query('SELECT 1 FROM rm_tenants LIMIT 1');

@@ -51,6 +51,7 @@ const platform = await buildEmbeddedPlatform({
     memberGracePeriodSeconds: config.MEMBER_GRACE_PERIOD_SECONDS, platformFeePercent: config.PLATFORM_FEE_PERCENT } } : {}),
   schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
   onSchedulerError: (error) => console.error('scheduler run failed, retrying at the next interval:', error),
+  console: { origins: config.CONSOLE_ORIGINS, commandApiOrigins: config.CONSOLE_COMMAND_API_ORIGINS },
 });
 await platform.commandApi.listen({ host: config.HOST, port: config.COMMAND_API_PORT });
 await platform.queryApi.listen({ host: config.HOST, port: config.QUERY_API_PORT });
@@ -73,6 +74,7 @@ Membership platform is running (embedded mode).
   command API  ${commandUrl}   (OpenAPI: ${commandUrl}/docs)
   query API    ${queryUrl}   (OpenAPI: ${queryUrl}/docs)
   demo tenant  ${demo.tenantId}${demo.created ? ' (provisioned now)' : ''}
+  console      ${queryUrl}/console#token=${token}&api=${commandUrl}
 
 Owner token for the demo tenant (valid 24 hours, the longest a token lives; a restart prints a new one):
   export TOKEN=${token}

@@ -37,6 +37,8 @@ export async function startHarness(options: {
   maxProjectionLagMs?: number;
   /** Every reply of command() and query() must match the served OpenAPI document (default on). */
   validateResponses?: boolean;
+  /** The admin console's CORS and CSP origins (PlatformOptions.console). */
+  console?: PlatformOptions['console'];
 } = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const platform = await buildEmbeddedPlatform({
@@ -45,6 +47,7 @@ export async function startHarness(options: {
     rateLimitPerSecond: options.rateLimitPerSecond ?? 10_000,
     analyticsPath: process.env.TEST_ANALYTICS_PATH, now: options.now, billing: options.billing,
     ...(options.maxProjectionLagMs === undefined ? {} : { maxProjectionLagMs: options.maxProjectionLagMs }),
+    ...(options.console ? { console: options.console } : {}),
   });
   const token = (tenantId: string, roles: Role[], userId = 'user-1') => platform.tokens.sign({ userId, tenantId, roles });
   const toReply = (response: { statusCode: number; body: string; headers: Record<string, unknown> }): Reply => {

@@ -24,6 +24,19 @@ const port = z.coerce.number().int().min(0).max(65535);
 /** DESIGN §11's defaults: 14 days of grace for members' unpaid dues, no platform fee. */
 export const memberDuesDefaults = { memberGracePeriodSeconds: 1_209_600, platformFeePercent: 0 };
 
+/**
+ * The admin console (query-api/console/) on the query API calls the command API from the browser:
+ * the origins it is served from (the command API's CORS) and the command API origins it may call
+ * (its Content-Security-Policy), the default ports on both names of the loopback host.
+ */
+export const consoleDefaults = {
+  origins: ['http://127.0.0.1:3001', 'http://localhost:3001'],
+  commandApiOrigins: ['http://127.0.0.1:3000', 'http://localhost:3000'],
+};
+/** Comma-separated origins (scheme://host[:port], no path). */
+const origins = z.string().transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s,]+$/, 'an origin: http(s)://host[:port], no path')));
+
 const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Where the query API connects; by default DATABASE_URL with the query role's credentials. */
@@ -108,6 +121,10 @@ const schema = z.object({
   /** Where an invitation's link sends the invitee: the console's accept page. */
   INVITATION_ACCEPT_URL: z.string().url().default('http://127.0.0.1:3001/console/accept.html'),
   INVITATION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86400).default(604_800),
+  /** Where the console is served (the query API's origins): the command API allows them by CORS. */
+  CONSOLE_ORIGINS: origins.default(consoleDefaults.origins),
+  /** The command API's origins as the console's browsers reach it: its CSP lets the console call only these. */
+  CONSOLE_COMMAND_API_ORIGINS: origins.default(consoleDefaults.commandApiOrigins),
 });
 
 /** Every environment variable the configuration reads (a test clears them all from what a script inherits). */

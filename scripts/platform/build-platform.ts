@@ -69,6 +69,8 @@ export type PlatformOptions = {
   onSchedulerError?: (error: unknown) => void;
   /** Invitations (DESIGN §12): INVITATION_ACCEPT_URL, INVITATION_TTL_SECONDS, SMTP_URL, MAIL_FROM; invitationDefaults otherwise (no SMTP: the development outbox). */
   invitations?: { acceptUrl?: string; ttlSeconds?: number; smtpUrl?: string; mailFrom?: string };
+  /** The admin console's origins (CONSOLE_ORIGINS, the command API's CORS) and the command API's as it calls them (CONSOLE_COMMAND_API_ORIGINS, its CSP); consoleDefaults otherwise. */
+  console?: { origins?: readonly string[]; commandApiOrigins?: readonly string[] };
 };
 
 /** The configuration's defaults of the invitation settings (infra/config/config.ts). */
@@ -157,6 +159,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool, liveness),
     planUsageSeed: seedPlanUsageFromReadModels(writePool),
     ...(billing ? { billing } : {}), now, newId, loadShedding: { ...options.loadShedding, pressure: pressure.pressure },
+    ...(options.console?.origins ? { consoleOrigins: options.console.origins } : {}),
     invitations: { mail: mail.sender, acceptUrl: invitations.acceptUrl, ttlSeconds: invitations.ttlSeconds },
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false, extraMetrics: async () => (await scheduler.metrics()) + await logTailMetrics(projectionPool, analyticsTail ? [tail, analyticsTail] : [tail]) });
   const rebuilds = analytics ? createRebuildJobs((tenantId, onProgress, signal) =>
@@ -168,7 +171,8 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     // The query API reads bounded and per tenant, as distributed; the projectors keep the store as it is.
     progress, analytics: analytics && tenantReads(analytics, defaultReadLimits), analyticsProgress, loadShedding: options.loadShedding,
     ...(mail.outbox ? { outbox: mail.outbox } : {}),
-  }, { logger: options.logger, ready, logRequests: options.logRequests ?? false });
+  }, { logger: options.logger, ready, logRequests: options.logRequests ?? false,
+    ...(options.console?.commandApiOrigins ? { consoleCommandApiOrigins: options.console.commandApiOrigins } : {}) });
 
   return {
     commandApi,
