@@ -9,6 +9,7 @@ import { DomainError } from '../domain/shared/domain-error';
 import { fieldErrorsOf, HttpProblem, problemBody, toProblem, validationProblem } from '../infra/http/problem';
 import type { RouteDependencies } from './dependencies';
 import type { CommandContext } from './handle-command';
+import { costOfCommand } from './request-cost';
 import { idsOfKeyedRequest, requestHash } from './resumed-request';
 import type { TenantGuard } from './tenant-guard';
 import { refuseWritesWhenSuspended, tenantBilling, type Tenant } from '../domain/tenant';
@@ -59,10 +60,12 @@ export function registerCommandRoute<Body, Params>(
     url: spec.url,
     handler: async (request, reply) => {
       const principal = await authenticate(deps.tokens, request, spec.roles);
-      enforceRateLimit(deps.rateLimiter, principal.tenantId);
+      // The tenant first: its plan sets its rate limit, taken before anything else is done.
+      const tenant = spec.provisionsTenant ? undefined : await requireTenant(principal.tenantId);
+      await enforceRateLimit(deps.rateLimiter, reply, { tenantId: principal.tenantId, subject: principal.userId,
+        plan: tenant && tenantBilling(tenant).plan, cost: costOfCommand(spec.method, spec.url, request.body) });
       const params = parse(spec.params, request.params);
       const body = parse(spec.body, request.body ?? {});
-      const tenant = spec.provisionsTenant ? undefined : await requireTenant(principal.tenantId);
       if (tenant && !spec.allowedWhileSuspended) refuseWritesWhenSuspended(tenantBilling(tenant));
       const ifMatch = readIfMatch(request);
       const key = request.headers['idempotency-key'];

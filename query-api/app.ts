@@ -9,6 +9,7 @@ import { installHttpMetrics } from '../infra/metrics/http-metrics';
 import { installLoadShedding } from '../infra/http/load-shedding';
 import type { QueryApiDependencies } from './dependencies';
 import { registerQueryRoute } from './query-route';
+import { createTenantPlans } from './tenant-plans';
 import { analyticsEngagementRoute } from './routes/analytics/analytics-engagement';
 import { analyticsOverviewRoute } from './routes/analytics/analytics-overview';
 import { analyticsRetentionRoute } from './routes/analytics/analytics-retention';
@@ -46,7 +47,8 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
     analyticsOverviewRoute(deps), analyticsEngagementRoute(deps), analyticsRetentionRoute(deps), analyticsRevenueRoute(deps),
     listInvitationsRoute(deps), ...(deps.outbox ? [devOutboxRoute(deps, deps.outbox)] : []),
   ];
-  for (const route of routes) registerQueryRoute(app, deps, documents, route as never);
+  const routeDeps = { ...deps, tenantPlans: deps.tenantPlans ?? createTenantPlans(deps.db) };
+  for (const route of routes) registerQueryRoute(app, routeDeps, documents, route as never);
   installDashboard(app);
   installConsole(app, { commandApiOrigins: options.consoleCommandApiOrigins ?? consoleDefaults.commandApiOrigins });
   installOperationalRoutes(app, 'Membership platform: query API', documents, options.ready);

@@ -4,6 +4,7 @@ import type { LoadSheddingLimits } from '../infra/http/load-shedding';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
 import type { ReadModelDb } from '../infra/read-models/database';
 import type { ReadModelProgress } from './consistency';
+import type { TenantPlans } from './tenant-plans';
 import type { DevelopmentOutbox } from '../infra/mail/development-outbox';
 
 export type QueryApiDependencies = {
@@ -11,6 +12,8 @@ export type QueryApiDependencies = {
   db: ReadModelDb;
   tokens: TokenService;
   rateLimiter: RateLimiter;
+  /** Tenants' plans for the rate limit; default: rm_tenants, kept briefly (tenant-plans.ts). */
+  tenantPlans?: TenantPlans;
   /** How long a request with X-Consistency-Position may wait for the projections. */
   consistencyTimeoutMs: number;
   /** Where the projections stand, for X-Consistency-Position (read-model-progress.ts). */

@@ -8,6 +8,7 @@ import type { ResponseDeclaration } from '../infra/http/openapi-responses';
 import { fieldErrorsOf, validationProblem } from '../infra/http/problem';
 import { awaitConsistency, consistencyOverloaded, consistencyTimeout, notATenantPosition, type ReadModelProgress } from './consistency';
 import type { QueryApiDependencies } from './dependencies';
+import type { TenantPlans } from './tenant-plans';
 
 export const readerRoles = ['owner', 'admin', 'staff', 'auditor'] as const;
 
@@ -28,12 +29,13 @@ const consistencyRefusals = [() => notATenantPosition(0), () => consistencyTimeo
 
 /** A GET route: authenticate, validate, wait for X-Consistency-Position if sent, then read. */
 export function registerQueryRoute<Query, Params>(
-  app: FastifyInstance, deps: QueryApiDependencies, documents: DocumentedRoute[], spec: QueryRouteSpec<Query, Params>,
+  app: FastifyInstance, deps: QueryApiDependencies & { tenantPlans: TenantPlans }, documents: DocumentedRoute[], spec: QueryRouteSpec<Query, Params>,
 ) {
   documents.push({ method: 'GET', ...spec, refusals: [...consistencyRefusals, ...(spec.refusals ?? [])] });
   app.get(spec.url, async (request, reply) => {
     const principal = await authenticate(deps.tokens, request, spec.roles);
-    enforceRateLimit(deps.rateLimiter, principal.tenantId);
+    await enforceRateLimit(deps.rateLimiter, reply, { tenantId: principal.tenantId, subject: principal.userId,
+      plan: await deps.tenantPlans.planOf(principal.tenantId), cost: 1 });
     const params = parse(spec.params, request.params);
     const query = parse(spec.query, request.query);
     await awaitConsistency(spec.progress ?? deps.progress, principal.tenantId, request, deps.consistencyTimeoutMs);

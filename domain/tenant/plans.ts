@@ -15,3 +15,15 @@ export const planLimits: Record<Plan, PlanLimits> = {
   pro: { members: 10_000, membershipTypes: 25, activitiesPerCall: 1000 },
   enterprise: { members: null, membershipTypes: null, activitiesPerCall: 1000 },
 };
+
+/**
+ * How many requests a tenant's plan allows per minute on each API (DESIGN §12), weighted by work
+ * (a bulk action counts each member, an activities call each 100 items). A tenant may spend a
+ * minute's worth at once, then as it refills. Beside the limits above, not in them: this is the
+ * platform's protection, not a figure of the plan's offer shown by `GET /v1/tenant`.
+ */
+export const planRequestsPerMinute: Record<Plan, number> = {
+  free: 600,
+  pro: 6_000,
+  enterprise: 30_000,
+};

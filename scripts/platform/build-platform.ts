@@ -55,7 +55,7 @@ export type PlatformOptions = {
   maxWaitersPerTenant?: number;
   logger: FastifyServerOptions['logger'];
   logRequests?: boolean;
-  /** Requests per second per tenant, on each API; bursts up to twice that. */
+  /** The operator's cap (RATE_LIMIT_PER_SECOND) on each API: no tenant or subject above this per second, bursts up to twice that; plans set the limits under it. */
   rateLimitPerSecond: number;
   onProjectionError?: (error: unknown) => void;
   /** chDB's data directory for the analytics (one per process); without it, no analytics. */
