@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { invitationNotFound, invitationNotPending, statusAt } from '../../../domain/invitation';
-import type { Tenant } from '../../../domain/tenant';
 import type { CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
 import { handleCommand } from '../../handle-command';
@@ -33,7 +32,7 @@ export function resendInvitationRoute(
       const member = await deps.streams.load(memberStream(context.tenantId, state.memberId), memberDecider);
       if (member.state.kind !== 'registered') throw new Error(`invitation ${invitationId} names no member`);
       await sendInvitationMail(settings, { to: member.state.email, firstName: member.state.firstName,
-        tenantName: (tenant as Tenant).name, token, expiresAt, invitationId });
+        tenantName: tenant!.name, token, expiresAt, invitationId });
       return invitationReply(invitationId, { memberId: state.memberId, expiresAt }, result);
     },
   };

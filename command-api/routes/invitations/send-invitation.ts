@@ -3,7 +3,6 @@ import { memberEmail } from '../../../domain/member';
 import { conflict, DomainError } from '../../../domain/shared/domain-error';
 import { entityId } from '../../../domain/shared/schemas';
 import { planLimitReachedCode } from '../../../domain/plan-usage';
-import type { Tenant } from '../../../domain/tenant';
 import { refusal } from '../../../infra/http/openapi-responses';
 import type { CommandInput, CommandRouteSpec } from '../../command-route';
 import type { RouteDependencies } from '../../dependencies';
@@ -53,14 +52,14 @@ export function sendInvitationRoute(deps: RouteDependencies, settings: Invitatio
         result = await handleCommand(deps.streams, streamId, invitationDecider,
           { type: 'ResendInvitation', tokenHash, expiresAt, now: context.now }, context);
       }
-      await sendInvitationMail(settings, { to: input.body.email, firstName: input.body.firstName, tenantName: (tenant as Tenant).name,
+      await sendInvitationMail(settings, { to: input.body.email, firstName: input.body.firstName, tenantName: tenant!.name,
         token, expiresAt, invitationId });
       return invitationReply(invitationId, { memberId, expiresAt }, result, 201);
     },
   };
 }
 
-async function registerPending(registration: CommandRouteSpec<any, object>, input: CommandInput<Body, object>) {
+async function registerPending(registration: ReturnType<typeof registerMemberRoute>, input: CommandInput<Body, object>) {
   try {
     const reply = await registration.handle({ ...input, body: { ...input.body, invite: true } });
     return reply.body.memberId as string;
