@@ -135,6 +135,18 @@ test('the scheduler expires invitations past their expiry: the link answers 410 
   assert.is((await h.query(`/v1/members/${sent.memberId}`, owner)).body.status, 'pending');
 });
 
+test('the same Idempotency-Key answers the first invitation again and mails nothing more', async ({ h }) => {
+  const { owner } = await h.createTenant();
+  const body = { email: 'ken@example.org', firstName: 'Ken', lastName: 'Iverson' };
+  const first = await h.command('POST', '/v1/invitations', owner, body, { 'idempotency-key': 'invite-ken' });
+  assert.is(first.status, 201, first.text);
+  const again = await h.command('POST', '/v1/invitations', owner, body, { 'idempotency-key': 'invite-ken' });
+  assert.is(again.status, 201, again.text);
+  assert.is(again.headers['idempotent-replayed'], 'true');
+  assert.equal(again.body, first.body);
+  assert.is((await outbox(h, owner, first.body.position)).length, 1);
+});
+
 test('an email already a member’s in the tenant is 409 email-taken, case-insensitively', async ({ h }) => {
   const { owner } = await h.createTenant();
   await invite(h, owner, 'eve@example.org');
