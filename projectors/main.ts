@@ -11,6 +11,8 @@ import { buildOperationsServer } from '../infra/http/operations-server';
 import { metricFamily, type Sample } from '../infra/metrics/prometheus-text';
 import { closeOnSignal } from '../infra/process/shutdown';
 import { connectWorker } from './connect-worker';
+import { createRedisNotifier } from '../infra/live/redis-notifier';
+import { wakingLiveStreams } from './members/live-change-wakeups';
 import { postgresReadModels } from './read-models';
 import { analyticsApplier, readModelApplier, startKafkaProjector } from './runtime/kafka-projector';
 import { clickHouseAnalytics } from './analytics/analytics-projection';
@@ -51,8 +53,13 @@ const operations = buildOperationsServer({
 });
 
 if (!analytics) operations.log.warn('CLICKHOUSE_URL is not set: no analytics projection in this process');
+// The query APIs' live streams are woken through Redis after each read-model batch (DESIGN §12);
+// without REDIS_URL they find the changes by their own poll, a second later.
+const liveNotifier = config.REDIS_URL
+  ? createRedisNotifier(config.REDIS_URL, { onError: (error) => operations.log.warn({ err: error }, 'Redis (live updates) unreachable') }) : undefined;
+const readModels = readModelApplier(pool, postgresReadModels, topic);
 const appliers = [
-  readModelApplier(pool, postgresReadModels, topic),
+  liveNotifier ? wakingLiveStreams(readModels, liveNotifier) : readModels,
   ...(analytics ? [analyticsApplier(analytics, pool, clickHouseAnalytics, topic)] : []),
 ];
 const projectors = await Promise.all(appliers.map(async (applier) => ({
@@ -68,6 +75,7 @@ operations.log.info(`projecting ${topic} into ${appliers.map((a) => a.name).join
 closeOnSignal('projectors', async () => {
   for (const { running } of projectors) await running.stop();
   await admin.disconnect();
+  await liveNotifier?.close();
   await analytics?.close();
   await operations.close();
   await pool.end();

@@ -20,6 +20,8 @@ import { listInvitationsRoute } from './routes/invitations/list-invitations';
 import { installDashboard } from './routes/dashboard-route';
 import { installConsole } from './routes/console-route';
 import { consoleDefaults } from '../infra/config/config';
+import { installCreateStreamTicket } from './routes/stream/create-stream-ticket';
+import { installFollowStream } from './routes/stream/follow-stream';
 import { exportMembersRoute } from './routes/members/export-members';
 import { getMemberRoute } from './routes/members/get-member';
 import { listMembersRoute } from './routes/members/list-members';
@@ -49,6 +51,10 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
   ];
   const routeDeps = { ...deps, tenantPlans: deps.tenantPlans ?? createTenantPlans(deps.db) };
   for (const route of routes) registerQueryRoute(app, routeDeps, documents, route as never);
+  if (deps.live) {
+    installFollowStream(app, routeDeps, deps.live, documents);
+    installCreateStreamTicket(app, routeDeps, deps.live, documents);
+  }
   installDashboard(app);
   installConsole(app, { commandApiOrigins: options.consoleCommandApiOrigins ?? consoleDefaults.commandApiOrigins });
   installOperationalRoutes(app, 'Membership platform: query API', documents, options.ready);

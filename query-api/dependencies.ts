@@ -4,8 +4,9 @@ import type { LoadSheddingLimits } from '../infra/http/load-shedding';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
 import type { ReadModelDb } from '../infra/read-models/database';
 import type { ReadModelProgress } from './consistency';
-import type { TenantPlans } from './tenant-plans';
 import type { DevelopmentOutbox } from '../infra/mail/development-outbox';
+import type { LiveDependencies } from './live/live-dependencies';
+import type { TenantPlans } from './tenant-plans';
 
 export type QueryApiDependencies = {
   /** Connected as the query role: row-level security applies to everything it reads. */
@@ -14,6 +15,8 @@ export type QueryApiDependencies = {
   rateLimiter: RateLimiter;
   /** Tenants' plans for the rate limit; default: rm_tenants, kept briefly (tenant-plans.ts). */
   tenantPlans?: TenantPlans;
+  /** GET /v1/stream and its tickets; without, the live routes are not served. */
+  live?: LiveDependencies;
   /** How long a request with X-Consistency-Position may wait for the projections. */
   consistencyTimeoutMs: number;
   /** Where the projections stand, for X-Consistency-Position (read-model-progress.ts). */

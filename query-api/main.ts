@@ -6,7 +6,8 @@
  * read-your-writes follows the Kafka projectors' partition checkpoints of KAFKA_TOPIC; without,
  * the in-process projection's checkpoint. It never connects to Kafka itself. With
  * CLICKHOUSE_READER_URL it serves the analytics routes from that server as the reader role
- * (SELECT only, its tenant's rows only), each read bounded (else they answer 503).
+ * (SELECT only, its tenant's rows only), each read bounded (else they answer 503). With REDIS_URL,
+ * GET /v1/stream is woken by the projectors through Redis pub/sub and its tickets are shared.
  */
 import { createClickHouseStore } from '../infra/analytics/clickhouse-store';
 import { tenantReads } from '../infra/analytics/tenant-reads';
@@ -15,10 +16,17 @@ import { loadConfig, loadSheddingLimitsOf, required } from '../infra/config/conf
 import { withCredentials } from '../infra/postgres/connection-url';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
-import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
+import { rateLimiterOfConfig } from '../infra/rate-limit/rate-limiter-of-config';
 import { createReadModelDatabase } from '../infra/read-models/database';
 import { refusePrivilegedQueryRole } from '../infra/read-models/refuse-privileged-role';
+import { createMemoryNotifier } from '../infra/live/memory-notifier';
+import { createRedisNotifier } from '../infra/live/redis-notifier';
+import { createMemoryStreamTickets, createRedisStreamTickets } from '../infra/live/stream-tickets';
+import { createRedisClient } from '../infra/redis/redis-client';
 import { buildQueryApi } from './app';
+import { liveDefaults } from './live/live-dependencies';
+import { createLiveHub } from './live/live-hub';
+import { createMemberChangeReader } from './live/member-change-reader';
 import { analyticsProjection, kafkaPartitionProgress, logCheckpointProgress, readModelProjection } from './read-model-progress';
 import { createTenantPositions } from './tenant-positions';
 
@@ -42,10 +50,19 @@ const analytics = config.CLICKHOUSE_READER_URL
     maxExecutionSeconds: config.ANALYTICS_QUERY_MAX_SECONDS, maxMemoryBytes: config.ANALYTICS_QUERY_MAX_MEMORY_BYTES })
   : undefined;
 
+// Live updates (DESIGN §12): the projectors' wake-ups come through Redis; without it, each feed
+// only polls (every second), and a stream ticket is good only on the instance that issued it.
+const liveNotifier = config.REDIS_URL ? createRedisNotifier(config.REDIS_URL, { onError: (error) => console.error('Redis (live updates):', error.message) })
+  : createMemoryNotifier();
+const liveHub = createLiveHub({ reader: createMemberChangeReader(pool), notifier: liveNotifier, onError: (error) => console.error('live updates:', error) });
+const tickets = config.REDIS_URL ? createRedisStreamTickets(createRedisClient(config.REDIS_URL, { name: 'stream-tickets' })) : createMemoryStreamTickets();
+
+// With REDIS_URL the rate limits are shared with the other query API processes (per process while Redis is down).
+const rateLimits = rateLimiterOfConfig(config, 'query-api-rate-limits');
 const app = buildQueryApi({
   db,
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
-  rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
+  rateLimiter: rateLimits.limiter,
   consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
   progress: config.KAFKA_BROKERS
     ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, readModelProjection, waiters) : logCheckpointProgress(pool, positions, readModelProjection, waiters),
@@ -54,6 +71,7 @@ const app = buildQueryApi({
     ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, analyticsProjection, waiters) : logCheckpointProgress(pool, positions, analyticsProjection, waiters),
   loadShedding: loadSheddingLimitsOf(config),
   now: () => new Date().toISOString(),
+  live: { ...liveDefaults, hub: liveHub, tickets },
 }, {
   logger: { level: config.LOG_LEVEL },
   logRequests: config.LOG_REQUESTS,
@@ -67,7 +85,10 @@ const app = buildQueryApi({
 await app.listen({ host: config.HOST, port: config.QUERY_API_PORT });
 
 closeOnSignal('query-api', async () => {
+  liveHub.close();
   await app.close();
+  await liveNotifier.close();
   await db.destroy();
+  await rateLimits.close();
   await analytics?.close();
 });

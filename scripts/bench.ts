@@ -11,6 +11,10 @@
  * --ryw-rate 500 --ryw-members 50 (per tenant) --seed-activities 100000 --analytics-clients 16
  * Environment: COMMAND_API_URL, QUERY_API_URL, DATABASE_URL (default: the embedded server), JWT_SECRET.
  *
+ * `npm run bench -- --live` measures live updates instead, on the running platform: --subscribers
+ * 1000 SSE clients over --tenants 20, member updates at --live-rate 500/s for --seconds, and the
+ * time from each change to its event at every subscriber of its tenant, with resident memory.
+ *
  * `npm run bench -- --distributed` measures the distributed path instead, on its own (no running
  * platform needed): end-to-end lag through Kafka at a fixed command rate, read-your-writes through
  * the query-API process at --ryw-rate, and projector catch-up
@@ -39,6 +43,7 @@ import { createBenchTenants, ensureLargeTenant } from './bench/setup';
 import { startMemorySampler } from './bench/memory';
 import { measureUserFacingPhases, userFacingTargets } from './bench/user-facing-phases';
 import { round } from './bench/stats';
+import { liveTargets, measureLiveUpdates } from './bench/live/live-bench';
 import { createJsonClient } from './load/http-client';
 
 const { values } = parseArgs({ options: {
@@ -53,6 +58,7 @@ const { values } = parseArgs({ options: {
   'event-store': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' },
   'ryw-rate': { type: 'string', default: '500' }, 'ryw-members': { type: 'string', default: '50' },
   'seed-activities': { type: 'string', default: '100000' }, 'analytics-clients': { type: 'string', default: '16' },
+  live: { type: 'boolean', default: false }, subscribers: { type: 'string', default: '1000' }, 'live-rate': { type: 'string', default: '500' },
 } });
 const log = (message: string) => console.error(`[bench] ${message}`);
 if (values['event-store']) {
@@ -93,6 +99,24 @@ const queryClient = createJsonClient(queryUrl, 64);
 const databaseUrl = config.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/membership`;
 const pool = createPool({ connectionString: databaseUrl, max: concurrency + 2, applicationName: 'membership-bench' });
 const run = randomUUID().slice(0, 8);
+
+if (values.live) {
+  const memory = startMemorySampler(commandClient);
+  try {
+    const live = await measureLiveUpdates({
+      commandClient, queryUrl, tokens, run, tenants: Number(values.tenants), subscribers: Number(values.subscribers),
+      rate: Number(values['live-rate']), durationMs, memory, log,
+    });
+    console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'platform, subscribers and load on the same machine' },
+      live, targets: liveTargets }, null, 2));
+  } finally {
+    memory.stop();
+    commandClient.close();
+    queryClient.close();
+    await pool.end();
+  }
+  process.exit(0);
+}
 
 try {
   const memory = startMemorySampler(commandClient);

@@ -11,7 +11,6 @@ import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import { createRedisClient } from '../infra/redis/redis-client';
 import { startTestRedisServer, type TestRedisServer } from '../infra/redis/test-redis-server';
-import { createReadModelDatabase, type ReadModelDb } from '../infra/read-models/database';
 import { tenantsWithMemberChanges } from '../projectors/members/live-change-wakeups';
 import { postgresReadModels } from '../projectors/read-models';
 import { startLogTail, type LogTail } from '../projectors/runtime/log-tail';
@@ -24,7 +23,7 @@ import { createMemberChangeReader, type MemberChange } from '../query-api/live/m
  * same tenant. Redis is stopped and started again in the middle.
  */
 type Context = {
-  database: TestDatabase; redis: TestRedisServer; queryPool: Pool; db: ReadModelDb; publisher: LiveChangeNotifier; tail: LogTail;
+  database: TestDatabase; redis: TestRedisServer; queryPool: Pool; publisher: LiveChangeNotifier; tail: LogTail;
   instances: { notifier: LiveChangeNotifier; hub: LiveHub }[];
 };
 const test = suite<Context>('live updates through Redis pub/sub: any query-API instance, Redis down and back');
@@ -33,7 +32,6 @@ test.before(async (context) => {
   context.database = await createTestDatabase();
   context.redis = await startTestRedisServer();
   context.queryPool = createPool({ connectionString: context.database.queryUrl, max: 10, applicationName: 'live-redis-test' });
-  context.db = createReadModelDatabase(context.queryPool);
   context.publisher = createRedisNotifier(context.redis.url);
   context.tail = startLogTail(createPostgresEventStore(context.database.pool), context.database.pool, postgresReadModels, {
     idleMs: 20, onApplied: (_checkpoint, events) => context.publisher.notify(tenantsWithMemberChanges(events)),
@@ -41,17 +39,17 @@ test.before(async (context) => {
   // A poll slower than the test's waits: a change seen in time came by its Redis wake-up.
   context.instances = [0, 1].map(() => {
     const notifier = createRedisNotifier(context.redis.url);
-    return { notifier, hub: createLiveHub({ reader: createMemberChangeReader(context.db), notifier, pollMs: 60_000 }) };
+    return { notifier, hub: createLiveHub({ reader: createMemberChangeReader(context.queryPool), notifier, pollMs: 60_000 }) };
   });
 });
-test.after(async ({ database, redis, queryPool, db, publisher, tail, instances }) => {
+test.after(async ({ database, redis, queryPool, publisher, tail, instances }) => {
   for (const { hub, notifier } of instances) {
     hub.close();
     await notifier.close();
   }
   await publisher.close();
   await tail.stop();
-  await db.destroy().catch(() => queryPool.end());
+  await queryPool.end();
   await redis.stop();
   await database.drop();
 });

@@ -37,8 +37,12 @@ export async function startHarness(options: {
   maxProjectionLagMs?: number;
   /** Every reply of command() and query() must match the served OpenAPI document (default on). */
   validateResponses?: boolean;
+  /** The live stream's heartbeat and per-tenant bound (PlatformOptions.live). */
+  live?: PlatformOptions['live'];
   /** The admin console's CORS and CSP origins (PlatformOptions.console). */
   console?: PlatformOptions['console'];
+  /** Where invitation links point, and their lifetime (PlatformOptions.invitations). */
+  invitations?: PlatformOptions['invitations'];
 } = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const platform = await buildEmbeddedPlatform({
@@ -47,7 +51,9 @@ export async function startHarness(options: {
     rateLimitPerSecond: options.rateLimitPerSecond ?? 10_000,
     analyticsPath: process.env.TEST_ANALYTICS_PATH, now: options.now, billing: options.billing,
     ...(options.maxProjectionLagMs === undefined ? {} : { maxProjectionLagMs: options.maxProjectionLagMs }),
+    ...(options.live ? { live: options.live } : {}),
     ...(options.console ? { console: options.console } : {}),
+    ...(options.invitations ? { invitations: options.invitations } : {}),
   });
   const token = (tenantId: string, roles: Role[], userId = 'user-1') => platform.tokens.sign({ userId, tenantId, roles });
   const toReply = (response: { statusCode: number; body: string; headers: Record<string, unknown> }): Reply => {

@@ -27,9 +27,6 @@ export type ReadModelDatabase = {
     subscription_status: ColumnType<string, never, never>; cancelled_subscription: Record<string, unknown> | null;
   };
   rm_member_activity: { tenant_id: string; member_id: string; last_activity_at: Timestamp };
-  /** Live updates' feed (migration 016): each member change, in commit order per tenant (seq). */
-  rm_member_changes: { tenant_id: string; seq: ColumnType<string, never, never>; position: ColumnType<string, never, never>;
-    member_id: string; status: string; revision: number; applied_at: Timestamp };
   rm_member_counts: { tenant_id: string; status: string; members: number };
   tenant_usage_days: { tenant_id: string; day: CalendarDate; member_seats: number; reported_at: Timestamp | null };
   projection_checkpoints: { projection: string; position: number; updated_at: Timestamp };

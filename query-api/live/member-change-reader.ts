@@ -1,34 +1,46 @@
-import { sql } from 'kysely';
-import type { ReadModelDb } from '../../infra/read-models/database';
-import { withTenant } from '../tenant-scope';
+import type { Pool } from 'pg';
+import { tenantScopeStatement } from '../tenant-scope';
 
 /** One member change as the stream sends it; `seq` orders a tenant's changes (migration 016). */
 export type MemberChange = { seq: number; position: number; memberId: string; status: string; revision: number };
 
-/** Reads of rm_member_changes, each under the tenant's row-level security. */
-export function createMemberChangeReader(db: ReadModelDb) {
+type Row = { seq: string; position: string; member_id: string; status: string; revision: number };
+
+/**
+ * Reads of rm_member_changes under the tenant's row-level security. Every feed reads on every
+ * wake-up, so each read is one round trip: the tenant's scope and the SELECT travel together as
+ * one implicit transaction (simple protocol), as tenant-positions.ts does; the tenant id is checked
+ * as a UUID by tenantScopeStatement and the numbers are checked integers, so inlining them is safe.
+ */
+export function createMemberChangeReader(pool: Pick<Pool, 'query'>) {
+  const scoped = async (tenantId: string, select: string) => {
+    const scope = tenantScopeStatement(tenantId);
+    const results = await pool.query(`${scope}; ${select}`) as unknown as { rows: Row[] }[];
+    return results[1]!.rows;
+  };
+  const integer = (value: number) => {
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`not a position or seq: ${value}`);
+    return value;
+  };
   return {
     /** The newest seq of the tenant: a new subscriber hears of what comes after. */
     async head(tenantId: string): Promise<number> {
-      const row = await withTenant(db, tenantId, (scoped) => scoped.selectFrom('rm_member_changes')
-        .select(sql<string | null>`max(seq)`.as('seq')).where('tenant_id', '=', tenantId).executeTakeFirst());
-      return Number(row?.seq ?? 0);
+      const rows = await scoped(tenantId, `SELECT coalesce(max(seq), 0) AS seq FROM rm_member_changes WHERE tenant_id = '${tenantId}'`);
+      return Number(rows[0]!.seq);
     },
     /**
      * Where a client that last saw `position` (Last-Event-ID) resumes: that change's seq; for a
      * position no longer kept (purged) or never sent, the last change before it.
      */
     async seqAfterPosition(tenantId: string, position: number): Promise<number> {
-      const row = await withTenant(db, tenantId, (scoped) => scoped.selectNoFrom(sql<string | null>`coalesce(
-          (SELECT seq FROM rm_member_changes WHERE tenant_id = ${tenantId} AND position = ${position}),
-          (SELECT max(seq) FROM rm_member_changes WHERE tenant_id = ${tenantId} AND position < ${position}), 0)`.as('seq'))
-        .executeTakeFirst());
-      return Number(row?.seq ?? 0);
+      const rows = await scoped(tenantId, `SELECT coalesce(
+          (SELECT seq FROM rm_member_changes WHERE tenant_id = '${tenantId}' AND position = ${integer(position)}),
+          (SELECT max(seq) FROM rm_member_changes WHERE tenant_id = '${tenantId}' AND position < ${position}), 0) AS seq`);
+      return Number(rows[0]!.seq);
     },
     async after(tenantId: string, seq: number, limit: number): Promise<MemberChange[]> {
-      const rows = await withTenant(db, tenantId, (scoped) => scoped.selectFrom('rm_member_changes')
-        .select(['seq', 'position', 'member_id', 'status', 'revision'])
-        .where('tenant_id', '=', tenantId).where(sql<boolean>`seq > ${seq}`).orderBy('seq').limit(limit).execute());
+      const rows = await scoped(tenantId, `SELECT seq, position, member_id, status, revision FROM rm_member_changes
+        WHERE tenant_id = '${tenantId}' AND seq > ${integer(seq)} ORDER BY seq LIMIT ${integer(limit)}`);
       return rows.map((row) => ({ seq: Number(row.seq), position: Number(row.position), memberId: row.member_id, status: row.status, revision: row.revision }));
     },
   };

@@ -22,6 +22,12 @@ import { rebuildAnalytics } from '../../projectors/analytics/rebuild-analytics';
 import { createRebuildJobs } from '../../projectors/analytics/rebuild-jobs';
 import { postgresReadModels } from '../../projectors/read-models';
 import { buildQueryApi } from '../../query-api/app';
+import { createLiveHub } from '../../query-api/live/live-hub';
+import { liveDefaults, type LiveDependencies } from '../../query-api/live/live-dependencies';
+import { createMemberChangeReader } from '../../query-api/live/member-change-reader';
+import { createMemoryNotifier } from '../../infra/live/memory-notifier';
+import { createMemoryStreamTickets } from '../../infra/live/stream-tickets';
+import { tenantsWithMemberChanges } from '../../projectors/members/live-change-wakeups';
 import { analyticsProjection, logCheckpointProgress, readModelProjection } from '../../query-api/read-model-progress';
 import { createTenantPositions } from '../../query-api/tenant-positions';
 import { createProjectionPressure } from './projection-pressure';
@@ -69,6 +75,8 @@ export type PlatformOptions = {
   onSchedulerError?: (error: unknown) => void;
   /** Invitations (DESIGN §12): INVITATION_ACCEPT_URL, INVITATION_TTL_SECONDS, SMTP_URL, MAIL_FROM; invitationDefaults otherwise (no SMTP: the development outbox). */
   invitations?: { acceptUrl?: string; ttlSeconds?: number; smtpUrl?: string; mailFrom?: string };
+  /** The live stream's heartbeat and per-tenant bound (tests shorten the heartbeat); liveDefaults otherwise. */
+  live?: Partial<Pick<LiveDependencies, 'heartbeatMs' | 'maxStreamsPerTenant'>>;
   /** The admin console's origins (CONSOLE_ORIGINS, the command API's CORS) and the command API's as it calls them (CONSOLE_COMMAND_API_ORIGINS, its CSP); consoleDefaults otherwise. */
   console?: { origins?: readonly string[]; commandApiOrigins?: readonly string[] };
 };
@@ -104,9 +112,11 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const progress = logCheckpointProgress(queryPool, positions, readModelProjection, waiters);
   const analyticsProgress = logCheckpointProgress(queryPool, positions, analyticsProjection, waiters);
   const pressure = createProjectionPressure(options.maxProjectionLagMs ?? defaultMaxProjectionLagMs);
-  const tail = startLogTail(logStore, projectionPool, postgresReadModels, { onError: options.onProjectionError, onApplied: (checkpoint) => {
+  const liveChanges = createMemoryNotifier();
+  const tail = startLogTail(logStore, projectionPool, postgresReadModels, { onError: options.onProjectionError, onApplied: (checkpoint, events) => {
     progress.applied(checkpoint);
     pressure.applied(checkpoint);
+    liveChanges.notify(tenantsWithMemberChanges(events));
   } });
   const analytics = options.analyticsPath ? await createClickHouseStore({ embeddedPath: options.analyticsPath }) : undefined;
   if (analytics) await migrateAnalytics(analytics);
@@ -166,11 +176,13 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     rebuildAnalytics({ events: baseStore, pool: projectionPool, analytics, tenantId, onProgress, signal })) : undefined;
   installRebuildRoutes(commandApi, tokens, rebuilds);
   const db = createReadModelDatabase(queryPool);
+  const liveHub = createLiveHub({ reader: createMemberChangeReader(queryPool), notifier: liveChanges, onError: options.onProjectionError });
   const queryApi = buildQueryApi({
     db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now,
     // The query API reads bounded and per tenant, as distributed; the projectors keep the store as it is.
     progress, analytics: analytics && tenantReads(analytics, defaultReadLimits), analyticsProgress, loadShedding: options.loadShedding,
     ...(mail.outbox ? { outbox: mail.outbox } : {}),
+    live: { ...liveDefaults, ...options.live, hub: liveHub, tickets: createMemoryStreamTickets() },
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false,
     ...(options.console?.commandApiOrigins ? { consoleCommandApiOrigins: options.console.commandApiOrigins } : {}) });
 
@@ -184,6 +196,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     scheduler,
     async close() {
       await schedulerLoop?.stop();
+      liveHub.close();
       await Promise.all([commandApi.close(), queryApi.close()]);
       await mail.sender.close?.();
       await liveness.stop();
