@@ -2,7 +2,8 @@
  * The command API as its own process (distributed mode): `npm run start:command-api`.
  * Reads DATABASE_URL, JWT_SECRET and QUERY_DB_PASSWORD (it applies the migrations, which own the
  * query role), the Stripe settings (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_PRICES,
- * BILLING_GRACE_PERIOD_SECONDS; without them no billing), and listens on COMMAND_API_PORT. Its events reach the read models through the
+ * BILLING_GRACE_PERIOD_SECONDS; without them no billing), and listens on COMMAND_API_PORT. With REDIS_URL its
+ * rate limits are shared with the other command API processes (per process while Redis is down). Its events reach the read models through the
  * publisher and the projectors.
  */
 import { v7 as uuidv7 } from 'uuid';
@@ -16,7 +17,7 @@ import { holdProcessLiveness } from '../infra/idempotency/process-liveness';
 import { migrate } from '../infra/postgres/migrate';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
-import { createTokenBucketLimiter } from '../infra/rate-limit/token-bucket';
+import { rateLimiterOfConfig } from '../infra/rate-limit/rate-limiter-of-config';
 import { stripeFromEnvironment } from '../infra/stripe/billing-config';
 import { createConnectedAccounts } from '../infra/stripe/connected-accounts';
 import { createMemberCheckouts } from '../infra/stripe/member-checkouts';
@@ -31,6 +32,7 @@ await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config
 
 const stripe = stripeFromEnvironment(config);
 const liveness = await holdProcessLiveness(pool);
+const rateLimits = rateLimiterOfConfig(config, 'command-api-rate-limits');
 // Invitations need a mail server here: the development outbox is for the embedded mode only (no
 // process of this mode serves it), so without SMTP_URL the invitation routes are not served.
 const mail = config.SMTP_URL ? mailSenderFrom(config).sender : undefined;
@@ -39,7 +41,7 @@ const app = buildCommandApi({
   idempotency: createPostgresIdempotencyStore(pool, liveness),
   planUsageSeed: seedPlanUsageFromReadModels(pool),
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
-  rateLimiter: createTokenBucketLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 }),
+  rateLimiter: rateLimits.limiter,
   loadShedding: loadSheddingLimitsOf(config),
   ...(stripe ? { billing: { ...stripe, webhookRecords: createWebhookRecords(pool), connectedAccounts: createConnectedAccounts(pool), memberCheckouts: createMemberCheckouts(pool), gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS,
     memberGracePeriodSeconds: config.MEMBER_GRACE_PERIOD_SECONDS, platformFeePercent: config.PLATFORM_FEE_PERCENT } } : {}),
@@ -59,6 +61,7 @@ await app.listen({ host: config.HOST, port: config.COMMAND_API_PORT });
 closeOnSignal('command-api', async () => {
   await app.close();
   await liveness.stop();
+  await rateLimits.close();
   await mail?.close?.();
   await pool.end();
 });
