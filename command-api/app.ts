@@ -51,7 +51,7 @@ export function buildCommandApi(dependencies: CommandApiDependencies, options: C
   installUnstorableTextGuard(app);
   const { eventStore, billing: billingSettings, ...rest } = dependencies;
   const streams = createStreamStates(eventStore);
-  const requireTenant = createTenantGuard(eventStore);
+  const requireTenant = createTenantGuard(eventStore, Date.now, dependencies.tenantSettings);
   const billing = billingSettings && { ...billingSettings, deliveries: new Map<string, number>(), inTurn: createInTurn() };
   const deps: RouteDependencies = { ...rest, billing, streams, planUsage: createPlanUsage(streams, rest.planUsageSeed), requireTenant };
   const shedding = installLoadShedding(app, dependencies.loadShedding);

@@ -1,4 +1,6 @@
+import type { Tenant } from '../domain/tenant';
 import type { TokenService } from '../infra/auth/jwt';
+import type { TenantSettingsCache } from '../infra/cache/tenant-settings-cache';
 import type { EventStore } from '../infra/event-store/port';
 import type { IdempotencyStore } from '../infra/idempotency/port';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
@@ -44,6 +46,11 @@ export type CommandApiDependencies = {
   idempotency: IdempotencyStore;
   tokens: TokenService;
   rateLimiter: RateLimiter;
+  /**
+   * The tenant lookup's cache, invalidated by tenant events (wrap the event store with
+   * invalidatingTenantSettings); absent, each process trusts what it read for a second.
+   */
+  tenantSettings?: TenantSettingsCache<Tenant>;
   billing?: BillingSettings;
   /** Invitations by mail (DESIGN §12); without them the invitation routes are not served. */
   invitations?: InvitationSettings;

@@ -18,6 +18,9 @@ import { migrate } from '../infra/postgres/migrate';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
 import { rateLimiterOfConfig } from '../infra/rate-limit/rate-limiter-of-config';
+import { tenantSettingsCacheOfConfig } from '../infra/cache/tenant-settings-cache-of-config';
+import type { Tenant } from '../domain/tenant';
+import { withTenantSettingsInvalidation } from './tenant-settings-invalidation';
 import { stripeFromEnvironment } from '../infra/stripe/billing-config';
 import { createConnectedAccounts } from '../infra/stripe/connected-accounts';
 import { createMemberCheckouts } from '../infra/stripe/member-checkouts';
@@ -33,11 +36,13 @@ await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config
 const stripe = stripeFromEnvironment(config);
 const liveness = await holdProcessLiveness(pool);
 const rateLimits = rateLimiterOfConfig(config, 'command-api-rate-limits');
+const tenantSettings = tenantSettingsCacheOfConfig<Tenant>(config, 'command-api-tenant-settings');
 // Invitations need a mail server here: the development outbox is for the embedded mode only (no
 // process of this mode serves it), so without SMTP_URL the invitation routes are not served.
 const mail = config.SMTP_URL ? mailSenderFrom(config).sender : undefined;
 const app = buildCommandApi({
-  eventStore: guardEventStore(createPostgresEventStore(pool), eventDefinitions),
+  eventStore: withTenantSettingsInvalidation(guardEventStore(createPostgresEventStore(pool), eventDefinitions), tenantSettings.cache),
+  ...(tenantSettings.cache ? { tenantSettings: tenantSettings.cache } : {}),
   idempotency: createPostgresIdempotencyStore(pool, liveness),
   planUsageSeed: seedPlanUsageFromReadModels(pool),
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
@@ -62,6 +67,7 @@ closeOnSignal('command-api', async () => {
   await app.close();
   await liveness.stop();
   await rateLimits.close();
+  await tenantSettings.close();
   await mail?.close?.();
   await pool.end();
 });

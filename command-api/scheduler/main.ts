@@ -17,6 +17,9 @@ import { closeOnSignal } from '../../infra/process/shutdown';
 import { stripeFromEnvironment } from '../../infra/stripe/billing-config';
 import { metricFamily } from '../../infra/metrics/prometheus-text';
 import { createStreamStates } from '../stream-states';
+import { withTenantSettingsInvalidation } from '../tenant-settings-invalidation';
+import { tenantSettingsCacheOfConfig } from '../../infra/cache/tenant-settings-cache-of-config';
+import type { Tenant } from '../../domain/tenant';
 import { runPeriodically } from './run-periodically';
 import { createScheduler } from './scheduler';
 
@@ -24,7 +27,9 @@ const config = loadConfig(process.env, { allowDevelopmentSecrets: false, secrets
 const pool = createPool({ connectionString: required(config.DATABASE_URL, 'DATABASE_URL'), max: 4, applicationName: 'membership-scheduler',
   statementTimeoutMs: workerStatementTimeoutMs });
 await migrate(pool, { queryRole: config.QUERY_DB_ROLE, queryRolePassword: config.QUERY_DB_PASSWORD });
-const streams = createStreamStates(guardEventStore(createPostgresEventStore(pool), eventDefinitions));
+// It suspends and restores tenants: with REDIS_URL, their cached settings are invalidated as it appends.
+const tenantSettings = tenantSettingsCacheOfConfig<Tenant>(config, 'scheduler-tenant-settings');
+const streams = createStreamStates(withTenantSettingsInvalidation(guardEventStore(createPostgresEventStore(pool), eventDefinitions), tenantSettings.cache));
 let active = false;
 const operations = buildOperationsServer({
   logger: { level: config.LOG_LEVEL },
@@ -61,5 +66,6 @@ closeOnSignal('scheduler', async () => {
   await loop.stop();
   await operations.close();
   await leadership.release();
+  await tenantSettings.close();
   await pool.end();
 });

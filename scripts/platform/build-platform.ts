@@ -14,6 +14,9 @@ import { holdProcessLiveness } from '../../infra/idempotency/process-liveness';
 import { migrate } from '../../infra/postgres/migrate';
 import { createPool, workerStatementTimeoutMs } from '../../infra/postgres/pool';
 import { createTokenBucketLimiter } from '../../infra/rate-limit/token-bucket';
+import { createMemoryTenantSettingsCache } from '../../infra/cache/tenant-settings-cache';
+import type { Tenant } from '../../domain/tenant';
+import { invalidatingTenantSettings } from '../../command-api/tenant-settings-invalidation';
 import { createReadModelDatabase } from '../../infra/read-models/database';
 import { refusePrivilegedQueryRole } from '../../infra/read-models/refuse-privileged-role';
 import { logTailMetrics, startAnalyticsLogTail, startLogTail } from '../../projectors/runtime/log-tail';
@@ -127,8 +130,10 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     ? startAnalyticsLogTail(logStore, projectionPool, analytics, clickHouseAnalytics,
       { onError: options.onProjectionError, onApplied: analyticsProgress.applied, idleMs: 250 })
     : undefined;
+  // One process: the tenant settings cache in memory, invalidated by this process's every tenant event.
+  const tenantSettings = createMemoryTenantSettingsCache<Tenant>();
   // After an append in this process, wake the read-model tail at once instead of waiting for its next poll.
-  const eventStore: EventStore = {
+  const eventStore: EventStore = invalidatingTenantSettings({
     ...baseStore,
     append: async (...args) => {
       const result = await baseStore.append(...args);
@@ -136,7 +141,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
       tail.nudge();
       return result;
     },
-  };
+  }, tenantSettings);
   const tokens = createTokenService(options.jwtSecret, options.jwtAudience);
   const now = options.now ?? (() => new Date().toISOString());
   const limiter = () => createTokenBucketLimiter({ ratePerSecond: options.rateLimitPerSecond, burst: options.rateLimitPerSecond * 2 });
@@ -166,7 +171,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   // Without SMTP_URL, the development outbox: kept in memory, read through GET /v1/dev/outbox.
   const mail = mailSenderFrom({ MAIL_FROM: invitations.mailFrom, ...(invitations.smtpUrl ? { SMTP_URL: invitations.smtpUrl } : {}) });
   const commandApi = buildCommandApi({
-    eventStore, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool, liveness),
+    eventStore, tenantSettings, tokens, rateLimiter: limiter(), idempotency: createPostgresIdempotencyStore(writePool, liveness),
     planUsageSeed: seedPlanUsageFromReadModels(writePool),
     ...(billing ? { billing } : {}), now, newId, loadShedding: { ...options.loadShedding, pressure: pressure.pressure },
     ...(options.console?.origins ? { consoleOrigins: options.console.origins } : {}),
