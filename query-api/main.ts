@@ -17,6 +17,9 @@ import { withCredentials } from '../infra/postgres/connection-url';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
 import { rateLimiterOfConfig } from '../infra/rate-limit/rate-limiter-of-config';
+import { tenantSettingsCacheOfConfig } from '../infra/cache/tenant-settings-cache-of-config';
+import type { Tenant } from '../domain/tenant';
+import { createTenantPlans } from './tenant-plans';
 import { createReadModelDatabase } from '../infra/read-models/database';
 import { refusePrivilegedQueryRole } from '../infra/read-models/refuse-privileged-role';
 import { createMemoryNotifier } from '../infra/live/memory-notifier';
@@ -59,10 +62,13 @@ const tickets = config.REDIS_URL ? createRedisStreamTickets(createRedisClient(co
 
 // With REDIS_URL the rate limits are shared with the other query API processes (per process while Redis is down).
 const rateLimits = rateLimiterOfConfig(config, 'query-api-rate-limits');
+// Tenants' plans for the rate limit, from the command side's tenant settings cache when REDIS_URL is set.
+const tenantSettings = tenantSettingsCacheOfConfig<Tenant>(config, 'query-api-tenant-settings');
 const app = buildQueryApi({
   db,
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: rateLimits.limiter,
+  tenantPlans: createTenantPlans(db, Date.now, tenantSettings.cache),
   consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
   progress: config.KAFKA_BROKERS
     ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, readModelProjection, waiters) : logCheckpointProgress(pool, positions, readModelProjection, waiters),
@@ -90,5 +96,6 @@ closeOnSignal('query-api', async () => {
   await liveNotifier.close();
   await db.destroy();
   await rateLimits.close();
+  await tenantSettings.close();
   await analytics?.close();
 });

@@ -1,4 +1,5 @@
-import { planSchema, type Plan } from '../domain/tenant';
+import { planSchema, tenantBilling, type Plan, type Tenant } from '../domain/tenant';
+import type { TenantSettingsCache } from '../infra/cache/tenant-settings-cache';
 import type { ReadModelDb } from '../infra/read-models/database';
 import { withTenant } from './tenant-scope';
 
@@ -6,26 +7,30 @@ import { withTenant } from './tenant-scope';
 export type TenantPlans = { planOf: (tenantId: string) => Promise<Plan> };
 
 /**
- * How long a plan read from rm_tenants is trusted by this process: a plan change reaches this
- * API's rate limit within it. Short, since the read is one indexed row per tenant and per period.
+ * Without the tenant settings cache: how long a plan read from rm_tenants is trusted by this
+ * process; a plan change reaches this API's rate limit within it.
  */
 const freshForMs = 5_000;
 
 /**
- * Plans read from rm_tenants, kept briefly per process. A tenant not projected yet is limited as
- * on the smallest plan until its row appears (a new tenant; that answer is not kept).
+ * Plans from the tenant settings cache the command side fills and tenant events invalidate
+ * (command-api/tenant-settings-invalidation.ts), exact; on a miss, or without that cache, from
+ * rm_tenants, kept `freshForMs` in this process only without the cache. A tenant not projected yet
+ * is limited as on the smallest plan until its row appears (a new tenant; that answer is not kept).
  */
-export function createTenantPlans(db: ReadModelDb, clock: () => number = Date.now): TenantPlans {
+export function createTenantPlans(db: ReadModelDb, clock: () => number = Date.now, cache?: TenantSettingsCache<Tenant>): TenantPlans {
   const known = new Map<string, { plan: Plan; readAtMs: number }>();
   return {
     async planOf(tenantId) {
-      const entry = known.get(tenantId);
+      const cached = cache ? await cache.get(tenantId) : undefined;
+      if (cached) return tenantBilling(cached).plan;
+      const entry = cache ? undefined : known.get(tenantId);
       if (entry && clock() - entry.readAtMs < freshForMs) return entry.plan;
       const row = await withTenant(db, tenantId, (trx) =>
         trx.selectFrom('rm_tenants').select('plan').where('tenant_id', '=', tenantId).executeTakeFirst());
       if (!row) return 'free';
       const plan = planSchema.parse(row.plan);
-      known.set(tenantId, { plan, readAtMs: clock() });
+      if (!cache) known.set(tenantId, { plan, readAtMs: clock() });
       return plan;
     },
   };

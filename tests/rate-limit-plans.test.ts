@@ -1,7 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { v7 as uuidv7 } from 'uuid';
-import { planRequestsPerMinute } from '../domain/tenant';
+import { evolveTenant, initialTenantState, planRequestsPerMinute, type Tenant } from '../domain/tenant';
+import { createMemoryTenantSettingsCache } from '../infra/cache/tenant-settings-cache';
+import { createPool } from '../infra/postgres/pool';
+import { createReadModelDatabase } from '../infra/read-models/database';
+import { createTenantPlans } from '../query-api/tenant-plans';
 import { subjectShare } from '../infra/http/rate-limit';
 import { startHarness, type Harness, type Reply } from './platform-harness';
 
@@ -76,6 +80,28 @@ test('the query API limits by the plan it reads, and every answer of a limited r
   const notFound = await h.query(`/v1/members/${uuidv7()}`, owner);
   assert.is(notFound.status, 404);
   assert.is(headersOf(notFound)[0], limit, 'refusals after the limit carry the headers too');
+});
+
+test('the query API takes the plan from the tenant settings cache while it holds the tenant, else from rm_tenants', async ({ h }) => {
+  const { tenantId, owner } = await h.createTenant('Cached club', 'pro');
+  for (let attempt = 0; (await h.query('/v1/tenant', owner)).status !== 200; attempt++) {
+    if (attempt > 100) throw new Error('tenant never projected');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const db = createReadModelDatabase(createPool({ connectionString: h.database.queryUrl, max: 1, applicationName: 'tenant-plans-test' }));
+  try {
+    const cache = createMemoryTenantSettingsCache<Tenant>();
+    const plans = createTenantPlans(db, () => 0, cache);
+    assert.is(await plans.planOf(tenantId), 'pro');
+    // As the command side would have filled it after a plan change not projected yet.
+    const upgraded = evolveTenant(initialTenantState, { type: 'TenantCreated', data: { tenantId, name: 'Cached club', subdomain: 'x', plan: 'enterprise' } } as never);
+    await cache.fill(tenantId, 1, upgraded as Tenant);
+    assert.is(await plans.planOf(tenantId), 'enterprise');
+    await cache.invalidate(tenantId, 2);
+    assert.is(await plans.planOf(tenantId), 'pro', 'invalidated: rm_tenants again, not a copy kept in this process');
+  } finally {
+    await db.destroy();
+  }
 });
 
 test.run();

@@ -33,6 +33,7 @@ import { createMemoryStreamTickets } from '../../infra/live/stream-tickets';
 import { tenantsWithMemberChanges } from '../../projectors/members/live-change-wakeups';
 import { analyticsProjection, logCheckpointProgress, readModelProjection } from '../../query-api/read-model-progress';
 import { createTenantPositions } from '../../query-api/tenant-positions';
+import { createTenantPlans } from '../../query-api/tenant-plans';
 import { createProjectionPressure } from './projection-pressure';
 import type { LoadSheddingLimits } from '../../infra/http/load-shedding';
 import { installRebuildRoutes } from './rebuild-routes';
@@ -183,7 +184,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const db = createReadModelDatabase(queryPool);
   const liveHub = createLiveHub({ reader: createMemberChangeReader(queryPool), notifier: liveChanges, onError: options.onProjectionError });
   const queryApi = buildQueryApi({
-    db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now,
+    db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now, tenantPlans: createTenantPlans(db, Date.now, tenantSettings),
     // The query API reads bounded and per tenant, as distributed; the projectors keep the store as it is.
     progress, analytics: analytics && tenantReads(analytics, defaultReadLimits), analyticsProgress, loadShedding: options.loadShedding,
     ...(mail.outbox ? { outbox: mail.outbox } : {}),
