@@ -6,9 +6,9 @@ const reported = (action) => (...args) => action(...args).catch((error) => say(e
 
 function rowOf(invitation) {
   const act = (verb) => reported(async () => {
-    await command(`/v1/invitations/${encodeURIComponent(invitation.invitationId)}/${verb}`);
+    const { position } = await command(`/v1/invitations/${encodeURIComponent(invitation.invitationId)}/${verb}`);
     say(`Invitation ${invitation.email ?? invitation.invitationId}: ${verb === 'resend' ? 'sent again' : 'revoked'}`);
-    await loadInvitations();
+    await loadInvitations(position);
   });
   return el('tr', { 'data-invitation-id': invitation.invitationId },
     el('td', {}, invitation.email ?? '—'),
@@ -20,8 +20,10 @@ function rowOf(invitation) {
       el('button', { type: 'button', class: 'revoke', onclick: act('revoke') }, 'Revoke')));
 }
 
-export async function loadInvitations() {
-  const { items } = await query('/v1/invitations?status=pending');
+/** After a change of ours, `position` (its receipt's) makes the read wait until the list has it. */
+export async function loadInvitations(position) {
+  const headers = position === undefined ? {} : { 'x-consistency-position': String(position) };
+  const { items } = await query('/v1/invitations?status=pending', { headers });
   $('invitations').tBodies[0].replaceChildren(...items.map(rowOf));
   $('no-invitations').hidden = items.length > 0;
 }
@@ -37,10 +39,10 @@ async function invite(event) {
   form.reset();
   say(`Invited ${body.email}: the link works until ${invited.expiresAt.slice(0, 16).replace('T', ' ')} UTC`);
   $('invite').dataset.invitationId = invited.invitationId;
-  await loadInvitations();
+  await loadInvitations(invited.position);
 }
 
 export function installInvitations() {
   $('invite').addEventListener('submit', reported(invite));
-  $('refresh-invitations').addEventListener('click', reported(loadInvitations));
+  $('refresh-invitations').addEventListener('click', reported(() => loadInvitations()));
 }
