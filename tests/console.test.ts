@@ -140,6 +140,24 @@ async function acceptLinkFor(h: Harness, owner: string, email: string) {
     const csv = await readFile((await download.path())!, 'utf8');
     assert.is(csv.split('\r\n').filter(Boolean).length, 5, csv);
 
+    // A pending invitation sent again, then revoked: the list of pending invitations empties.
+    await page.fill('#invite input[name=email]', 'linus@example.org');
+    await page.fill('#invite input[name=firstName]', 'Linus');
+    await page.fill('#invite input[name=lastName]', 'Pauling');
+    await page.click('#invite button[type=submit]');
+    const linus = page.locator('#invitations tr:has(td:text-is("linus@example.org"))');
+    await linus.waitFor({ timeout: 15_000 });
+    assert.is(await page.locator('#invitations tbody tr').count(), 1, 'the accepted invitation is no longer pending');
+    await linus.locator('button.resend').click();
+    await page.waitForFunction(() => /sent again/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 15_000 });
+    // The outbox shows a mail once the read model has its token: asked until then.
+    const mailsTo = async (to: string) => (await h.query('/v1/dev/outbox', owner)).body.items.filter((mail: { to: string }) => mail.to === to).length;
+    for (let attempt = 0; attempt < 50 && await mailsTo('linus@example.org') < 2; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.is(await mailsTo('linus@example.org'), 2);
+    await linus.locator('button.revoke').click();
+    await page.waitForSelector('#no-invitations:not([hidden])', { timeout: 15_000 });
+    assert.is(await page.locator('#invitations tbody tr').count(), 0);
+
     // A search narrows the list.
     await page.fill('#filter input[name=q]', 'Hopper');
     await page.click('#filter button[type=submit]');
