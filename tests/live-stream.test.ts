@@ -126,4 +126,19 @@ test('tickets: single use, bound to the tenant they were issued to; bad tokens a
   assert.is(noTicketForPlatform.statusCode, 401);
 });
 
+test('the scheduler purges changes past their 24 hours, and only those; the stream goes on', async ({ harness, url, a }) => {
+  const count = async () => Number((await harness.database.pool.query('SELECT count(*) FROM rm_member_changes')).rows[0].count);
+  const kept = await count();
+  assert.ok(kept > 0);
+  await harness.platform.scheduler.purgeExpired(new Date(Date.now() + 23 * 3600_000));
+  assert.is(await count(), kept, 'younger than 24 h: kept');
+  await harness.platform.scheduler.purgeExpired(new Date(Date.now() + 25 * 3600_000));
+  assert.is(await count(), 0);
+  const stream = await openSse(`${url}/v1/stream`, bearer(a.owner));
+  const created = await harness.command('POST', '/v1/members', a.owner, { email: 'after-purge@example.org', firstName: 'After', lastName: 'Purge' });
+  await stream.waitFor(1);
+  assert.is(dataOf(stream.messages[0]!).memberId, created.body.memberId);
+  stream.close();
+});
+
 test.run();

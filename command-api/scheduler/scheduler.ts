@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { billingCustomerId } from '../../domain/tenant';
 import { purgeExpiredIdempotencyRecords } from '../../infra/idempotency/postgres-idempotency-store';
+import { purgeExpiredMemberChanges } from '../../infra/live/member-change-retention';
 import { metricFamily } from '../../infra/metrics/prometheus-text';
 import type { StripeBilling } from '../../infra/stripe/port';
 import type { PriceTable } from '../../infra/stripe/prices';
@@ -33,7 +34,7 @@ export type SchedulerDependencies = {
 };
 
 type Counter = 'tenant-suspended' | 'subscription-renewed' | 'subscription-lapsed' | 'usage-reported' | 'usage-stored' | 'usage-failed'
-  | 'idempotency-records-purged' | 'webhook-deliveries-purged' | 'invitation-expired';
+  | 'idempotency-records-purged' | 'webhook-deliveries-purged' | 'member-changes-purged' | 'invitation-expired';
 
 /**
  * The commands that time brings (DESIGN §10), in three tasks: the due commands (grace periods
@@ -104,10 +105,11 @@ export function createScheduler(deps: SchedulerDependencies) {
         }
       }
     }),
-    /** Records past their retention: Idempotency-Key responses (24 h), webhook deliveries (30 days). */
+    /** Records past their retention: Idempotency-Key responses (24 h), webhook deliveries (30 days), live changes (24 h). */
     purgeExpired: (now: Date) => counted(async () => {
       count('idempotency-records-purged', await purgeExpiredIdempotencyRecords(deps.pool, now));
       count('webhook-deliveries-purged', await records.purgeDeliveries(now));
+      count('member-changes-purged', await purgeExpiredMemberChanges(deps.pool, now));
     }),
     /** Every task, one after the other (tests). */
     async runOnce(now: Date) {
