@@ -52,6 +52,9 @@ const platform = await buildEmbeddedPlatform({
   schedulerIntervalMs: config.SCHEDULER_INTERVAL_MS,
   onSchedulerError: (error) => console.error('scheduler run failed, retrying at the next interval:', error),
   console: { origins: config.CONSOLE_ORIGINS, commandApiOrigins: config.CONSOLE_COMMAND_API_ORIGINS },
+  // Mail over SMTP_URL when set, else the development outbox (GET /v1/dev/outbox).
+  invitations: { acceptUrl: config.INVITATION_ACCEPT_URL, ttlSeconds: config.INVITATION_TTL_SECONDS, mailFrom: config.MAIL_FROM,
+    ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}) },
 });
 await platform.commandApi.listen({ host: config.HOST, port: config.COMMAND_API_PORT });
 await platform.queryApi.listen({ host: config.HOST, port: config.QUERY_API_PORT });

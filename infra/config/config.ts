@@ -24,6 +24,11 @@ const port = z.coerce.number().int().min(0).max(65535);
 /** DESIGN §11's defaults: 14 days of grace for members' unpaid dues, no platform fee. */
 export const memberDuesDefaults = { memberGracePeriodSeconds: 1_209_600, platformFeePercent: 0 };
 
+/** Invitations (DESIGN §12): where the mailed link points, how long it lives, who the mail is from. */
+export const invitationDefaults = {
+  acceptUrl: 'http://127.0.0.1:3001/console/accept.html', ttlSeconds: 604_800, mailFrom: 'Membership platform <no-reply@localhost>',
+};
+
 /**
  * The admin console (query-api/console/) on the query API calls the command API from the browser:
  * the origins it is served from (the command API's CORS) and the command API origins it may call
@@ -117,10 +122,10 @@ const schema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'redis://host:port').optional(),
   /** Invitations' mail (DESIGN §12): smtp(s)://user:pass@host:port; unset, the development outbox (embedded only). */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://host:port').optional(),
-  MAIL_FROM: z.string().min(3).default('Membership platform <no-reply@localhost>'),
+  MAIL_FROM: z.string().min(3).default(invitationDefaults.mailFrom),
   /** Where an invitation's link sends the invitee: the console's accept page. */
-  INVITATION_ACCEPT_URL: z.string().url().default('http://127.0.0.1:3001/console/accept.html'),
-  INVITATION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86400).default(604_800),
+  INVITATION_ACCEPT_URL: z.string().url().default(invitationDefaults.acceptUrl),
+  INVITATION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 86400).default(invitationDefaults.ttlSeconds),
   /** Where the console is served (the query API's origins): the command API allows them by CORS. */
   CONSOLE_ORIGINS: origins.default(consoleDefaults.origins),
   /** The command API's origins as the console's browsers reach it: its CSP lets the console call only these. */

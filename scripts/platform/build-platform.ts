@@ -42,7 +42,7 @@ import { createScheduler } from '../../command-api/scheduler/scheduler';
 import { createStreamStates } from '../../command-api/stream-states';
 import { seedPlanUsageFromReadModels } from '../../command-api/plan-usage-seed';
 import type { StripeSettings } from '../../infra/stripe/billing-config';
-import { defaultMaxProjectionLagMs, memberDuesDefaults } from '../../infra/config/config';
+import { defaultMaxProjectionLagMs, invitationDefaults, memberDuesDefaults } from '../../infra/config/config';
 import { createConnectedAccounts } from '../../infra/stripe/connected-accounts';
 import { createMemberCheckouts } from '../../infra/stripe/member-checkouts';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
@@ -83,11 +83,6 @@ export type PlatformOptions = {
   live?: Partial<Pick<LiveDependencies, 'heartbeatMs' | 'maxStreamsPerTenant'>>;
   /** The admin console's origins (CONSOLE_ORIGINS, the command API's CORS) and the command API's as it calls them (CONSOLE_COMMAND_API_ORIGINS, its CSP); consoleDefaults otherwise. */
   console?: { origins?: readonly string[]; commandApiOrigins?: readonly string[] };
-};
-
-/** The configuration's defaults of the invitation settings (infra/config/config.ts). */
-const invitationDefaults = {
-  acceptUrl: 'http://127.0.0.1:3001/console/accept.html', ttlSeconds: 604_800, mailFrom: 'Membership platform <no-reply@localhost>',
 };
 
 /**
