@@ -80,20 +80,42 @@ test('the log keeps neither the email nor the token of an invitation, only the t
   assert.is(activated?.position, accepted.body.position);
 });
 
-test('a revoked invitation’s link answers 410 invitation-revoked; it can no longer be resent', async ({ h }) => {
+test('a revoked invitation’s link answers 410 invitation-revoked; a resend revives it: the new link accepts, the old one stays refused', async ({ h }) => {
   const { owner } = await h.createTenant();
   const sent = await invite(h, owner, 'bob@example.org');
-  const token = tokenIn((await outbox(h, owner, sent.position))[0]!.text);
+  const oldToken = tokenIn((await outbox(h, owner, sent.position))[0]!.text);
   const revoked = await h.command('POST', `/v1/invitations/${sent.invitationId}/revoke`, owner, {});
   assert.is(revoked.status, 200, revoked.text);
-  const refused = await accept(h, token);
+  const refused = await accept(h, oldToken);
   assert.is(refused.status, 410, refused.text);
   assert.is(refused.body.code, 'invitation-revoked');
-  const resend = await h.command('POST', `/v1/invitations/${sent.invitationId}/resend`, owner, {});
-  assert.is(resend.status, 409, resend.text);
-  assert.is(resend.body.code, 'invitation-not-pending');
   const member = await h.query(`/v1/members/${sent.memberId}`, owner, after(revoked.body.position));
   assert.is(member.body.status, 'pending');
+  assert.equal((await h.query('/v1/invitations?status=revoked', owner)).body.items.map((i: any) => i.invitationId), [sent.invitationId]);
+
+  const resent = await h.command('POST', `/v1/invitations/${sent.invitationId}/resend`, owner, {});
+  assert.is(resent.status, 200, resent.text);
+  assert.ok(Date.parse(resent.body.expiresAt) > Date.now(), 'a new expiry');
+  const mails = await outbox(h, owner, resent.body.position);
+  assert.is(mails.length, 2, 'mailed again');
+  const newToken = tokenIn(mails[0]!.text);
+  assert.is.not(newToken, oldToken);
+  const listed = await h.query('/v1/invitations?status=pending', owner, after(resent.body.position));
+  assert.equal(listed.body.items.map((i: any) => [i.invitationId, i.status, i.expiresAt]),
+    [[sent.invitationId, 'pending', resent.body.expiresAt]]);
+  assert.equal((await h.query('/v1/invitations?status=revoked', owner)).body.items, []);
+
+  const old = await accept(h, oldToken);
+  assert.is(old.status, 404, old.text);
+  assert.is(old.body.code, 'invitation-not-found');
+  const accepted = await accept(h, newToken);
+  assert.is(accepted.status, 200, accepted.text);
+  assert.is((await h.query(`/v1/members/${sent.memberId}`, owner, after(accepted.body.position))).body.status, 'active');
+  // Accepted is final: no resend, no new link.
+  const again = await h.command('POST', `/v1/invitations/${sent.invitationId}/resend`, owner, {});
+  assert.is(again.status, 409, again.text);
+  assert.is(again.body.code, 'invitation-not-pending');
+  assert.is((await outbox(h, owner, accepted.body.position)).length, 2);
 });
 
 test('a resend mails a new link and the old one stops working', async ({ h }) => {
@@ -114,7 +136,7 @@ test('a resend mails a new link and the old one stops working', async ({ h }) =>
   assert.is(accepted.status, 200, accepted.text);
 });
 
-test('the scheduler expires invitations past their expiry: the link answers 410 invitation-expired, the member stays pending', async ({ h }) => {
+test('the scheduler expires invitations past their expiry: the link answers 410 invitation-expired, the member stays pending until a resend', async ({ h }) => {
   const { tenantId, owner } = await h.createTenant();
   const sent = await invite(h, owner, 'dee@example.org');
   const token = tokenIn((await outbox(h, owner, sent.position))[0]!.text);
@@ -133,6 +155,43 @@ test('the scheduler expires invitations past their expiry: the link answers 410 
   assert.equal(listed.body.items.map((i: any) => i.invitationId), [sent.invitationId]);
   assert.equal((await h.query('/v1/invitations?status=pending', owner)).body.items, []);
   assert.is((await h.query(`/v1/members/${sent.memberId}`, owner)).body.status, 'pending');
+});
+
+test('a resend revives an expired invitation: pending again with a new expiry, the new link makes the member active', async ({ h }) => {
+  const { tenantId, owner } = await h.createTenant();
+  const sent = await invite(h, owner, 'eli@example.org');
+  const oldToken = tokenIn((await outbox(h, owner, sent.position))[0]!.text);
+  await h.platform.scheduler.runOnce(new Date(Date.parse(sent.expiresAt) + 1000));
+  const stream = `invitation-${tenantId}_${sent.invitationId}`;
+  const expired = (await h.platform.eventStore.readStream(stream)).find((e) => e.type === 'InvitationExpired');
+  assert.ok(expired, 'expired by the scheduler');
+  assert.equal((await h.query('/v1/invitations?status=expired', owner, after(expired!.position))).body.items
+    .map((i: any) => i.invitationId), [sent.invitationId]);
+  // Inviting the email again is refused: the pending member holds it. The resend is the way.
+  const twice = await h.command('POST', '/v1/invitations', owner, { email: 'eli@example.org', firstName: 'E', lastName: 'L' });
+  assert.is(twice.body.code, 'email-taken');
+
+  const resent = await h.command('POST', `/v1/invitations/${sent.invitationId}/resend`, owner, {});
+  assert.is(resent.status, 200, resent.text);
+  assert.ok(Date.parse(resent.body.expiresAt) > Date.now() + 6.9 * 86400_000, 'a new expiry of INVITATION_TTL_SECONDS');
+  const listed = await h.query('/v1/invitations?status=pending', owner, after(resent.body.position));
+  assert.equal(listed.body.items.map((i: any) => [i.invitationId, i.expiresAt]), [[sent.invitationId, resent.body.expiresAt]]);
+  assert.equal((await h.query('/v1/invitations?status=expired', owner)).body.items, []);
+  // The scheduler now leaves it alone: it is due only at its new expiry.
+  await h.platform.scheduler.runOnce(new Date(Date.parse(sent.expiresAt) + 2000));
+  const events = await h.platform.eventStore.readStream(stream);
+  assert.equal(events.map((e) => e.type), ['InvitationSent', 'InvitationExpired', 'InvitationResent']);
+
+  const mails = await outbox(h, owner, resent.body.position);
+  assert.is(mails.length, 2, 'mailed again');
+  const newToken = tokenIn(mails[0]!.text);
+  assert.is((await accept(h, oldToken)).body.code, 'invitation-not-found');
+  const accepted = await accept(h, newToken);
+  assert.is(accepted.status, 200, accepted.text);
+  const member = await h.query(`/v1/members/${sent.memberId}`, owner, after(accepted.body.position));
+  assert.is(member.body.status, 'active');
+  const done = await h.query('/v1/invitations?status=accepted', owner, after(accepted.body.position));
+  assert.equal(done.body.items.map((i: any) => i.invitationId), [sent.invitationId]);
 });
 
 test('the same Idempotency-Key answers the first invitation again and mails nothing more', async ({ h }) => {

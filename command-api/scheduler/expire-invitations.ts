@@ -9,8 +9,9 @@ const batch = 500;
 /**
  * Pending invitations past their expiry get InvitationExpired (DESIGN §12), found in the read
  * model as the renewals are (due-work.ts: a stale row costs a no-op, the stream decides again).
- * The member stays pending: they never accepted. The tenant may still activate them by hand; the
- * email stays theirs, so a new invitation to it is refused (email-taken) while they hold it.
+ * The member stays pending: they never accepted. The email stays theirs, so a new invitation to
+ * it is refused (email-taken); a resend revives this one instead (pending again, a new link and
+ * expiry), or the tenant activates them by hand.
  */
 export async function expireInvitations(
   streams: StreamStates, pool: Pick<Pool, 'query'>, now: string,

@@ -12,7 +12,10 @@ export type InvitationCommand = SendInvitation | ResendInvitation | RevokeInvita
 
 /** 404: no such invitation in this tenant, or a token that is not (or no longer) its token. */
 export const invitationNotFound = () => notFound('invitation-not-found', 'No such invitation.');
-/** 409: resend and revoke act on a pending invitation only. */
+/**
+ * 409: revoke acts on a pending invitation only; resend on any but an accepted one (an expired or
+ * revoked invitation is revived by a resend, the member having never joined).
+ */
 export const invitationNotPending = (status: InvitationStatus = 'accepted') =>
   conflict('invitation-not-pending', `Only a pending invitation can be changed. This invitation is ${status}.`);
 /**
@@ -33,7 +36,9 @@ export function decideInvitation(command: InvitationCommand, state: InvitationSt
   const { memberId } = state;
   switch (command.type) {
     case 'ResendInvitation':
-      requirePending(state, command.now);
+      // The member is still pending with the email claimed: the resend is how the tenant invites
+      // them again once the invitation expired or was revoked. Only a used link is final.
+      if (state.status === 'accepted') throw invitationNotPending('accepted');
       return [{ type: 'InvitationResent', data: { memberId, tokenHash: command.tokenHash, expiresAt: command.expiresAt } }];
     case 'RevokeInvitation':
       if (state.status === 'revoked') return [];

@@ -15,7 +15,10 @@ export const invitationSentSchema = z.object({
   tokenHash: invitationTokenHash,
   expiresAt: isoInstant,
 });
-/** A new token (the previous one stops working) and a new expiry. */
+/**
+ * A new token (the previous one stops working) and a new expiry; the invitation is pending again,
+ * whether it was pending, expired or revoked (never recorded after an acceptance).
+ */
 export const invitationResentSchema = z.object({ memberId: entityId, tokenHash: invitationTokenHash, expiresAt: isoInstant });
 const ofMember = z.object({ memberId: entityId });
 export const invitationExpiredSchema = z.object({ memberId: entityId, expiresAt: isoInstant });

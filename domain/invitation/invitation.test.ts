@@ -45,15 +45,31 @@ test('accepted, revoked and expired invitations refuse the token, each with its 
   spec.given([sent, accepted]).when(accept(first, after)).thenRefuses('invitation-already-accepted');
 });
 
-test('only a pending invitation is resent or revoked; revoking twice does nothing', () => {
+test('an expired or revoked invitation is resent: pending again, its new token accepts, the old one names nothing', () => {
+  const resend = { type: 'ResendInvitation', tokenHash: second, expiresAt: '2026-12-12T12:00:00.000Z', now: after } as const;
+  spec.given([sent, expired]).when(resend).then([resent]);
+  spec.given([sent, revoked]).when({ ...resend, now: before }).then([resent]);
+  // Past its expiry before the scheduler has said so: resent all the same.
+  spec.given([sent]).when(resend).then([resent]);
+  for (const ended of [expired, revoked]) {
+    spec.given([sent, ended, resent]).when(accept(second, after)).then([accepted]);
+    spec.given([sent, ended, resent]).when(accept(first, after)).thenRefuses('invitation-not-found');
+    spec.given([sent, ended, resent]).when({ type: 'RevokeInvitation', now: after }).then([revoked]);
+    spec.given([sent, ended, resent]).when({ type: 'ExpireInvitation', now: after }).then([]);
+  }
+  spec.given([sent, expired, resent]).when({ type: 'ExpireInvitation', now: '2026-12-12T12:00:00.000Z' })
+    .then([{ type: 'InvitationExpired', data: { memberId, expiresAt: '2026-12-12T12:00:00.000Z' } }]);
+});
+
+test('an accepted invitation is never resent; only a pending one is revoked; revoking twice does nothing', () => {
   const resend = { type: 'ResendInvitation', tokenHash: second, expiresAt, now: before } as const;
-  spec.given([sent, revoked]).when(resend).thenRefuses('invitation-not-pending');
   spec.given([sent, accepted]).when(resend).thenRefuses('invitation-not-pending');
-  spec.given([sent, expired]).when(resend).thenRefuses('invitation-not-pending');
-  spec.given([sent]).when({ ...resend, now: after }).thenRefuses('invitation-not-pending');
+  spec.given([sent, accepted]).when({ ...resend, now: after }).thenRefuses('invitation-not-pending');
+  spec.given([]).when(resend).thenRefuses('invitation-not-found');
   spec.given([sent]).when({ type: 'RevokeInvitation', now: before }).then([revoked]);
   spec.given([sent, revoked]).when({ type: 'RevokeInvitation', now: before }).then([]);
   spec.given([sent, accepted]).when({ type: 'RevokeInvitation', now: before }).thenRefuses('invitation-not-pending');
+  spec.given([sent, expired]).when({ type: 'RevokeInvitation', now: after }).thenRefuses('invitation-not-pending');
   spec.given([]).when({ type: 'RevokeInvitation', now: before }).thenRefuses('invitation-not-found');
 });
 

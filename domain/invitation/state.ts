@@ -24,7 +24,10 @@ export function evolveInvitation(state: InvitationState, event: InvitationEvent)
       return { kind: 'sent', invitationId, memberId, tokenHash, expiresAt, status: 'pending' };
     }
     case 'InvitationResent':
-      return state.kind === 'sent' ? { ...state, tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt } : state;
+      // Pending again, also after an expiry or a revocation (resend revives those); never decided after an acceptance.
+      return state.kind === 'sent'
+        ? { ...state, tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt, status: 'pending' }
+        : state;
     case 'InvitationRevoked':
       return state.kind === 'sent' ? { ...state, status: 'revoked' } : state;
     case 'InvitationAccepted':

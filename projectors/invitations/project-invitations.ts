@@ -26,7 +26,8 @@ export function projectInvitations(event: EventEnvelope): SqlStatement[] {
         values: [event.tenantId, invitationId, data.memberId, data.tokenHash, event.occurredAt, data.expiresAt, event.streamRevision],
       }];
     case 'InvitationResent':
-      return update('token_hashes = array_append(token_hashes, $4::text), sent_at = $5, expires_at = $6',
+      // A resend revives an expired or revoked invitation: pending again, listed and expirable as such.
+      return update(`status = 'pending', token_hashes = array_append(token_hashes, $4::text), sent_at = $5, expires_at = $6`,
         [data.tokenHash, event.occurredAt, data.expiresAt]);
     case 'InvitationAccepted':
       return update('status = $4, accepted_at = $5', [statusAfter[event.type], event.occurredAt]);

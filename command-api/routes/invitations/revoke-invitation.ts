@@ -10,7 +10,8 @@ export const noBody = z.strictObject({});
 
 /**
  * POST /v1/invitations/:invitationId/revoke: its link stops working (410 invitation-revoked).
- * The member stays pending, as registered: the tenant may still activate or change them.
+ * The member stays pending, as registered: the tenant may still activate or change them, or
+ * resend the invitation, which revives it with a new link (the revoked one stays refused).
  */
 export function revokeInvitationRoute(deps: RouteDependencies): CommandRouteSpec<object, z.infer<typeof invitationParams>> {
   return {
