@@ -58,7 +58,9 @@ const analytics = config.CLICKHOUSE_READER_URL
 const liveNotifier = config.REDIS_URL ? createRedisNotifier(config.REDIS_URL, { onError: (error) => console.error('Redis (live updates):', error.message) })
   : createMemoryNotifier();
 const liveHub = createLiveHub({ reader: createMemberChangeReader(pool), notifier: liveNotifier, onError: (error) => console.error('live updates:', error) });
-const tickets = config.REDIS_URL ? createRedisStreamTickets(createRedisClient(config.REDIS_URL, { name: 'stream-tickets' })) : createMemoryStreamTickets();
+const ticketsClient = config.REDIS_URL
+  ? createRedisClient(config.REDIS_URL, { name: 'stream-tickets', onError: (error) => console.error('Redis (stream tickets):', error.message) }) : undefined;
+const tickets = ticketsClient ? createRedisStreamTickets(ticketsClient) : createMemoryStreamTickets();
 
 // With REDIS_URL the rate limits are shared with the other query API processes (per process while Redis is down).
 const rateLimits = rateLimiterOfConfig(config, 'query-api-rate-limits');
@@ -94,6 +96,7 @@ closeOnSignal('query-api', async () => {
   liveHub.close();
   await app.close();
   await liveNotifier.close();
+  ticketsClient?.disconnect();
   await db.destroy();
   await rateLimits.close();
   await tenantSettings.close();

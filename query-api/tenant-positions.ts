@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { tenantScopeStatement } from './tenant-scope';
+import { scopedQuery, sqlInteger } from './tenant-scope';
 
 /**
  * Which of the tenant's streams holds the event at a position, for X-Consistency-Position: a
@@ -12,15 +12,13 @@ export function createTenantPositions(pool: Pick<Pool, 'query'>, rememberAtMost 
   const known = new Map<string, string>();
   return {
     async streamOf(tenantId: string, position: number): Promise<string | undefined> {
-      // Both are inlined (one simple-protocol round trip): checked as strictly as a parameter would be.
-      const scope = tenantScopeStatement(tenantId);
       if (!Number.isSafeInteger(position) || position < 0) return undefined;
       const key = `${tenantId}/${position}`;
       const cached = known.get(key);
       if (cached !== undefined) return cached;
-      const results = await pool.query(`${scope};
-        SELECT stream_id FROM events WHERE tenant_id = '${tenantId}' AND position = ${position}`) as unknown as { rows: { stream_id: string }[] }[];
-      const streamId = results[1]?.rows[0]?.stream_id;
+      const rows = await scopedQuery<{ stream_id: string }>(pool, tenantId,
+        `SELECT stream_id FROM events WHERE tenant_id = '${tenantId}' AND position = ${sqlInteger(position)}`);
+      const streamId = rows[0]?.stream_id;
       if (streamId === undefined) return undefined; // not remembered: a refusal must cost the caller, not our memory
       if (known.size >= rememberAtMost) known.delete(known.keys().next().value!);
       known.set(key, streamId);

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Pool } from 'pg';
 import type { ReadModelDatabase, ReadModelDb } from '../infra/read-models/database';
 
 /** The connection a tenant-scoped read runs on: inside its transaction, after the tenant is set. */
@@ -15,6 +16,23 @@ const tenantIdSchema = z.guid();
 export function tenantScopeStatement(tenantId: string) {
   if (!tenantIdSchema.safeParse(tenantId).success) throw new Error('tenant id must be a UUID');
   return `SELECT set_config('app.tenant_id', '${tenantId}', true)`;
+}
+
+/**
+ * One tenant-scoped read in one round trip: the scope and `select` travel together as one implicit
+ * transaction (simple protocol; the setting is local to it). For reads so frequent that the three
+ * round trips of withTenant matter (read-your-writes positions, live feeds). `select` must inline
+ * only checked values: the tenant id (checked by tenantScopeStatement) and sqlInteger()s.
+ */
+export async function scopedQuery<Row>(pool: Pick<Pool, 'query'>, tenantId: string, select: string): Promise<Row[]> {
+  const results = await pool.query(`${tenantScopeStatement(tenantId)}; ${select}`) as unknown as { rows: Row[] }[];
+  return results[1]!.rows;
+}
+
+/** A non-negative safe integer, to inline in a scopedQuery; anything else throws. */
+export function sqlInteger(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`not a non-negative integer: ${value}`);
+  return value;
 }
 
 /**

@@ -65,7 +65,7 @@ const schema = z.object({
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).default(defaultLoadSheddingLimits.maxEventLoopDelayMs),
   /** Embedded: read-model projection lag past which commands are shed (scripts/platform/projection-pressure.ts). */
   MAX_PROJECTION_LAG_MS: z.coerce.number().int().min(100).default(defaultMaxProjectionLagMs),
-  /** Per tenant and API; generous by default, so that seeding and benchmarks are not throttled. */
+  /** The operator's cap on every rate-limit bucket (the plans' rates are in domain/tenant/plans.ts); bursts of twice it. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(5000),
   LOG_REQUESTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

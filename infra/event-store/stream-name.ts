@@ -17,6 +17,11 @@ export function tenantStreamId(category: TenantCategory, tenantId: string, id?: 
   return id === undefined ? `${category}-${tenantId}` : `${category}-${tenantId}${separator}${id}`;
 }
 
+/** Whether a stream is of the tenant category (the part before the first dash). */
+export function isStreamOf(category: TenantCategory, streamId: string): boolean {
+  return streamId.startsWith(`${category}-`);
+}
+
 export function platformStreamId(category: PlatformCategory, id: string): string {
   return `${category}-${id}`;
 }

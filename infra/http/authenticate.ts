@@ -17,6 +17,11 @@ export async function authenticate(tokens: TokenService, request: FastifyRequest
     if (error instanceof InvalidTokenError) throw unauthorized(error.message);
     throw error;
   }
+  return requireRole(principal, allowed);
+}
+
+/** 403 unless the principal holds one of the route's roles (a bearer's, or a stream ticket's). */
+export function requireRole(principal: Principal, allowed: readonly Role[]): Principal {
   if (!principal.roles.some((role) => allowed.includes(role))) {
     throw new HttpProblem(403, 'forbidden-role', 'Forbidden', `This route needs one of the roles: ${allowed.join(', ')}.`);
   }

@@ -3,6 +3,9 @@ import type { RateLimiter } from './port';
 import { createRedisRateLimiter } from './redis-rate-limiter';
 import { createTokenBucketLimiter } from './token-bucket';
 
+/** RATE_LIMIT_PER_SECOND as the cap on every bucket: that rate sustained, bursts of twice it. */
+export const operatorCapOf = (perSecond: number) => ({ ratePerSecond: perSecond, burst: perSecond * 2 });
+
 /**
  * An API process's limiter (DESIGN §3, §12): shared through Redis when REDIS_URL is set, otherwise
  * this process's own buckets. RATE_LIMIT_PER_SECOND is the cap on every bucket; bursts of twice it.
@@ -10,7 +13,7 @@ import { createTokenBucketLimiter } from './token-bucket';
 export function rateLimiterOfConfig(config: { RATE_LIMIT_PER_SECOND: number; REDIS_URL?: string | undefined }, name: string): {
   limiter: RateLimiter; close: () => Promise<void>;
 } {
-  const cap = { ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_PER_SECOND * 2 };
+  const cap = operatorCapOf(config.RATE_LIMIT_PER_SECOND);
   if (!config.REDIS_URL) return { limiter: createTokenBucketLimiter(cap), close: async () => undefined };
   const client = createRedisClient(config.REDIS_URL, { name, onError: (error) => console.error(`Redis (${name}):`, error.message) });
   const limiter = createRedisRateLimiter(client, { ...cap,

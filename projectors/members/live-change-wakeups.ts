@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '../../infra/event-store/port';
+import { isStreamOf } from '../../infra/event-store/stream-name';
 import type { LiveChangeNotifier } from '../../infra/live/port';
 import type { PartitionApplier } from '../runtime/kafka-projector';
 
@@ -8,7 +9,7 @@ import type { PartitionApplier } from '../runtime/kafka-projector';
  */
 export function tenantsWithMemberChanges(events: readonly (EventEnvelope | null)[]): string[] {
   const tenants = new Set<string>();
-  for (const event of events) if (event?.streamId.startsWith('member-')) tenants.add(event.tenantId);
+  for (const event of events) if (event && isStreamOf('member', event.streamId)) tenants.add(event.tenantId);
   return [...tenants];
 }
 

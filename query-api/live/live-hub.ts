@@ -98,7 +98,7 @@ export function createLiveHub(options: LiveHubOptions) {
         if (feed.subscribers.size === 0 && feeds.get(tenantId) === feed) feeds.delete(tenantId);
       };
       try {
-        subscriber.cursor = afterPosition === undefined ? await reader.head(tenantId) : await reader.seqAfterPosition(tenantId, afterPosition);
+        subscriber.cursor = afterPosition === undefined ? await reader.head(tenantId) : await reader.resumeSeqOf(tenantId, afterPosition);
         let page: MemberChange[];
         do {
           page = await reader.after(tenantId, subscriber.cursor, pageSize);

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { tenantScopeStatement } from '../tenant-scope';
+import { scopedQuery, sqlInteger } from '../tenant-scope';
 
 /** One member change as the stream sends it; `seq` orders a tenant's changes (migration 016). */
 export type MemberChange = { seq: number; position: number; memberId: string; status: string; revision: number };
@@ -8,20 +8,11 @@ type Row = { seq: string; position: string; member_id: string; status: string; r
 
 /**
  * Reads of rm_member_changes under the tenant's row-level security. Every feed reads on every
- * wake-up, so each read is one round trip: the tenant's scope and the SELECT travel together as
- * one implicit transaction (simple protocol), as tenant-positions.ts does; the tenant id is checked
- * as a UUID by tenantScopeStatement and the numbers are checked integers, so inlining them is safe.
+ * wake-up, so each read is one round trip (scopedQuery).
  */
 export function createMemberChangeReader(pool: Pick<Pool, 'query'>) {
-  const scoped = async (tenantId: string, select: string) => {
-    const scope = tenantScopeStatement(tenantId);
-    const results = await pool.query(`${scope}; ${select}`) as unknown as { rows: Row[] }[];
-    return results[1]!.rows;
-  };
-  const integer = (value: number) => {
-    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`not a position or seq: ${value}`);
-    return value;
-  };
+  const scoped = (tenantId: string, select: string) => scopedQuery<Row>(pool, tenantId, select);
+  const integer = sqlInteger;
   return {
     /** The newest seq of the tenant: a new subscriber hears of what comes after. */
     async head(tenantId: string): Promise<number> {
@@ -29,10 +20,10 @@ export function createMemberChangeReader(pool: Pick<Pool, 'query'>) {
       return Number(rows[0]!.seq);
     },
     /**
-     * Where a client that last saw `position` (Last-Event-ID) resumes: that change's seq; for a
+     * The seq a client that last saw `position` (Last-Event-ID) resumes after: that change's; for a
      * position no longer kept (purged) or never sent, the last change before it.
      */
-    async seqAfterPosition(tenantId: string, position: number): Promise<number> {
+    async resumeSeqOf(tenantId: string, position: number): Promise<number> {
       const rows = await scoped(tenantId, `SELECT coalesce(
           (SELECT seq FROM rm_member_changes WHERE tenant_id = '${tenantId}' AND position = ${integer(position)}),
           (SELECT max(seq) FROM rm_member_changes WHERE tenant_id = '${tenantId}' AND position < ${position}), 0) AS seq`);

@@ -14,6 +14,7 @@ import { holdProcessLiveness } from '../../infra/idempotency/process-liveness';
 import { migrate } from '../../infra/postgres/migrate';
 import { createPool, workerStatementTimeoutMs } from '../../infra/postgres/pool';
 import { createTokenBucketLimiter } from '../../infra/rate-limit/token-bucket';
+import { operatorCapOf } from '../../infra/rate-limit/rate-limiter-of-config';
 import { createMemoryTenantSettingsCache } from '../../infra/cache/tenant-settings-cache';
 import type { Tenant } from '../../domain/tenant';
 import { invalidatingTenantSettings } from '../../command-api/tenant-settings-invalidation';
@@ -140,7 +141,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   }, tenantSettings);
   const tokens = createTokenService(options.jwtSecret, options.jwtAudience);
   const now = options.now ?? (() => new Date().toISOString());
-  const limiter = () => createTokenBucketLimiter({ ratePerSecond: options.rateLimitPerSecond, burst: options.rateLimitPerSecond * 2 });
+  const limiter = () => createTokenBucketLimiter(operatorCapOf(options.rateLimitPerSecond));
   const ready = async () => {
     await writePool.query('SELECT 1');
     await queryPool.query('SELECT 1');

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal, TokenService } from '../../../infra/auth/jwt';
-import { authenticate } from '../../../infra/http/authenticate';
+import { authenticate, requireRole } from '../../../infra/http/authenticate';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { StreamTickets } from '../../../infra/live/stream-tickets';
 import { readerRoles } from '../../query-route';
@@ -21,8 +21,5 @@ export async function streamPrincipal(tokens: TokenService, tickets: StreamTicke
   if (ticket === undefined) return authenticate(tokens, request, streamRoles);
   const principal = await tickets.redeem(ticket);
   if (!principal) throw invalidStreamTicket();
-  if (!principal.roles.some((role) => streamRoles.includes(role as never))) {
-    throw new HttpProblem(403, 'forbidden-role', 'Forbidden', `This route needs one of the roles: ${streamRoles.join(', ')}.`);
-  }
-  return principal;
+  return requireRole(principal, streamRoles);
 }
