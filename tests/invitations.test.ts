@@ -177,8 +177,10 @@ test('a resend revives an expired invitation: pending again with a new expiry, t
   const listed = await h.query('/v1/invitations?status=pending', owner, after(resent.body.position));
   assert.equal(listed.body.items.map((i: any) => [i.invitationId, i.expiresAt]), [[sent.invitationId, resent.body.expiresAt]]);
   assert.equal((await h.query('/v1/invitations?status=expired', owner)).body.items, []);
-  // The scheduler now leaves it alone: it is due only at its new expiry.
-  await h.platform.scheduler.runOnce(new Date(Date.parse(sent.expiresAt) + 2000));
+  // The scheduler now leaves it alone: past its old expiry, it is due only at its new one.
+  const justBefore = new Date(Date.parse(resent.body.expiresAt) - 1);
+  assert.ok(justBefore.getTime() > Date.parse(sent.expiresAt));
+  await h.platform.scheduler.runOnce(justBefore);
   const events = await h.platform.eventStore.readStream(stream);
   assert.equal(events.map((e) => e.type), ['InvitationSent', 'InvitationExpired', 'InvitationResent']);
 
