@@ -13,7 +13,8 @@ import { followStream, type StreamFollower } from './sse-follower';
  * again. No reply is a 5xx, the rate limit keeps answering (per process), live clients miss no
  * change and see none twice, a stream ticket still works, and wake-ups resume afterwards.
  */
-type Context = { database: TestDatabase; redis: TestRedisServer; platform: RedisPlatform };
+/** What a failing test leaves running (its load, its live clients): stopped first, or closing the APIs would wait on them. */
+type Context = { database: TestDatabase; redis: TestRedisServer; platform: RedisPlatform; cleanups: (() => unknown)[] };
 const test = suite<Context>('Redis down, platform up (distributed wiring, real PostgreSQL and redis-server)');
 
 // Only wake-ups can explain a delivery faster than this poll.
@@ -22,9 +23,11 @@ const pollMs = 60_000;
 test.before(async (context) => {
   context.database = await createTestDatabase();
   context.redis = await startTestRedisServer();
+  context.cleanups = [];
   context.platform = await startRedisPlatform(context.database, context.redis.url, { pollMs, rateLimitPerSecond: 10_000 });
 });
-test.after(async ({ database, redis, platform }) => {
+test.after(async ({ database, redis, platform, cleanups }) => {
+  for (const cleanup of cleanups) await cleanup();
   await platform.close();
   await redis.stop();
   await database.drop();
@@ -36,7 +39,7 @@ type Change = { memberId: string; revision: number; status: string; position: nu
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const keyOf = (change: Change) => `${change.memberId}/${change.revision}/${change.status}/${change.position}`;
 
-test('under load, Redis stopped and started again: no 5xx, limits answer, live clients get every change once, in order', async ({ redis, platform }) => {
+test('under load, Redis stopped and started again: no 5xx, limits answer, live clients get every change once, in order', async ({ redis, platform, cleanups }) => {
   const state = { phase: 'before' as Phase, stopping: false };
   const replies: Recorded[] = [];
   const token = (tenantId: string, roles: Role[], userId: string) => platform.tokens.sign({ userId, tenantId, roles });
@@ -84,6 +87,7 @@ test('under load, Redis stopped and started again: no 5xx, limits answer, live c
     { tenant: a, name: 'A by ticket', follower: byTicket(a.owner) },
     { tenant: b, name: 'B owner', follower: byBearer(b.owner) },
   ];
+  cleanups.push(() => { for (const { follower } of followers) follower.close(); });
   for (let waited = 0; platform.hub.stats().subscribers < followers.length; waited += 20) {
     if (waited > 10_000) throw new Error('the live clients did not connect');
     await sleep(20);
@@ -122,6 +126,7 @@ test('under load, Redis stopped and started again: no 5xx, limits answer, live c
     }
   };
   const load = Promise.all(tenants.flatMap((tenant, n) => [writer(tenant, `w${n}a`), writer(tenant, `w${n}b`), reader(tenant)]));
+  cleanups.unshift(async () => { state.stopping = true; await load; });
 
   // A tight limit (a free tenant: 300 a minute for one token subject), spent at once by a 300-member bulk action.
   const probeTenant = await provision('free');
