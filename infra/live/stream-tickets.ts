@@ -21,7 +21,13 @@ const newTicket = () => randomBytes(32).toString('base64url');
 /** One process's tickets (embedded mode, and the fallback of the Redis ones). */
 export function createMemoryStreamTickets(now: () => number = Date.now): StreamTickets {
   const held = new Map<string, { principal: Principal; expiresAtMs: number }>();
-  const sweep = (at: number) => { for (const [hash, entry] of held) if (entry.expiresAtMs <= at) held.delete(hash); };
+  // Entries are in issue order with one lifetime, so the expired ones are a prefix: stop at the first live one.
+  const sweep = (at: number) => {
+    for (const [hash, entry] of held) {
+      if (entry.expiresAtMs > at) return;
+      held.delete(hash);
+    }
+  };
   return {
     async issue(principal) {
       const at = now();

@@ -86,11 +86,13 @@ export function createLiveHub(options: LiveHubOptions) {
      * Subscribes `send` to the tenant's changes after `afterPosition` (Last-Event-ID), or after now.
      * Resolves once caught up; the returned function unsubscribes. Throws if the database fails.
      */
-    async join(tenantId: string, afterPosition: number | undefined, send: (changes: MemberChange[]) => void): Promise<() => void> {
+    async join(tenantId: string, afterPosition: number | undefined, send: (changes: MemberChange[]) => void,
+      /** True once the client is gone: its backlog is read no further. */
+      isClosed: () => boolean = () => false): Promise<() => void> {
       const feed = feedOf(tenantId);
       await feed.ready;
       // Its last subscriber left meanwhile and the feed was dropped: take the tenant's current one.
-      if (feeds.get(tenantId) !== feed) return this.join(tenantId, afterPosition, send);
+      if (feeds.get(tenantId) !== feed) return this.join(tenantId, afterPosition, send, isClosed);
       const subscriber: Subscriber = { cursor: Number.MAX_SAFE_INTEGER, catchingUp: true, pending: [], send };
       feed.subscribers.add(subscriber);
       const leave = () => {
@@ -103,7 +105,7 @@ export function createLiveHub(options: LiveHubOptions) {
         do {
           page = await reader.after(tenantId, subscriber.cursor, pageSize);
           deliver(subscriber, page);
-        } while (page.length === pageSize);
+        } while (page.length === pageSize && !isClosed());
       } catch (error) {
         leave();
         throw error;

@@ -71,7 +71,7 @@ export function installFollowStream(app: FastifyInstance, deps: QueryApiDependen
         if (closed) return;
         stream.write(changes.map(memberChangeFrame).join(''));
         if (stream.readableLength + reply.raw.writableLength > maxBufferedBytes) close();
-      });
+      }, () => closed);
     } catch (error) {
       close();
       throw error;
