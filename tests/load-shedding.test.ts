@@ -6,6 +6,7 @@ import { loadConfig, loadSheddingLimitsOf } from '../infra/config/config';
 import { edgeErrorOptions } from '../infra/http/edge-errors';
 import { defaultLoadSheddingLimits, idleWhile, installLoadShedding, type LoadSheddingLimits } from '../infra/http/load-shedding';
 import { startHarness } from './platform-harness';
+import { until } from './until';
 
 const test = suite('load shedding: 503 overloaded with Retry-After instead of a queue, and recovery');
 
@@ -170,8 +171,13 @@ test('embedded: while the read-model projection is held back past its bound, com
     // Holds the projection's checkpoint row, as a projection that cannot keep up would be held.
     // Session-wide: the test pools end idle transactions after 10 s, and a slow machine must not
     // release the lock behind the test's back.
-    await client.query(`SET idle_in_transaction_session_timeout = 0; BEGIN;
-      SELECT * FROM projection_checkpoints WHERE projection = 'postgres-read-models' FOR UPDATE`);
+    // The row must exist to be locked: on a fresh database the tail creates it with its first batch,
+    // which may still be running (a FOR UPDATE of no row would hold nothing back).
+    await until(async () => (await h.database.pool.query(`SELECT 1 FROM projection_checkpoints WHERE projection = 'postgres-read-models'`)).rowCount === 1,
+      'the read-model checkpoint row');
+    const locked = await client.query(`SET idle_in_transaction_session_timeout = 0; BEGIN;
+      SELECT * FROM projection_checkpoints WHERE projection = 'postgres-read-models' FOR UPDATE`) as unknown as { rowCount: number }[];
+    assert.is(locked.at(-1)!.rowCount, 1, 'the checkpoint row is held');
     const member = (n: number) => ({ email: `held${n}@example.org`, firstName: 'H', lastName: `${n}` });
     assert.is((await h.command('POST', '/v1/members', owner, member(1))).status, 201, 'accepted while the lag is young');
     // Past the 2 s bound, and as long as the projection is held: the first command after it is shed.

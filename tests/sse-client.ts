@@ -31,25 +31,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     settle();
   });
   void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const message: SseMessage = { event: 'message', data: '' };
-          let isMessage = false;
-          for (const line of frame.split('\n')) {
-            if (line.startsWith(':')) client.comments.push(line.slice(1).trim());
-            else if (line.startsWith('event: ')) { message.event = line.slice(7); isMessage = true; }
-            else if (line.startsWith('id: ')) message.id = line.slice(4);
-            else if (line.startsWith('data: ')) { message.data += line.slice(6); isMessage = true; }
-          }
-          if (isMessage) client.messages.push(message);
-        }
+      for await (const part of sseParts(response.body as unknown as AsyncIterable<Uint8Array>)) {
+        if ('comment' in part) client.comments.push(part.comment);
+        else client.messages.push(part);
         settle();
       }
     } catch {
@@ -57,4 +42,27 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     }
   })();
   return client;
+}
+
+/** A stream's messages and comments in order, as EventSource parses them (WHATWG HTML §9.2). */
+export async function* sseParts(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage | { comment: string }> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const message: SseMessage = { event: 'message', data: '' };
+      let isMessage = false;
+      for (const line of frame.split('\n')) {
+        if (line.startsWith(':')) yield { comment: line.slice(1).trim() };
+        else if (line.startsWith('event: ')) { message.event = line.slice(7); isMessage = true; }
+        else if (line.startsWith('id: ')) message.id = line.slice(4);
+        else if (line.startsWith('data: ')) { message.data += line.slice(6); isMessage = true; }
+      }
+      if (isMessage) yield message;
+    }
+  }
 }

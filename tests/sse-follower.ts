@@ -1,4 +1,4 @@
-import type { SseMessage } from './sse-client';
+import { sseParts, type SseMessage } from './sse-client';
 
 /** Where to connect next: the caller adds Last-Event-ID its own way (a header, or `?lastEventId=` with a new ticket). */
 export type StreamConnection = { url: string; headers?: Record<string, string> };
@@ -48,24 +48,7 @@ export function followStream(connect: (lastEventId: string | undefined) => Promi
   return follower;
 }
 
-/** The event stream's messages (comments skipped), as EventSource parses them. */
+/** The event stream's messages, comments skipped. */
 async function* messagesOf(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const message: SseMessage = { event: 'message', data: '' };
-      let isMessage = false;
-      for (const line of frame.split('\n')) {
-        if (line.startsWith('event: ')) { message.event = line.slice(7); isMessage = true; }
-        else if (line.startsWith('id: ')) message.id = line.slice(4);
-        else if (line.startsWith('data: ')) { message.data += line.slice(6); isMessage = true; }
-      }
-      if (isMessage) yield message;
-    }
-  }
+  for await (const part of sseParts(body)) if (!('comment' in part)) yield part;
 }

@@ -16,13 +16,18 @@ export async function runCommandStream(
   api: FastifyInstance, tokens: TokenService,
   options: { commands: number; concurrency: number; tenants: number; onProgress?: (sent: number) => void },
 ): Promise<StreamResult> {
-  const call = async (method: string, url: string, token: string, body?: unknown) => {
+  // As a well-behaved client: a 429 did nothing, so it is sent again after its Retry-After.
+  const call = async (method: string, url: string, token: string, body?: unknown): Promise<{ status: number; body: any }> => {
     const reply = await api.inject({ method: method as 'POST', url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    if (reply.statusCode === 429) {
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(reply.headers['retry-after'] ?? 1)));
+      return call(method, url, token, body);
+    }
     return { status: reply.statusCode, body: JSON.parse(reply.body || '{}') };
   };
   const platform = await tokens.sign({ userId: 'operator', tenantId: uuidv7(), roles: ['platform'] });
   const tenants = await Promise.all(Array.from({ length: options.tenants }, async (_, n) => {
-    const created = await call('POST', '/v1/tenants', platform, { name: `Club ${n}`, subdomain: `club${uuidv7().slice(-12)}`, plan: 'pro' });
+    const created = await call('POST', '/v1/tenants', platform, { name: `Club ${n}`, subdomain: `club${uuidv7().slice(-12)}`, plan: 'enterprise' });
     const token = await tokens.sign({ userId: 'owner', tenantId: created.body.tenantId, roles: ['owner'] });
     const type = await call('POST', '/v1/membership-types', token, { name: 'Standard', monthlyPriceCents: 1200, currency: 'EUR', features: [] });
     return { token, membershipTypeId: type.body.membershipTypeId as string };
