@@ -91,14 +91,19 @@ test('the query API takes the plan from the tenant settings cache while it holds
   const db = createReadModelDatabase(createPool({ connectionString: h.database.queryUrl, max: 1, applicationName: 'tenant-plans-test' }));
   try {
     const cache = createMemoryTenantSettingsCache<Tenant>();
-    const plans = createTenantPlans(db, () => 0, cache);
+    let clock = 0;
+    const plans = createTenantPlans(db, () => clock, cache);
     assert.is(await plans.planOf(tenantId), 'pro');
     // As the command side would have filled it after a plan change not projected yet.
     const upgraded = evolveTenant(initialTenantState, { type: 'TenantCreated', data: { tenantId, name: 'Cached club', subdomain: 'x', plan: 'enterprise' } } as never);
     await cache.fill(tenantId, 1, upgraded as Tenant);
     assert.is(await plans.planOf(tenantId), 'enterprise');
     await cache.invalidate(tenantId, 2);
-    assert.is(await plans.planOf(tenantId), 'pro', 'invalidated: rm_tenants again, not a copy kept in this process');
+    // Invalidated: rm_tenants (as projected: still pro), read again once this process's copy is 5 s old.
+    await h.database.pool.query(`UPDATE rm_tenants SET plan = 'enterprise' WHERE tenant_id = $1`, [tenantId]);
+    assert.is(await plans.planOf(tenantId), 'pro', 'the copy read a moment ago, not one more transaction per query');
+    clock = 5_000;
+    assert.is(await plans.planOf(tenantId), 'enterprise', 'then rm_tenants again');
   } finally {
     await db.destroy();
   }
