@@ -1,4 +1,5 @@
 import type { AnalyticsStore } from '../infra/analytics/port';
+import type { AnalyticsAnswerCache } from './analytics/answer-cache';
 import type { TokenService } from '../infra/auth/jwt';
 import type { LoadSheddingLimits } from '../infra/http/load-shedding';
 import type { RateLimiter } from '../infra/rate-limit/token-bucket';
@@ -7,10 +8,13 @@ import type { ReadModelProgress } from './consistency';
 import type { DevelopmentOutbox } from '../infra/mail/development-outbox';
 import type { LiveDependencies } from './live/live-dependencies';
 import type { TenantPlans } from './tenant-plans';
+import type { TenantReads } from './prepared-reads';
 
 export type QueryApiDependencies = {
   /** Connected as the query role: row-level security applies to everything it reads. */
   db: ReadModelDb;
+  /** The hottest reads (member list and detail), prepared, on the same connections as `db` (prepared-reads.ts). */
+  reads: TenantReads;
   tokens: TokenService;
   rateLimiter: RateLimiter;
   /** Tenants' plans for the rate limit; default: rm_tenants, kept briefly (tenant-plans.ts). */
@@ -23,6 +27,8 @@ export type QueryApiDependencies = {
   progress: ReadModelProgress;
   /** ClickHouse; absent where analytics are not configured (the analytics routes answer 503). */
   analytics?: AnalyticsStore;
+  /** Analytics answers kept under each tenant's analytics data version (analytics/answer-cache.ts); without, every request queries. */
+  analyticsAnswers?: AnalyticsAnswerCache;
   /** Where the analytics projection stands, for X-Consistency-Position on the analytics routes. */
   analyticsProgress: ReadModelProgress;
   /** The clock, ISO-8601: "this month" and default date ranges. */

@@ -11,6 +11,8 @@
  */
 import { createClickHouseStore } from '../infra/analytics/clickhouse-store';
 import { tenantReads } from '../infra/analytics/tenant-reads';
+import { createAnalyticsAnswerCache } from './analytics/answer-cache';
+import { createAnalyticsVersions } from './analytics/analytics-versions';
 import { createTokenService } from '../infra/auth/jwt';
 import { loadConfig, loadSheddingLimitsOf, required } from '../infra/config/config';
 import { withCredentials } from '../infra/postgres/connection-url';
@@ -32,6 +34,7 @@ import { createLiveHub } from './live/live-hub';
 import { createMemberChangeReader } from './live/member-change-reader';
 import { analyticsProjection, kafkaPartitionProgress, logCheckpointProgress, readModelProjection } from './read-model-progress';
 import { createTenantPositions } from './tenant-positions';
+import { createTenantReads } from './prepared-reads';
 
 const config = loadConfig(process.env, {
   allowDevelopmentSecrets: false,
@@ -68,6 +71,7 @@ const rateLimits = rateLimiterOfConfig(config, 'query-api-rate-limits');
 const tenantSettings = tenantSettingsCacheOfConfig<Tenant>(config, 'query-api-tenant-settings');
 const app = buildQueryApi({
   db,
+  reads: createTenantReads(pool),
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: rateLimits.limiter,
   tenantPlans: createTenantPlans(db, Date.now, tenantSettings.cache),
@@ -75,6 +79,8 @@ const app = buildQueryApi({
   progress: config.KAFKA_BROKERS
     ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, readModelProjection, waiters) : logCheckpointProgress(pool, positions, readModelProjection, waiters),
   analytics,
+  // Every query-API process reads the same versions (PostgreSQL): none serves an answer older than the tenant's rows.
+  ...(analytics ? { analyticsAnswers: createAnalyticsAnswerCache({ versions: createAnalyticsVersions(pool) }) } : {}),
   analyticsProgress: config.KAFKA_BROKERS
     ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, analyticsProjection, waiters) : logCheckpointProgress(pool, positions, analyticsProjection, waiters),
   loadShedding: loadSheddingLimitsOf(config),

@@ -1,5 +1,5 @@
 import { suite } from 'uvu';
-import { scansOf } from './index-scans';
+import { runsPerQuery, scansOf } from './index-scans';
 import * as assert from 'uvu/assert';
 import { Kysely, PostgresDialect } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
@@ -7,8 +7,8 @@ import type { DomainEvent } from '../domain/shared/event';
 import { createPool } from '../infra/postgres/pool';
 import type { ReadModelDatabase } from '../infra/read-models/database';
 import { sortOrders } from '../query-api/routes/members/member-cursor';
-import { countMembers, memberPage } from '../query-api/routes/members/member-page';
-import { withTenant } from '../query-api/tenant-scope';
+import { memberCountQuery, memberPageQuery, toMemberPage } from '../query-api/routes/members/member-page';
+import { createTenantReads } from '../query-api/prepared-reads';
 import { appendToMember, registered, stripeTerms } from './member-subscription-fixture';
 import { startHarness, type Harness } from './platform-harness';
 
@@ -116,15 +116,13 @@ test('among 20,000 members the filter reads rm_members_subscription_status, neve
   const queryPool = createPool({ connectionString: h.database.queryUrl, max: 1, applicationName: 'subscription-filter-test' });
   try {
     for (const sort of sortOrders) {
-      const sent: { sql: string; parameters: readonly unknown[] }[] = [];
-      const db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: queryPool }),
-        log: (event) => { if (event.level === 'query' && event.query.sql.startsWith('select')) sent.push(event.query); } });
+      const db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: queryPool }) });
       const filter = { subscriptionStatus: 'past_due' as const, sort };
-      const { items, total } = await withTenant(db, tenantId, async (trx) =>
-        ({ ...(await memberPage(trx, filter, null, 50)), total: await countMembers(trx, filter) }));
-      assert.equal([items.length, total], [20, 20], sort);
-      const scans = await scansOf(queryPool, tenantId, sent, 'rm_members_subscription_status');
-      assert.ok(scans.index_scans >= sent.length, `${sort}: index scans ${scans.index_scans} for ${sent.length} statements`);
+      const sent = [memberPageQuery(db, filter, null, 50), memberCountQuery(db, filter)] as const;
+      const [found, [counted]] = await createTenantReads(queryPool).read(tenantId, sent);
+      assert.equal([toMemberPage(found, filter, 50).items.length, counted?.total], [20, 20], sort);
+      const scans = await scansOf(queryPool, tenantId, [...sent], 'rm_members_subscription_status');
+      assert.ok(scans.index_scans >= runsPerQuery * sent.length, `${sort}: index scans ${scans.index_scans} for ${sent.length} statements`);
       assert.is(scans.table_scans, 0, `${sort}: no sequential scan of rm_members`);
     }
   } finally {

@@ -48,6 +48,9 @@ import { createConnectedAccounts } from '../../infra/stripe/connected-accounts';
 import { createMemberCheckouts } from '../../infra/stripe/member-checkouts';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 import { mailSenderFrom } from '../../infra/mail/mail-sender-from-config';
+import { createAnalyticsAnswerCache } from '../../query-api/analytics/answer-cache';
+import { createAnalyticsVersions } from '../../query-api/analytics/analytics-versions';
+import { createTenantReads } from '../../query-api/prepared-reads';
 
 export type PlatformOptions = {
   databaseUrl: string;
@@ -180,9 +183,10 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const db = createReadModelDatabase(queryPool);
   const liveHub = createLiveHub({ reader: createMemberChangeReader(queryPool), notifier: liveChanges, onError: options.onProjectionError });
   const queryApi = buildQueryApi({
-    db, tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now, tenantPlans: createTenantPlans(db, Date.now, tenantSettings),
+    db, reads: createTenantReads(queryPool), tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now, tenantPlans: createTenantPlans(db, Date.now, tenantSettings),
     // The query API reads bounded and per tenant, as distributed; the projectors keep the store as it is.
     progress, analytics: analytics && tenantReads(analytics, defaultReadLimits), analyticsProgress, loadShedding: options.loadShedding,
+    ...(analytics ? { analyticsAnswers: createAnalyticsAnswerCache({ versions: createAnalyticsVersions(queryPool) }) } : {}),
     ...(mail.outbox ? { outbox: mail.outbox } : {}),
     live: { ...liveDefaults, ...options.live, hub: liveHub, tickets: createMemoryStreamTickets() },
   }, { logger: options.logger, ready, logRequests: options.logRequests ?? false,

@@ -2,9 +2,8 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { withTenant } from '../../tenant-scope';
 import { decodeCursor, invalidCursor } from './member-cursor';
-import { memberFilterSchema, memberPage } from './member-page';
+import { memberFilterSchema, memberPageQuery, toMemberPage } from './member-page';
 import type { MemberView } from './member-view';
 import type { SubscriptionView } from './subscription-view';
 
@@ -42,8 +41,10 @@ export function exportMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z
     query: memberFilterSchema, params: z.object({}),
     contentType: 'text/csv', refusals: [invalidCursor],
     handle: async ({ query, principal, reply }) => {
-      const pageAfter = (cursor: string | null) => withTenant(deps.db, principal.tenantId, (trx) =>
-        memberPage(trx, query, cursor ? decodeCursor(cursor, query.sort) : null, pageSize));
+      const pageAfter = async (cursor: string | null) => {
+        const [found] = await deps.reads.read(principal.tenantId, [memberPageQuery(deps.db, query, cursor ? decodeCursor(cursor, query.sort) : null, pageSize)]);
+        return toMemberPage(found, query, pageSize);
+      };
       // The first page is read before the status line leaves: whatever refuses the request (a
       // filter, a timeout, a database down) is still a problem+json, not a CSV cut after its header.
       const first = await pageAfter(null);

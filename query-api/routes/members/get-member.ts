@@ -3,7 +3,6 @@ import { memberNotFound } from '../../../domain/member';
 import { HttpProblem } from '../../../infra/http/problem';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { withTenant } from '../../tenant-scope';
 import { memberViewSchema, selectMembers, toMemberView } from './member-view';
 
 const params = z.strictObject({ memberId: z.uuid() });
@@ -14,8 +13,7 @@ export function getMemberRoute(deps: QueryApiDependencies): QueryRouteSpec<objec
     roles: readerRoles, query: z.object({}), params,
     response: memberViewSchema, etag: true, refusals: [memberNotFound],
     handle: async ({ params: { memberId }, principal, reply }) => {
-      const row = await withTenant(deps.db, principal.tenantId, (trx) =>
-        selectMembers(trx).where('m.member_id', '=', memberId).executeTakeFirst());
+      const [[row]] = await deps.reads.read(principal.tenantId, [selectMembers(deps.db).where('m.member_id', '=', memberId)]);
       if (!row) throw new HttpProblem(404, 'member-not-found', 'Not found', 'No such member.');
       reply.header('ETag', `"${row.revision}"`);
       return toMemberView(row);

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
-import { withTenant } from '../../tenant-scope';
 import { decodeCursor, invalidCursor } from './member-cursor';
 import { memberViewSchema } from './member-view';
-import { countMembers, memberFilterSchema, memberPage } from './member-page';
+import { memberCountQuery, memberFilterSchema, memberPageQuery, toMemberPage } from './member-page';
 
 export const listMembersQuery = memberFilterSchema.extend({
   cursor: z.string().max(1000).optional(),
@@ -16,11 +15,12 @@ export function listMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z.i
     url: '/v1/members', summary: 'List members: filters, search, cursor pagination', roles: readerRoles,
     query: listMembersQuery, params: z.object({}),
     response: z.object({ items: z.array(memberViewSchema), nextCursor: z.string().nullable(), total: z.number().int() }), refusals: [invalidCursor],
-    handle: ({ query, principal }) => withTenant(deps.db, principal.tenantId, async (trx) => {
+    handle: async ({ query, principal }) => {
       const { cursor, limit, ...filter } = query;
       const after = cursor ? decodeCursor(cursor, filter.sort) : null;
-      const page = await memberPage(trx, filter, after, limit);
-      return { items: page.items, nextCursor: page.nextCursor, total: page.total ?? (await countMembers(trx, filter)) };
-    }),
+      const [found, [counted]] = await deps.reads.read(principal.tenantId,
+        [memberPageQuery(deps.db, filter, after, limit), memberCountQuery(deps.db, filter)]);
+      return { ...toMemberPage(found, filter, limit), total: Number(counted?.total ?? 0) };
+    },
   };
 }

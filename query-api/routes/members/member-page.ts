@@ -25,46 +25,43 @@ const sortKeys: Record<SortKey, { columns: string[]; valuesOf: (m: MemberView) =
 
 /**
  * One page of members by keyset: rows strictly after the cursor's sort key (decodeCursor has
- * checked that its values fit the key's columns). Inserts made while a
- * client pages never shift the rows it has not seen yet, unlike OFFSET.
+ * checked that its values fit the key's columns), one more than `limit` to tell whether a page
+ * follows. Inserts made while a client pages never shift the rows it has not seen yet, unlike
+ * OFFSET. Built on `db` and run by the caller (TenantReads), the list beside memberCountQuery
+ * in the same round trip.
  */
-export async function memberPage(trx: TenantScopedDb, filter: MemberFilter, after: Cursor | null, limit: number) {
+export function memberPageQuery(db: TenantScopedDb, filter: MemberFilter, after: Cursor | null, limit: number) {
   const descending = filter.sort.startsWith('-');
   const key = sortKeys[sortKeyOf(filter.sort)];
-  // Where the counters answer the total, it rides along with the page: one round trip less.
-  const counted = countersAnswer(filter)
-    ? selectMembers(trx).select(sql<number | null>`(SELECT coalesce(sum(c.members), 0) FROM rm_member_counts c
-        WHERE ${filter.status ? sql`c.status = ${filter.status}` : sql`TRUE`})`.as('total'))
-    : selectMembers(trx).select(sql<number | null>`NULL`.as('total'));
-  let query = applyFilter(counted, filter);
+  let query = applyFilter(selectMembers(db), filter);
   if (after) {
     const columns = sql.join(key.columns.map((c) => sql.raw(c)));
     const values = sql.join(after.after.map((v) => sql`${v}`));
     query = query.where(descending ? sql<SqlBool>`(${columns}) < (${values})` : sql<SqlBool>`(${columns}) > (${values})`);
   }
   for (const column of key.columns) query = query.orderBy(sql.raw(column), descending ? 'desc' : 'asc');
-  const found = await query.limit(limit + 1).execute();
+  return query.limit(limit + 1);
+}
+
+/** The page's members and the cursor of the next page, if one follows. */
+export function toMemberPage(found: Parameters<typeof toMemberView>[0][], filter: MemberFilter, limit: number) {
+  const key = sortKeys[sortKeyOf(filter.sort)];
   const rows = found.map(toMemberView);
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor({ sort: filter.sort, after: key.valuesOf(last) }) : null;
-  const total = found[0]?.total;
-  return { items, nextCursor, total: total === null || total === undefined ? null : Number(total) };
+  return { items, nextCursor };
 }
 
 const countersAnswer = (filter: MemberFilter) => !filter.q && !filter.membershipTypeId && !filter.subscriptionStatus;
 
-/** Totals by status come from the counters kept with the rows; other filters count the matches. */
-export async function countMembers(trx: TenantScopedDb, filter: MemberFilter) {
+/** How many members match: totals by status come from the counters kept with the rows, other filters count the matches. */
+export function memberCountQuery(db: TenantScopedDb, filter: MemberFilter) {
   if (countersAnswer(filter)) {
-    let counted = trx.selectFrom('rm_member_counts').select((eb) => eb.fn.sum<number>('members').as('total'));
-    if (filter.status) counted = counted.where('status', '=', filter.status);
-    const row = await counted.executeTakeFirst();
-    return Number(row?.total ?? 0);
+    return db.selectFrom('rm_member_counts').select(sql<number>`coalesce(sum(members), 0)`.as('total'))
+      .where(filter.status ? sql<SqlBool>`status = ${filter.status}` : sql<SqlBool>`TRUE`);
   }
-  const row = await applyFilter(trx.selectFrom('rm_members as m').select((eb) => eb.fn.countAll<number>().as('total')), filter)
-    .executeTakeFirstOrThrow();
-  return Number(row.total);
+  return applyFilter(db.selectFrom('rm_members as m').select((eb) => eb.fn.countAll<number>().as('total')), filter);
 }
 
 function applyFilter<Q extends { where: (expression: Expression<SqlBool>) => Q }>(query: Q, filter: MemberFilter): Q {

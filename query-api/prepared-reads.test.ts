@@ -1,0 +1,93 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Pool } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { createPool } from '../infra/postgres/pool';
+import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
+import type { ReadModelDatabase } from '../infra/read-models/database';
+import { createTenantReads, type TenantReads } from './prepared-reads';
+
+type Context = { database: TestDatabase; queryPool: Pool; db: Kysely<ReadModelDatabase>; reads: TenantReads; tenants: string[] };
+const test = suite<Context>('tenant reads as prepared statements, in one round trip');
+
+test.before(async (context) => {
+  context.database = await createTestDatabase();
+  // One connection: every read below reuses the statements the reads before it prepared.
+  context.queryPool = createPool({ connectionString: context.database.queryUrl, max: 1, applicationName: 'prepared-reads-test' });
+  context.db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: context.queryPool }) });
+  context.reads = createTenantReads(context.queryPool);
+  context.tenants = [uuidv7(), uuidv7()];
+  for (const [t, tenantId] of context.tenants.entries()) {
+    await context.database.pool.query(`INSERT INTO rm_members (tenant_id, member_id, email, first_name, last_name, status, created_at,
+        updated_at, revision)
+      SELECT $1::uuid, gen_random_uuid(), 't${t}-' || n || '@example.org', 'F', 'L', 'active', now(), now(), 0
+      FROM generate_series(1, ${3 + t}) n`, [tenantId]);
+  }
+});
+test.after(async ({ database, queryPool }) => {
+  await queryPool.end();
+  await database.drop();
+});
+
+const emailsOf = (db: Kysely<ReadModelDatabase>, status: string) =>
+  db.selectFrom('rm_members').select('email').where('status', '=', status).orderBy('email');
+const failureOf = (read: Promise<unknown>) => read.then(() => assert.unreachable('the read should fail'), (error: unknown) => error);
+const preparedCount = async (pool: Pool) =>
+  Number((await pool.query(`SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE 'tenant_read_%'`)).rows[0].n);
+
+test('each read sees its own tenant only, past the executions after which PostgreSQL keeps a generic plan', async ({ db, reads, tenants, queryPool }) => {
+  for (let round = 0; round < 8; round += 1) {
+    for (const [t, tenantId] of tenants.entries()) {
+      const [rows] = await reads.read(tenantId, [emailsOf(db, 'active')]);
+      assert.is(rows.length, 3 + t);
+      assert.ok(rows.every((row) => row.email.startsWith(`t${t}-`)), `round ${round}, tenant ${t}`);
+    }
+  }
+  assert.is(await preparedCount(queryPool), 1, 'one statement, prepared once on the connection');
+  assert.is((await queryPool.query(`SELECT current_setting('app.tenant_id', true) AS t`)).rows[0].t, '',
+    'the tenant is set for the read only, not left on the connection');
+});
+
+test('several queries travel together and answer in order', async ({ db, reads, tenants }) => {
+  const [emails, [counted]] = await reads.read(tenants[1]!,
+    [emailsOf(db, 'active'), db.selectFrom('rm_members').select((eb) => eb.fn.countAll<number>().as('n'))]);
+  assert.is(emails.length, 4);
+  assert.is(Number(counted?.n), 4);
+});
+
+test('a value with quotes, backslashes and SQL in it is read as the value it is', async ({ db, reads, tenants }) => {
+  for (const value of [`O'Brien`, 'back\\slash\\', `'); DELETE FROM rm_members; --`, 'ünï©ødé 😀', '']) {
+    const [[row]] = await reads.read(tenants[0]!, [db.selectNoFrom(sql<string>`${value}::text`.as('v'))]);
+    assert.is(row?.v, value);
+  }
+  const [rows] = await reads.read(tenants[0]!, [emailsOf(db, `active' OR '1'='1`)]);
+  assert.equal(rows, []);
+});
+
+test('a NUL byte is refused before anything is sent, and the connection is given back', async ({ db, reads, tenants }) => {
+  assert.match(String(await failureOf(reads.read(tenants[0]!, [emailsOf(db, 'act\0ive')]))), /NUL/);
+  const [rows] = await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  assert.is(rows.length, 3, 'the single connection of the pool is free again');
+});
+
+test('a failed read drops its connection; the next one prepares afresh and answers', async ({ db, reads, tenants, queryPool }) => {
+  await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  const failing = db.selectNoFrom(sql<string>`${'not a uuid'}::uuid`.as('v'));
+  assert.match(String(await failureOf(reads.read(tenants[0]!, [emailsOf(db, 'active'), failing]))), /uuid/);
+  const [rows] = await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  assert.is(rows.length, 3);
+  assert.is(await preparedCount(queryPool), 1);
+});
+
+test('past 200 statements a connection forgets them all and keeps answering', async ({ db, reads, tenants, queryPool }) => {
+  for (let i = 0; i < 250; i += 1) {
+    const [[row]] = await reads.read(tenants[0]!, [db.selectNoFrom(sql<number>`${i}::int + ${sql.lit(i)}`.as('v'))]);
+    assert.is(row?.v, 2 * i);
+  }
+  assert.ok(await preparedCount(queryPool) <= 200, 'bounded');
+  const [rows] = await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  assert.is(rows.length, 3);
+});
+
+test.run();
