@@ -12,7 +12,7 @@
 import { createClickHouseStore } from '../infra/analytics/clickhouse-store';
 import { tenantReads } from '../infra/analytics/tenant-reads';
 import { createAnalyticsAnswerCache } from './analytics/answer-cache';
-import { createAnalyticsVersions } from './analytics/analytics-versions';
+import { createAnalyticsVersions } from './analytics-versions';
 import { createTokenService } from '../infra/auth/jwt';
 import { loadConfig, loadSheddingLimitsOf, required } from '../infra/config/config';
 import { withCredentials } from '../infra/postgres/connection-url';

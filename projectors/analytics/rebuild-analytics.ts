@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { AnalyticsStore } from '../../infra/analytics/port';
 import type { EventEnvelope, EventStore } from '../../infra/event-store/port';
-import { insertRowsByTable, projectRowsByTable, type RowsByTable } from '../runtime/analytics-batch';
+import { advanceEveryTenantVersion, insertRowsByTable, projectRowsByTable, type RowsByTable } from '../runtime/analytics-batch';
 import { clickHouseAnalytics } from './analytics-projection';
 
 /** The tables the analytics projection builds; the rollup is filled by its materialized view. */
@@ -48,6 +48,8 @@ export async function rebuildAnalytics(options: RebuildOptions) {
     // Everything the live projection may have written to the old tables since it stood at
     // `liveCheckpoint`, for every tenant: written again into the new ones (counted once).
     const caughtUp = await project({ ...options, tenantId: undefined, onProgress: undefined, signal: undefined }, Math.min(liveCheckpoint, head), await store.headPosition(), (t) => t);
+    // Answers cached from the old tables, or from the new ones before this catch-up, stop being served.
+    await advanceEveryTenantVersion(pool);
     return { events: written, caughtUpEvents: caughtUp, head, seconds: (Date.now() - started) / 1000 };
   } finally {
     await lock.query("SELECT pg_advisory_unlock(hashtext('rebuild:analytics'))").catch(() => undefined);

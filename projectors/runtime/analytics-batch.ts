@@ -48,10 +48,11 @@ export async function applyAnalyticsBatch(store: AnalyticsStore, pool: Pick<Pool
   const position = Math.max(fresh.at(-1)?.position ?? 0, through);
   if (position <= checkpoint) return checkpoint;
   await insertAnalyticsRows(store, fresh, projection);
-  await pool.query(
+  const changed = changedTenants(fresh, projection);
+  await pool.query(advancingTenantVersions(
     `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
-     ON CONFLICT (projection) DO UPDATE SET position = greatest(projection_checkpoints.position, excluded.position), updated_at = now()`,
-    [projection.name, position]);
+     ON CONFLICT (projection) DO UPDATE SET position = greatest(projection_checkpoints.position, excluded.position), updated_at = now()`, 3),
+  [projection.name, position, changed.tenants, changed.positions]);
   return position;
 }
 
@@ -75,6 +76,49 @@ export async function applyAnalyticsPartitionBatch(
   const stored = { nextOffset: Number(rows[0].next_offset), position: Number(rows[0].position) };
   const { events, nextOffset, position } = unappliedEvents(partition, messages, stored);
   await insertAnalyticsRows(store, events, projection);
-  await pool.query(partitionCheckpointSql.advanceForward, [...key, nextOffset, position]);
+  const changed = changedTenants(events, projection);
+  await pool.query(advancingTenantVersions(partitionCheckpointSql.advanceForward, 6), [...key, nextOffset, position, changed.tenants, changed.positions]);
   return { nextOffset, position };
+}
+
+export type ChangedTenants = { tenants: string[]; positions: number[] };
+
+/**
+ * The tenants whose events wrote fact rows, each with its highest position: their analytics data
+ * version (migration 018) moves on, so that the query APIs stop serving answers cached before.
+ */
+export function changedTenants(events: readonly EventEnvelope[], projection: AnalyticsProjection): ChangedTenants {
+  const highest = new Map<string, number>();
+  for (const event of events) {
+    if (projection.project(event).length > 0) highest.set(event.tenantId, Math.max(highest.get(event.tenantId) ?? 0, event.position));
+  }
+  return { tenants: [...highest.keys()], positions: [...highest.values()] };
+}
+
+const versionUpsert = (tenants: string, positions: string) => `INSERT INTO analytics_tenant_versions AS v (tenant_id, version, position)
+  SELECT tenant_id, 1, position FROM unnest(${tenants}::uuid[], ${positions}::bigint[]) AS changed(tenant_id, position)
+  ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1, position = greatest(v.position, excluded.position), updated_at = now()`;
+
+/**
+ * `checkpointSql` and the versions of the tenants in $`from` (uuid[]) and $`from + 1` (bigint[])
+ * as one statement, so both commit or neither: a query API that sees the new checkpoint (after
+ * an X-Consistency-Position wait) sees the new versions. The rows were written before either.
+ */
+function advancingTenantVersions(checkpointSql: string, from: number): string {
+  return `WITH advanced AS (${checkpointSql}) ${versionUpsert(`$${from}`, `$${from + 1}`)}`;
+}
+
+/** Moves on the versions of tenants whose rows were written outside a batch (a dead letter's replay). */
+export async function advanceTenantVersions(pool: Pick<Pool, 'query'>, changed: ChangedTenants) {
+  if (changed.tenants.length > 0) await pool.query(versionUpsert('$1', '$2'), [changed.tenants, changed.positions]);
+}
+
+/**
+ * After a rebuild has swapped the tables: every tenant's version moves on (the provisioned ones
+ * and any with a version), since any tenant's rows may read differently from the new tables.
+ */
+export async function advanceEveryTenantVersion(pool: Pick<Pool, 'query'>) {
+  await pool.query(`INSERT INTO analytics_tenant_versions AS v (tenant_id, version, position)
+    SELECT tenant_id, 1, 0 FROM (SELECT tenant_id FROM rm_tenants UNION SELECT tenant_id FROM analytics_tenant_versions) AS known
+    ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1, updated_at = now()`);
 }

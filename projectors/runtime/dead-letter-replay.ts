@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { AnalyticsStore } from '../../infra/analytics/port';
 import type { EventEnvelope } from '../../infra/event-store/port';
-import { insertAnalyticsRows, type AnalyticsProjection } from './analytics-batch';
+import { advanceTenantVersions, changedTenants, insertAnalyticsRows, type AnalyticsProjection } from './analytics-batch';
 import { statementsOfBatch } from './batched-rows';
 import type { DeadLetterSource } from './dead-letters';
 import { decodeEvent } from './decode-event';
@@ -42,6 +42,7 @@ export const replayIntoReadModel = (pool: Pool, projection: Projection): ReplayO
 export const replayIntoAnalytics = (store: AnalyticsStore, pool: Pick<Pool, 'query'>, projection: AnalyticsProjection): ReplayOne =>
   async (id, event) => {
     await insertAnalyticsRows(store, [event], projection);
+    await advanceTenantVersions(pool, changedTenants([event], projection));
     await pool.query(markReplayedSql, [id]);
   };
 

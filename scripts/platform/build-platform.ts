@@ -49,7 +49,7 @@ import { createMemberCheckouts } from '../../infra/stripe/member-checkouts';
 import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 import { mailSenderFrom } from '../../infra/mail/mail-sender-from-config';
 import { createAnalyticsAnswerCache } from '../../query-api/analytics/answer-cache';
-import { createAnalyticsVersions } from '../../query-api/analytics/analytics-versions';
+import { createAnalyticsVersions } from '../../query-api/analytics-versions';
 import { createTenantReads } from '../../query-api/prepared-reads';
 
 export type PlatformOptions = {

@@ -1,0 +1,103 @@
+import stringify from 'safe-stable-stringify';
+import type { AnalyticsStore, QuerySettings } from '../../infra/analytics/port';
+import type { AnalyticsVersions } from '../analytics-versions';
+
+export type AnswerCacheOptions = {
+  versions: AnalyticsVersions;
+  /** Answers kept at most (least recently used dropped first). */
+  maxEntries?: number;
+  /** Rows kept at most over all answers: a five-year day series is 1,830 rows, and memory is bounded. */
+  maxRows?: number;
+};
+
+export type AnalyticsAnswerCache = ReturnType<typeof createAnalyticsAnswerCache>;
+
+type Answer = readonly unknown[];
+type Entry = { answer: Promise<Answer>; rows: number };
+
+/**
+ * A query naming the clock in its SQL would answer differently tomorrow under the same key: never
+ * cached. The analytics queries take "today" as a bound parameter (date-range.ts), so the key has it.
+ */
+const readsTheClock = /\b(now|now64|today|yesterday|currentDate|nowInBlock|UTCTimestamp)\s*\(/i;
+
+/**
+ * The answers of analytics queries, kept per tenant, query and bound parameters, under the
+ * tenant's analytics data version (query-api/analytics-versions.ts): an answer is served only while the
+ * version it was computed under is current, so a new event applied to the tenant's ClickHouse rows
+ * stops it, and no other tenant's does. The query text names the route's question, and the
+ * parameters are the route's after its defaults are resolved, dates included ("today", the
+ * window's ends): after midnight UTC the key is another one. Concurrent identical misses share one
+ * query; a failed query is forgotten at once (its waiters get the error, the next caller retries).
+ * Embedded, chDB runs one query at a time: a dashboard's repeated questions no longer queue there.
+ */
+export function createAnalyticsAnswerCache(options: AnswerCacheOptions) {
+  const maxEntries = options.maxEntries ?? 1000;
+  const maxRows = options.maxRows ?? 200_000;
+  const entries = new Map<string, Entry>();
+  const counts = { hits: 0, misses: 0, rows: 0 };
+
+  const evict = () => {
+    for (const [key, entry] of entries) {
+      if (entries.size <= maxEntries && counts.rows <= maxRows) return;
+      entries.delete(key);
+      counts.rows -= entry.rows;
+    }
+  };
+
+  const answer = (key: string, run: () => Promise<Answer>): Promise<Answer> => {
+    const known = entries.get(key);
+    if (known) {
+      counts.hits += 1;
+      entries.delete(key);
+      entries.set(key, known);
+      return known.answer;
+    }
+    counts.misses += 1;
+    const entry: Entry = { answer: run().then(freezeRows), rows: 0 };
+    entries.set(key, entry);
+    evict();
+    entry.answer.then((rows) => {
+      if (entries.get(key) !== entry) return;
+      entry.rows = rows.length;
+      counts.rows += rows.length;
+      evict();
+    }, () => {
+      if (entries.get(key) === entry) entries.delete(key);
+    });
+    return entry.answer;
+  };
+
+  return {
+    /**
+     * The store as one request reads it: each tenant's version is read at the request's first
+     * query of it (so after any X-Consistency-Position wait) and holds for the whole request, so
+     * its answers agree with each other. Give each request its own.
+     */
+    forRequest(store: AnalyticsStore): AnalyticsStore {
+      const versions = new Map<string, Promise<number>>();
+      const versionOf = (tenant: string) => {
+        let version = versions.get(tenant);
+        if (!version) versions.set(tenant, version = options.versions.versionOf(tenant));
+        return version;
+      };
+      return {
+        ...store,
+        async query<T>(sql: string, params?: Record<string, unknown>, settings?: QuerySettings): Promise<T[]> {
+          const tenant = params?.tenant;
+          // Without a tenant the store refuses the read; with the clock in it, tomorrow differs.
+          if (typeof tenant !== 'string' || readsTheClock.test(sql)) return store.query<T>(sql, params, settings);
+          const key = stringify([tenant, await versionOf(tenant), sql, params, settings ?? null]);
+          return await answer(key, () => store.query<T>(sql, params, settings)) as T[];
+        },
+      };
+    },
+    stats: () => ({ entries: entries.size, ...counts }),
+  };
+}
+
+/** Answers are shared by every request that asks: a caller changing one would change them all. */
+function freezeRows(rows: readonly unknown[]): Answer {
+  for (const row of rows) Object.freeze(row);
+  return Object.freeze(rows);
+}
