@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { TenantScopedDb } from '../../tenant-scope';
 import { z } from 'zod';
 import { subscriptionViewSchema, toSubscriptionView } from './subscription-view';
@@ -9,15 +10,23 @@ export function selectMembers(trx: TenantScopedDb) {
       join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.membership_type_id', '=', 'm.membership_type_id'))
     .leftJoin('rm_member_activity as a', (join) => join.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.member_id', '=', 'm.member_id'))
     .select(['m.member_id', 'm.email', 'm.first_name', 'm.last_name', 'm.status', 'm.membership_type_id',
-      't.name as membership_type_name', 'm.subscription', 'm.cancelled_subscription',
-      'm.subscription_status', 'm.created_at', 'm.updated_at', 'a.last_activity_at', 'm.revision']);
+      't.name as membership_type_name', 'm.subscription', 'm.cancelled_subscription', 'm.subscription_status', 'm.revision'])
+    .select([isoInstant(sql.ref('m.created_at')).as('created_at'), isoInstant(sql.ref('m.updated_at')).as('updated_at'),
+      isoInstant(sql.ref('a.last_activity_at')).as('last_activity_at')]);
 }
+
+/**
+ * An instant as the API writes it (Date#toISOString: UTC, milliseconds truncated), made by
+ * PostgreSQL: a page of members would otherwise cost the query API three Date parses and three
+ * toISOString calls per row.
+ */
+const isoInstant = (column: RawBuilder<unknown>) => sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 type MemberRow = {
   member_id: string; email: string; first_name: string; last_name: string; status: string; membership_type_id: string | null;
   membership_type_name: string | null; subscription: Record<string, unknown> | null;
-  cancelled_subscription: Record<string, unknown> | null; subscription_status: string; created_at: Date; updated_at: Date;
-  last_activity_at: Date | null; revision: number;
+  cancelled_subscription: Record<string, unknown> | null; subscription_status: string; created_at: string; updated_at: string;
+  last_activity_at: string | null; revision: number;
 };
 
 export function toMemberView(row: MemberRow) {
@@ -30,9 +39,9 @@ export function toMemberView(row: MemberRow) {
     membershipTypeId: row.membership_type_id,
     membershipTypeName: row.membership_type_name,
     subscription: toSubscriptionView(row),
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-    lastActivityAt: row.last_activity_at?.toISOString() ?? null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastActivityAt: row.last_activity_at,
     revision: row.revision,
   };
 }
