@@ -86,7 +86,7 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
       const lag = await measureKafkaLag(client, pool, topic, tenants, options.rate, options.durationMs, run);
       const readYourWrites = await measureReadYourWritesThroughKafka({
         client, tenants, ports, rate: options.rywRate ?? 500, membersPerTenant: options.rywMembersPerTenant ?? 50,
-        durationMs: options.durationMs, run, log,
+        durationMs: options.durationMs, run, log, pool, roles: Object.fromEntries(roles.map((role) => [role.role, role.pid])),
       });
 
       log(`appending a backlog of ${options.backlog} events with publisher and projectors stopped`);

@@ -3,17 +3,22 @@ import { createBenchMembers } from '../bench-members';
 import type { BenchTenant } from '../command-mix';
 import { startMemorySampler } from '../memory';
 import { measureReadYourWrites } from '../read-your-writes';
+import { startMachineShare } from './machine-share';
+import type { Pool } from 'pg';
 
 export type DistributedReadYourWritesOptions = {
   client: JsonClient; tenants: BenchTenant[]; ports: { command: number; query: number };
   rate: number; membersPerTenant: number; durationMs: number; run: string; log: (m: string) => void;
+  /** The role processes (name → pid) and a pool on their database: where the CPU went (machine-share.ts). */
+  roles: Record<string, number>; pool: Pick<Pool, 'query'>;
 };
 
 /**
  * Read-your-writes in distributed mode, through the query-API process: the write travels command
  * API → event store → publisher → Kafka → projectors, and the read waits in the query API for the
  * projectors' partition checkpoint, as a user's request does. The resident memory of both API
- * processes is sampled during it.
+ * processes is sampled during it, and the machine's CPU share of each role, of their PostgreSQL
+ * backends and of everything else (on a shared machine, other people's work is in the figures).
  */
 export async function measureReadYourWritesThroughKafka(options: DistributedReadYourWritesOptions) {
   const members = await createBenchMembers(options.client, options.tenants, options.membersPerTenant, options.run);
@@ -22,11 +27,12 @@ export async function measureReadYourWritesThroughKafka(options: DistributedRead
   const commandMemory = startMemorySampler(options.client);
   try {
     options.log(`read-your-writes through the query API at ${options.rate} updates/s`);
+    const share = await startMachineShare(options.roles, options.pool);
     const result = await measureReadYourWrites({
       commandUrl: `http://127.0.0.1:${options.ports.command}`, queryUrl: `http://127.0.0.1:${options.ports.query}`,
       members, ratePerSecond: options.rate, durationMs: options.durationMs, run: options.run,
     });
-    return { ...result, residentMemoryMb: { queryApi: queryMemory.maxMb(), commandApi: commandMemory.maxMb() } };
+    return { ...result, residentMemoryMb: { queryApi: queryMemory.maxMb(), commandApi: commandMemory.maxMb() }, cpu: await share.stop() };
   } finally {
     queryMemory.stop();
     commandMemory.stop();
