@@ -8,13 +8,13 @@ import type { ReadModelProgress } from './consistency';
 import type { DevelopmentOutbox } from '../infra/mail/development-outbox';
 import type { LiveDependencies } from './live/live-dependencies';
 import type { TenantPlans } from './tenant-plans';
-import type { TenantReads } from './prepared-reads';
+import type { PreparedReads } from './prepared-reads';
 
 export type QueryApiDependencies = {
   /** Connected as the query role: row-level security applies to everything it reads. */
   db: ReadModelDb;
-  /** The hottest reads (member list and detail), prepared, on the same connections as `db` (prepared-reads.ts). */
-  reads: TenantReads;
+  /** The hottest reads (member list, detail and export), prepared, on the same connections as `db` (prepared-reads.ts). */
+  reads: PreparedReads;
   tokens: TokenService;
   rateLimiter: RateLimiter;
   /** Tenants' plans for the rate limit; default: rm_tenants, kept briefly (tenant-plans.ts). */

@@ -34,7 +34,7 @@ import { createLiveHub } from './live/live-hub';
 import { createMemberChangeReader } from './live/member-change-reader';
 import { analyticsProjection, kafkaPartitionProgress, logCheckpointProgress, readModelProjection } from './read-model-progress';
 import { createTenantPositions } from './tenant-positions';
-import { createTenantReads } from './prepared-reads';
+import { createPreparedReads } from './prepared-reads';
 
 const config = loadConfig(process.env, {
   allowDevelopmentSecrets: false,
@@ -71,7 +71,7 @@ const rateLimits = rateLimiterOfConfig(config, 'query-api-rate-limits');
 const tenantSettings = tenantSettingsCacheOfConfig<Tenant>(config, 'query-api-tenant-settings');
 const app = buildQueryApi({
   db,
-  reads: createTenantReads(pool),
+  reads: createPreparedReads(pool),
   tokens: createTokenService(config.jwtSecret, config.jwtAudience),
   rateLimiter: rateLimits.limiter,
   tenantPlans: createTenantPlans(db, Date.now, tenantSettings.cache),

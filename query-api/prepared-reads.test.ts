@@ -6,9 +6,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import type { ReadModelDatabase } from '../infra/read-models/database';
-import { createTenantReads, type TenantReads } from './prepared-reads';
+import { createPreparedReads, type PreparedReads } from './prepared-reads';
 
-type Context = { database: TestDatabase; queryPool: Pool; db: Kysely<ReadModelDatabase>; reads: TenantReads; tenants: string[] };
+type Context = { database: TestDatabase; queryPool: Pool; db: Kysely<ReadModelDatabase>; reads: PreparedReads; tenants: string[] };
 const test = suite<Context>('tenant reads as prepared statements, in one round trip');
 
 test.before(async (context) => {
@@ -16,7 +16,7 @@ test.before(async (context) => {
   // One connection: every read below reuses the statements the reads before it prepared.
   context.queryPool = createPool({ connectionString: context.database.queryUrl, max: 1, applicationName: 'prepared-reads-test' });
   context.db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: context.queryPool }) });
-  context.reads = createTenantReads(context.queryPool);
+  context.reads = createPreparedReads(context.queryPool);
   context.tenants = [uuidv7(), uuidv7()];
   for (const [t, tenantId] of context.tenants.entries()) {
     await context.database.pool.query(`INSERT INTO rm_members (tenant_id, member_id, email, first_name, last_name, status, created_at,

@@ -7,21 +7,34 @@ import { tenantScopeStatement } from './tenant-scope';
 type RowsOf<Queries extends readonly Compilable<unknown>[]> = { [K in keyof Queries]: Queries[K] extends Compilable<infer Row> ? Row[] : never };
 
 /**
- * Tenant-scoped reads for the hottest routes (member list, member detail): the tenant scope and
- * the queries travel in one round trip, and each query is a prepared statement of its connection,
- * so PostgreSQL plans it once per connection instead of once per request (planning was about half
- * of the list query's server time: 1,069 tps unprepared, 2,738 prepared, pgbench on this machine).
+ * Tenant-scoped reads for the hottest routes (member list with its count, member detail, CSV
+ * export pages): the tenant scope and the queries travel in one round trip, and each query is a
+ * prepared statement of its connection, so PostgreSQL plans it once per connection instead of
+ * once per request (planning was about half of the list query's server time: pgbench of the list
+ * transaction as the query role, 1,069 tps unprepared against 2,738 prepared).
+ *
+ * A query read here must keep its LIMIT (and any other value the planner needs to cost it) a
+ * literal, `sql.lit(sqlInteger(n))`: a generic plan that does not know the limit loses to a
+ * custom plan every time, and PostgreSQL then plans every request after all
+ * (tests/member-list-plans.test.ts). pg's own named queries ({ name, text }) cannot be used: over
+ * the extended protocol the tenant scope would cost round trips of its own (BEGIN, set_config,
+ * COMMIT), as withTenant's do.
  */
-export type TenantReads = {
+export type PreparedReads = {
   read<const Queries extends readonly Compilable<unknown>[]>(tenantId: string, queries: Queries): Promise<RowsOf<Queries>>;
 };
 
-/** Past this many statements a connection forgets them all: the variety of compiled queries is bounded, but never trusted to be. */
+/**
+ * Past this many statements a connection forgets them all (DEALLOCATE ALL): the variety of
+ * compiled queries is bounded (filters × sorts × page sizes), but never trusted to be.
+ */
 const maxPreparedPerConnection = 200;
+/** The statement names kept per SQL text, so a name costs no hash; cleared when full, as cheap to refill. */
+const maxNamesKept = 1_000;
 
 /**
- * The statements prepared on each connection. Kept per connection, not per TenantReads, because
- * that is where they live: two TenantReads on one pool must not both prepare a name.
+ * The statements prepared on each connection. Kept per connection, not per PreparedReads, because
+ * that is where they live: two PreparedReads on one pool must not both prepare a name.
  */
 const prepared = new WeakMap<PoolClient, Set<string>>();
 
@@ -32,12 +45,12 @@ const prepared = new WeakMap<PoolClient, Set<string>>();
  * escaped, untyped, so PostgreSQL casts each to the type it inferred for the parameter.
  * Connections must be session-pooled (a transaction pooler would lose the prepared statements).
  */
-export function createTenantReads(pool: Pick<Pool, 'connect'>): TenantReads {
+export function createPreparedReads(pool: Pick<Pool, 'connect'>): PreparedReads {
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
     let name = names.get(text);
     if (!name) {
-      if (names.size >= 1_000) names.clear();
+      if (names.size >= maxNamesKept) names.clear();
       name = `tenant_read_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
       names.set(text, name);
     }
@@ -80,7 +93,13 @@ export function createTenantReads(pool: Pick<Pool, 'connect'>): TenantReads {
   };
 }
 
-/** A query parameter as an EXECUTE argument. Only scalars occur in our reads; anything else throws. */
+/**
+ * A query parameter as an EXECUTE argument. Unlike the projections' literal()
+ * (projectors/runtime/inline-statements.ts), which stands in for a parameter inside the
+ * statement, every value here is quoted: an untyped literal that PostgreSQL casts to the type it
+ * inferred for the parameter at PREPARE (a bare 5 would be an integer, and an integer is not a
+ * text). Only scalars occur in our reads; anything else throws.
+ */
 export function sqlLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'string') {

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-da
 import type { ReadModelDatabase } from '../infra/read-models/database';
 import { decodeCursor, encodeCursor } from '../query-api/routes/members/member-cursor';
 import { memberCountQuery, memberPageQuery, type MemberFilter } from '../query-api/routes/members/member-page';
-import { createTenantReads } from '../query-api/prepared-reads';
+import { createPreparedReads } from '../query-api/prepared-reads';
 
 type Context = { database: TestDatabase; queryPool: Pool; tenantId: string };
 const test = suite<Context>('the member list’s prepared statements are planned once per connection, not per request');
@@ -31,7 +31,7 @@ test.after(async ({ database, queryPool }) => {
 
 test('every list shape a console sends settles on a generic plan', async ({ queryPool, tenantId }) => {
   const db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: queryPool }) });
-  const reads = createTenantReads(queryPool);
+  const reads = createPreparedReads(queryPool);
   const cursor = encodeCursor({ sort: '-createdAt', after: [new Date().toISOString(), uuidv7()] });
   const shapes: { filter: MemberFilter; cursor?: string }[] = [
     { filter: { sort: '-createdAt' } }, { filter: { sort: 'name' } }, { filter: { sort: '-email' } },

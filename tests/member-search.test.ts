@@ -8,7 +8,7 @@ import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import type { ReadModelDatabase } from '../infra/read-models/database';
 import { memberPageQuery, toMemberPage } from '../query-api/routes/members/member-page';
-import { createTenantReads } from '../query-api/prepared-reads';
+import { createPreparedReads } from '../query-api/prepared-reads';
 
 type Context = { database: TestDatabase; queryPool: Pool; tenantId: string };
 const test = suite<Context>('member search (?q=) reads the trigram index, not the tenant’s rows');
@@ -40,7 +40,7 @@ async function searchStatements(queryPool: Pool, tenantId: string, q: string) {
   const db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: queryPool }) });
   const filter = { q, sort: '-createdAt' as const };
   const query = memberPageQuery(db, filter, null, 50);
-  const [found] = await createTenantReads(queryPool).read(tenantId, [query]);
+  const [found] = await createPreparedReads(queryPool).read(tenantId, [query]);
   return { page: toMemberPage(found, filter, 50), sent: [query] };
 }
 

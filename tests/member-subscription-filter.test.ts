@@ -8,7 +8,7 @@ import { createPool } from '../infra/postgres/pool';
 import type { ReadModelDatabase } from '../infra/read-models/database';
 import { sortOrders } from '../query-api/routes/members/member-cursor';
 import { memberCountQuery, memberPageQuery, toMemberPage } from '../query-api/routes/members/member-page';
-import { createTenantReads } from '../query-api/prepared-reads';
+import { createPreparedReads } from '../query-api/prepared-reads';
 import { appendToMember, registered, stripeTerms } from './member-subscription-fixture';
 import { startHarness, type Harness } from './platform-harness';
 
@@ -119,7 +119,7 @@ test('among 20,000 members the filter reads rm_members_subscription_status, neve
       const db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: queryPool }) });
       const filter = { subscriptionStatus: 'past_due' as const, sort };
       const sent = [memberPageQuery(db, filter, null, 50), memberCountQuery(db, filter)] as const;
-      const [found, [counted]] = await createTenantReads(queryPool).read(tenantId, sent);
+      const [found, [counted]] = await createPreparedReads(queryPool).read(tenantId, sent);
       assert.equal([toMemberPage(found, filter, 50).items.length, counted?.total], [20, 20], sort);
       const scans = await scansOf(queryPool, tenantId, [...sent], 'rm_members_subscription_status');
       assert.ok(scans.index_scans >= runsPerQuery * sent.length, `${sort}: index scans ${scans.index_scans} for ${sent.length} statements`);

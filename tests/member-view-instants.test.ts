@@ -7,7 +7,7 @@ import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import type { ReadModelDatabase } from '../infra/read-models/database';
 import { selectMembers, toMemberView } from '../query-api/routes/members/member-view';
-import { createTenantReads } from '../query-api/prepared-reads';
+import { createPreparedReads } from '../query-api/prepared-reads';
 
 type Context = { database: TestDatabase; queryPool: Pool };
 const test = suite<Context>('the member view writes instants as Date#toISOString does, though PostgreSQL formats them');
@@ -33,7 +33,7 @@ test('UTC, milliseconds truncated, whatever the session time zone; no activity i
     [tenantId, members[0], instants[1]]);
   await queryPool.query(`SET TIME ZONE 'America/New_York'`);
   const db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool: queryPool }) });
-  const [rows] = await createTenantReads(queryPool).read(tenantId, [selectMembers(db).orderBy('m.email')]);
+  const [rows] = await createPreparedReads(queryPool).read(tenantId, [selectMembers(db).orderBy('m.email')]);
   const views = rows.map(toMemberView);
   // As new Date(instant).toISOString() writes each of them.
   const expected = ['2026-03-01T12:34:56.789Z', '1999-12-31T18:29:59.999Z', '2026-07-04T00:00:00.000Z'];

@@ -28,7 +28,7 @@ import { analyticsProjection, logCheckpointProgress, readModelProjection } from 
 import { createTenantPlans } from '../query-api/tenant-plans';
 import { createTenantPositions } from '../query-api/tenant-positions';
 import { testJwtSecret } from './platform-harness';
-import { createTenantReads } from '../query-api/prepared-reads';
+import { createPreparedReads } from '../query-api/prepared-reads';
 
 /**
  * For tests: the distributed mode's Redis-backed parts wired as command-api/main.ts and
@@ -72,7 +72,7 @@ export async function startRedisPlatform(database: TestDatabase, redisUrl: strin
   const queryLimits = rateLimiterOfConfig(config, 'query-api-rate-limits');
   const querySettings = tenantSettingsCacheOfConfig<Tenant>(config, 'query-api-tenant-settings');
   const queryApi = buildQueryApi({
-    db, reads: createTenantReads(queryPool), tokens, rateLimiter: queryLimits.limiter, tenantPlans: createTenantPlans(db, Date.now, querySettings.cache),
+    db, reads: createPreparedReads(queryPool), tokens, rateLimiter: queryLimits.limiter, tenantPlans: createTenantPlans(db, Date.now, querySettings.cache),
     consistencyTimeoutMs: 10_000,
     progress: logCheckpointProgress(queryPool, positions, readModelProjection),
     analyticsProgress: logCheckpointProgress(queryPool, positions, analyticsProjection),

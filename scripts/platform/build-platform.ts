@@ -50,7 +50,7 @@ import { createWebhookRecords } from '../../infra/stripe/webhook-records';
 import { mailSenderFrom } from '../../infra/mail/mail-sender-from-config';
 import { createAnalyticsAnswerCache } from '../../query-api/analytics/answer-cache';
 import { createAnalyticsVersions } from '../../query-api/analytics-versions';
-import { createTenantReads } from '../../query-api/prepared-reads';
+import { createPreparedReads } from '../../query-api/prepared-reads';
 
 export type PlatformOptions = {
   databaseUrl: string;
@@ -183,7 +183,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
   const db = createReadModelDatabase(queryPool);
   const liveHub = createLiveHub({ reader: createMemberChangeReader(queryPool), notifier: liveChanges, onError: options.onProjectionError });
   const queryApi = buildQueryApi({
-    db, reads: createTenantReads(queryPool), tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now, tenantPlans: createTenantPlans(db, Date.now, tenantSettings),
+    db, reads: createPreparedReads(queryPool), tokens, rateLimiter: limiter(), consistencyTimeoutMs: options.consistencyTimeoutMs, now, tenantPlans: createTenantPlans(db, Date.now, tenantSettings),
     // The query API reads bounded and per tenant, as distributed; the projectors keep the store as it is.
     progress, analytics: analytics && tenantReads(analytics, defaultReadLimits), analyticsProgress, loadShedding: options.loadShedding,
     ...(analytics ? { analyticsAnswers: createAnalyticsAnswerCache({ versions: createAnalyticsVersions(queryPool) }) } : {}),

@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { sqlInteger, type TenantScopedDb } from '../../tenant-scope';
+import { sqlInteger } from '../../tenant-scope';
+import type { ReadModelDb } from '../../../infra/read-models/database';
 import { z } from 'zod';
 import { encodeCursor, sortKeyOf, sortOrders, type Cursor, type SortKey } from './member-cursor';
 import { selectMembers, toMemberView, type MemberView } from './member-view';
@@ -27,10 +28,10 @@ const sortKeys: Record<SortKey, { columns: string[]; valuesOf: (m: MemberView) =
  * One page of members by keyset: rows strictly after the cursor's sort key (decodeCursor has
  * checked that its values fit the key's columns), one more than `limit` to tell whether a page
  * follows. Inserts made while a client pages never shift the rows it has not seen yet, unlike
- * OFFSET. Built on `db` and run by the caller (TenantReads), the list beside memberCountQuery
+ * OFFSET. Built on `db` and run by the caller (PreparedReads), the list beside memberCountQuery
  * in the same round trip.
  */
-export function memberPageQuery(db: TenantScopedDb, filter: MemberFilter, after: Cursor | null, limit: number) {
+export function memberPageQuery(db: ReadModelDb, filter: MemberFilter, after: Cursor | null, limit: number) {
   const descending = filter.sort.startsWith('-');
   const key = sortKeys[sortKeyOf(filter.sort)];
   let query = applyFilter(selectMembers(db), filter);
@@ -40,8 +41,7 @@ export function memberPageQuery(db: TenantScopedDb, filter: MemberFilter, after:
     query = query.where(descending ? sql<SqlBool>`(${columns}) < (${values})` : sql<SqlBool>`(${columns}) > (${values})`);
   }
   for (const column of key.columns) query = query.orderBy(sql.raw(column), descending ? 'desc' : 'asc');
-  // A literal, not a parameter: a prepared statement's generic plan, not knowing the limit, costs
-  // a tenth of the tenant's rows and loses to a custom plan, so PostgreSQL would plan every request.
+  // A literal, not a parameter (prepared-reads.ts says why).
   return query.limit(sql<number>`${sql.lit(sqlInteger(limit + 1))}`);
 }
 
@@ -58,7 +58,7 @@ export function toMemberPage(found: Parameters<typeof toMemberView>[0][], filter
 const countersAnswer = (filter: MemberFilter) => !filter.q && !filter.membershipTypeId && !filter.subscriptionStatus;
 
 /** How many members match: totals by status come from the counters kept with the rows, other filters count the matches. */
-export function memberCountQuery(db: TenantScopedDb, filter: MemberFilter) {
+export function memberCountQuery(db: ReadModelDb, filter: MemberFilter) {
   if (countersAnswer(filter)) {
     return db.selectFrom('rm_member_counts').select(sql<number>`coalesce(sum(members), 0)`.as('total'))
       .where(filter.status ? sql<SqlBool>`status = ${filter.status}` : sql<SqlBool>`TRUE`);

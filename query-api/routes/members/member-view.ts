@@ -1,11 +1,11 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { TenantScopedDb } from '../../tenant-scope';
+import type { ReadModelDb } from '../../../infra/read-models/database';
 import { z } from 'zod';
 import { subscriptionViewSchema, toSubscriptionView } from './subscription-view';
 
 /** The member as the API shows it, in the list, the detail and the export alike. */
-export function selectMembers(trx: TenantScopedDb) {
-  return trx.selectFrom('rm_members as m')
+export function selectMembers(db: ReadModelDb) {
+  return db.selectFrom('rm_members as m')
     .leftJoin('rm_membership_types as t', (join) =>
       join.onRef('t.tenant_id', '=', 'm.tenant_id').onRef('t.membership_type_id', '=', 'm.membership_type_id'))
     .leftJoin('rm_member_activity as a', (join) => join.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.member_id', '=', 'm.member_id'))
