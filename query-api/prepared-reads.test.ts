@@ -71,23 +71,44 @@ test('a NUL byte is refused before anything is sent, and the connection is given
   assert.is(rows.length, 3, 'the single connection of the pool is free again');
 });
 
-test('a failed read drops its connection; the next one prepares afresh and answers', async ({ db, reads, tenants, queryPool }) => {
+const backendOf = async (pool: Pool) => Number((await pool.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+
+test('a read the server refuses keeps its connection, which forgets its statements and prepares afresh', async ({ db, reads, tenants, queryPool }) => {
   await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  const backend = await backendOf(queryPool);
   const failing = db.selectNoFrom(sql<string>`${'not a uuid'}::uuid`.as('v'));
   assert.match(String(await failureOf(reads.read(tenants[0]!, [emailsOf(db, 'active'), failing]))), /uuid/);
+  assert.is(await backendOf(queryPool), backend, 'the same connection: a refused read costs no reconnect');
+  assert.is(await preparedCount(queryPool), 0, 'what the failed message prepared is forgotten with the rest');
   const [rows] = await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
   assert.is(rows.length, 3);
   assert.is(await preparedCount(queryPool), 1);
+  assert.match(String(await failureOf(reads.read(tenants[0]!, [emailsOf(db, 'active'), failing]))), /uuid/);
+  const [again] = await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  assert.is(again.length, 3, 'prepared again after the second failure');
 });
 
-test('past 200 statements a connection forgets them all and keeps answering', async ({ db, reads, tenants, queryPool }) => {
-  for (let i = 0; i < 250; i += 1) {
-    const [[row]] = await reads.read(tenants[0]!, [db.selectNoFrom(sql<number>`${i}::int + ${sql.lit(i)}`.as('v'))]);
-    assert.is(row?.v, 2 * i);
-  }
-  assert.ok(await preparedCount(queryPool) <= 200, 'bounded');
+test('a read whose connection dies is answered by a fresh one', async ({ db, reads, tenants, queryPool, database }) => {
+  await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  const backend = await backendOf(queryPool);
+  await database.pool.query('SELECT pg_terminate_backend($1)', [backend]);
+  // pg's pool may notice the closed connection first and hand out a fresh one, or this read fails.
+  await reads.read(tenants[0]!, [emailsOf(db, 'active')]).catch(() => undefined);
   const [rows] = await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
   assert.is(rows.length, 3);
+  assert.is.not(await backendOf(queryPool), backend);
+});
+
+test('past 64 statements a connection deallocates the least recently used and keeps answering', async ({ db, reads, tenants, queryPool }) => {
+  await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  for (let i = 0; i < 150; i += 1) {
+    const [[row]] = await reads.read(tenants[0]!, [db.selectNoFrom(sql<number>`${i}::int + ${sql.lit(i)}`.as('v'))]);
+    assert.is(row?.v, 2 * i);
+    if (i % 10 === 0) await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  }
+  assert.is(await preparedCount(queryPool), 64, 'bounded');
+  const { rows } = await queryPool.query(`SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%"email"%'`);
+  assert.is(Number(rows[0].n), 1, 'the statement in use all along is still prepared');
 });
 
 test.run();

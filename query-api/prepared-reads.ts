@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Compilable } from 'kysely';
+import { sql, type Compilable } from 'kysely';
 import pg, { type Pool, type PoolClient } from 'pg';
-import { tenantScopeStatement } from './tenant-scope';
+import { sqlInteger, tenantScopeStatement } from './tenant-scope';
 
 /** The rows each query of a read returns, in order. */
 type RowsOf<Queries extends readonly Compilable<unknown>[]> = { [K in keyof Queries]: Queries[K] extends Compilable<infer Row> ? Row[] : never };
@@ -13,37 +13,38 @@ type RowsOf<Queries extends readonly Compilable<unknown>[]> = { [K in keyof Quer
  * once per request (planning was about half of the list query's server time: pgbench of the list
  * transaction as the query role, 1,069 tps unprepared against 2,738 prepared).
  *
- * A query read here must keep its LIMIT (and any other value the planner needs to cost it) a
- * literal, `sql.lit(sqlInteger(n))`: a generic plan that does not know the limit loses to a
- * custom plan every time, and PostgreSQL then plans every request after all
- * (tests/member-list-plans.test.ts). pg's own named queries ({ name, text }) cannot be used: over
- * the extended protocol the tenant scope would cost round trips of its own (BEGIN, set_config,
- * COMMIT), as withTenant's do.
+ * A query read here takes its LIMIT from preparedLimit (below), never as a parameter. pg's own
+ * named queries ({ name, text }) cannot serve: over the extended protocol the tenant scope would
+ * cost round trips of its own (BEGIN, set_config, COMMIT), as withTenant's do.
  */
 export type PreparedReads = {
   read<const Queries extends readonly Compilable<unknown>[]>(tenantId: string, queries: Queries): Promise<RowsOf<Queries>>;
 };
 
 /**
- * Past this many statements a connection forgets them all (DEALLOCATE ALL): the variety of
- * compiled queries is bounded (filters × sorts × page sizes), but never trusted to be.
+ * At most this many statements per connection, the least recently used DEALLOCATEd first: the
+ * variety of compiled queries is bounded (filters × sorts × page sizes, preparedLimit), but a
+ * client cycling through it must cost planning, never server memory (each list statement holds
+ * ~57 KB of its backend).
  */
-const maxPreparedPerConnection = 200;
+const maxPreparedPerConnection = 64;
 /** The statement names kept per SQL text, so a name costs no hash; cleared when full, as cheap to refill. */
 const maxNamesKept = 1_000;
 
 /**
- * The statements prepared on each connection. Kept per connection, not per PreparedReads, because
- * that is where they live: two PreparedReads on one pool must not both prepare a name.
+ * The statements prepared on each connection, least recently used first. Kept per connection, not
+ * per PreparedReads, because that is where they live: two PreparedReads on one pool must not both
+ * prepare a name.
  */
 const prepared = new WeakMap<PoolClient, Set<string>>();
 
 /**
- * Over the simple protocol one message carries `set_config(…, true)`, any PREPAREs and the
- * EXECUTEs, as one implicit transaction: row-level security sees the tenant for exactly these
- * statements, as in withTenant. EXECUTE takes its arguments as literals (sqlLiteral): quoted and
- * escaped, untyped, so PostgreSQL casts each to the type it inferred for the parameter.
- * Connections must be session-pooled (a transaction pooler would lose the prepared statements).
+ * Over the simple protocol one message carries `set_config(…, true)`, any DEALLOCATEs and
+ * PREPAREs, and the EXECUTEs, as one implicit transaction: row-level security sees the tenant for
+ * exactly these statements, as in withTenant. EXECUTE takes its arguments as literals
+ * (sqlLiteral): quoted and escaped, untyped, so PostgreSQL casts each to the type it inferred for
+ * the parameter. Connections must be session-pooled (a transaction pooler would lose the
+ * prepared statements).
  */
 export function createPreparedReads(pool: Pick<Pool, 'connect'>): PreparedReads {
   const names = new Map<string, string>();
@@ -58,40 +59,77 @@ export function createPreparedReads(pool: Pick<Pool, 'connect'>): PreparedReads 
   };
   return {
     async read(tenantId, queries) {
-      // Named and their arguments written before a connection is taken: a value that cannot be
-      // a literal throws here, with nothing sent and nothing to give back.
+      // Everything that can refuse an input is done before a connection is taken: nothing sent,
+      // nothing to give back.
+      const scope = tenantScopeStatement(tenantId);
       const compiled = queries.map((query) => query.compile()).map((query) => ({ name: nameOf(query.sql), sql: query.sql,
         execute: `EXECUTE ${nameOf(query.sql)}${query.parameters.length ? `(${query.parameters.map(sqlLiteral).join(', ')})` : ''}` }));
       const client = await pool.connect();
-      let known = prepared.get(client) ?? new Set<string>();
-      const statements = [tenantScopeStatement(tenantId)];
-      if (known.size + compiled.length > maxPreparedPerConnection) {
-        statements.push('DEALLOCATE ALL');
-        known = new Set();
-      }
-      const newlyPrepared: string[] = [];
-      for (const { name, sql } of compiled) {
-        if (known.has(name) || newlyPrepared.includes(name)) continue;
-        statements.push(`PREPARE ${name} AS ${sql}`);
-        newlyPrepared.push(name);
-      }
-      // Last, so that the results of the EXECUTEs are the last ones.
-      statements.push(...compiled.map(({ execute }) => execute));
+      const known = prepared.get(client) ?? new Set<string>();
+      const { statements, newlyPrepared, evicted } = plan(known, compiled);
       try {
-        const results = await client.query(statements.join('; ')) as unknown as { rows: unknown[] }[];
-        for (const name of newlyPrepared) known.add(name);
+        const results = await client.query([scope, ...statements].join('; ')) as unknown as { rows: unknown[] }[];
+        for (const name of evicted) known.delete(name);
+        for (const { name } of compiled) {
+          known.delete(name);
+          known.add(name);
+        }
         prepared.set(client, known);
         client.release();
         return results.slice(-compiled.length).map((result) => result.rows) as RowsOf<typeof queries>;
       } catch (error) {
-        // Which statements exist on a connection whose message failed half-way is not worth
-        // guessing: it is closed, and the pool opens a fresh one.
-        client.release(error as Error);
+        await forgetAfterFailure(client, error, newlyPrepared.length > 0 || evicted.length > 0);
         throw error;
       }
     },
   };
 }
+
+type CompiledRead = { name: string; sql: string; execute: string };
+
+/** The statements of one read on a connection that has `known` prepared: evictions, PREPAREs, then the EXECUTEs (their results last). */
+function plan(known: Set<string>, compiled: CompiledRead[]) {
+  const wanted = new Set(compiled.map(({ name }) => name));
+  const newlyPrepared = compiled.filter(({ name }, i) => !known.has(name) && compiled.findIndex((c) => c.name === name) === i);
+  const evicted: string[] = [];
+  for (const name of known) {
+    if (known.size - evicted.length + newlyPrepared.length <= maxPreparedPerConnection) break;
+    if (!wanted.has(name)) evicted.push(name);
+  }
+  const statements = [...evicted.map((name) => `DEALLOCATE ${name}`), ...newlyPrepared.map(({ name, sql }) => `PREPARE ${name} AS ${sql}`),
+    ...compiled.map(({ execute }) => execute)];
+  return { statements, newlyPrepared, evicted };
+}
+
+/**
+ * After a failed read, which of its PREPAREs and DEALLOCATEs took effect is not worth guessing
+ * (they are not undone with the failed transaction): the connection forgets all its statements
+ * and is given back, or, when the server is not answering, closed.
+ */
+async function forgetAfterFailure(client: PoolClient, error: unknown, statementsChanged: boolean) {
+  const serverRefused = error instanceof pg.DatabaseError;
+  if (serverRefused && !statementsChanged) return client.release();
+  if (serverRefused) {
+    const forgot = await client.query('DEALLOCATE ALL').then(() => true, () => false);
+    if (forgot) {
+      prepared.set(client, new Set());
+      return client.release();
+    }
+  }
+  client.release(error as Error);
+}
+
+/**
+ * A LIMIT of at least `rows`, as a literal from a few sizes. Literal, because a generic plan that
+ * does not know its limit costs a tenth of the table and loses to a custom plan every time, so
+ * PostgreSQL would plan every request after all (tests/member-list-plans.test.ts); from a few
+ * sizes, so that page sizes do not multiply the statements. The caller keeps the rows it asked for.
+ */
+export function preparedLimit(rows: number) {
+  const size = limitSizes.find((candidate) => candidate >= rows) ?? sqlInteger(rows);
+  return sql<number>`${sql.lit(size)}`;
+}
+const limitSizes = [11, 26, 51, 101, 201, 501, 1001];
 
 /**
  * A query parameter as an EXECUTE argument. Unlike the projections' literal()

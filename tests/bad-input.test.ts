@@ -215,6 +215,16 @@ test('crafted cursors whose values PostgreSQL cannot compare are 400 invalid-cur
   problemOf(await h.query(`/v1/members?cursor=${'!'.repeat(20)}`, owner), 400, 'invalid-cursor', 'not base64url JSON');
 });
 
+test('a cursor instant with an offset PostgreSQL refuses (past ±15:59) pages from the same instant in UTC', async ({ h, owner }) => {
+  const first = await h.query('/v1/members?sort=-createdAt&limit=1', owner);
+  const [createdAt, memberId] = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString()).after as [string, string];
+  const shifted = new Date(Date.parse(createdAt) + 16 * 3_600_000).toISOString().replace('Z', '+16:00');
+  const utc = await h.query(`/v1/members?sort=-createdAt&cursor=${cursorOf({ sort: '-createdAt', after: [createdAt, memberId] })}`, owner);
+  const offset = await h.query(`/v1/members?sort=-createdAt&cursor=${cursorOf({ sort: '-createdAt', after: [shifted, memberId] })}`, owner);
+  assert.is(offset.status, 200, offset.text);
+  assert.equal(offset.body.items, utc.body.items);
+});
+
 test('cursors the API hands out still page, for every sort order', async ({ h, owner }) => {
   assert.is((await h.command('POST', '/v1/members', owner, { email: 'pager@example.org', firstName: 'P', lastName: 'P' })).status, 201);
   for (const sort of ['createdAt', '-createdAt', 'name', '-name', 'email', '-email']) {

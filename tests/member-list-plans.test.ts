@@ -7,7 +7,7 @@ import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import type { ReadModelDatabase } from '../infra/read-models/database';
 import { decodeCursor, encodeCursor } from '../query-api/routes/members/member-cursor';
-import { memberCountQuery, memberPageQuery, type MemberFilter } from '../query-api/routes/members/member-page';
+import { memberCountQuery, memberPageQuery, toMemberPage, type MemberFilter } from '../query-api/routes/members/member-page';
 import { createPreparedReads } from '../query-api/prepared-reads';
 
 type Context = { database: TestDatabase; queryPool: Pool; tenantId: string };
@@ -49,6 +49,25 @@ test('every list shape a console sends settles on a generic plan', async ({ quer
   const replanned = rows.filter((row) => row.generic_plans === 0).map((row) => `${row.custom_plans} custom plans: ${row.statement}`);
   assert.ok(rows.length >= shapes.length, `${rows.length} statements`);
   assert.equal(replanned, [], replanned.join('\n'));
+});
+
+test('the page sizes 1 to 200 share five statements, each page still of its own size', async ({ database, tenantId }) => {
+  const pool = createPool({ connectionString: database.queryUrl, max: 1, applicationName: 'list-sizes-test' });
+  try {
+    const db = new Kysely<ReadModelDatabase>({ dialect: new PostgresDialect({ pool }) });
+    const reads = createPreparedReads(pool);
+    const filter: MemberFilter = { sort: 'name' };
+    for (let limit = 1; limit <= 200; limit += 1) {
+      const [found] = await reads.read(tenantId, [memberPageQuery(db, filter, null, limit)]);
+      const page = toMemberPage(found, filter, limit);
+      assert.is(page.items.length, limit);
+      assert.type(page.nextCursor, 'string');
+    }
+    const { rows } = await pool.query(`SELECT count(*) AS n FROM pg_prepared_statements`);
+    assert.is(Number(rows[0].n), 5);
+  } finally {
+    await pool.end();
+  }
 });
 
 test.run();

@@ -10,8 +10,10 @@ export type SortKey = 'createdAt' | 'name' | 'email';
 export type Cursor = { sort: SortOrder; after: string[] };
 
 const uuid = z.guid();
-// A date that exists (zod checks the days of each month), in years PostgreSQL stores (no year 0).
-const instant = z.iso.datetime({ offset: true }).refine((value) => !value.startsWith('0000'));
+// A date that exists (zod checks the days of each month), in years PostgreSQL stores (no year 0),
+// sent on in UTC: zod allows offsets up to ±23:59, PostgreSQL refuses those past ±15:59.
+const instant = z.iso.datetime({ offset: true }).refine((value) => !value.startsWith('0000'))
+  .transform((value) => new Date(value).toISOString());
 // The cursor is the only text a client sends that the edge guard cannot see (it is base64).
 const text = z.string().max(1000).refine((value) => unstorableTextFields(value).length === 0);
 

@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { sqlInteger } from '../../tenant-scope';
+import { preparedLimit } from '../../prepared-reads';
 import type { ReadModelDb } from '../../../infra/read-models/database';
 import { z } from 'zod';
 import { encodeCursor, sortKeyOf, sortOrders, type Cursor, type SortKey } from './member-cursor';
@@ -26,8 +26,8 @@ const sortKeys: Record<SortKey, { columns: string[]; valuesOf: (m: MemberView) =
 
 /**
  * One page of members by keyset: rows strictly after the cursor's sort key (decodeCursor has
- * checked that its values fit the key's columns), one more than `limit` to tell whether a page
- * follows. Inserts made while a client pages never shift the rows it has not seen yet, unlike
+ * checked that its values fit the key's columns), at least one more than `limit` to tell whether
+ * a page follows. Inserts made while a client pages never shift the rows it has not seen yet, unlike
  * OFFSET. Built on `db` and run by the caller (PreparedReads), the list beside memberCountQuery
  * in the same round trip.
  */
@@ -41,8 +41,7 @@ export function memberPageQuery(db: ReadModelDb, filter: MemberFilter, after: Cu
     query = query.where(descending ? sql<SqlBool>`(${columns}) < (${values})` : sql<SqlBool>`(${columns}) > (${values})`);
   }
   for (const column of key.columns) query = query.orderBy(sql.raw(column), descending ? 'desc' : 'asc');
-  // A literal, not a parameter (prepared-reads.ts says why).
-  return query.limit(sql<number>`${sql.lit(sqlInteger(limit + 1))}`);
+  return query.limit(preparedLimit(limit + 1));
 }
 
 /** The page's members and the cursor of the next page, if one follows. */
