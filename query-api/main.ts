@@ -3,7 +3,8 @@
  * Connects as the query role (QUERY_DATABASE_URL, or DATABASE_URL with QUERY_DB_ROLE and
  * QUERY_DB_PASSWORD), never as the owner: it refuses to start as a superuser, a BYPASSRLS role or
  * the owner of the read-model tables. Listens on QUERY_API_PORT. With KAFKA_BROKERS set,
- * read-your-writes follows the Kafka projectors' partition checkpoints of KAFKA_TOPIC; without,
+ * read-your-writes follows the Kafka projectors' partition checkpoints of KAFKA_TOPIC, woken by
+ * their commits (LISTEN on a connection of its own, kafka-progress.ts); without,
  * the in-process projection's checkpoint. It never connects to Kafka itself. With
  * CLICKHOUSE_READER_URL it serves the analytics routes from that server as the reader role
  * (SELECT only, its tenant's rows only), each read bounded (else they answer 503). With REDIS_URL,
@@ -32,8 +33,9 @@ import { buildQueryApi } from './app';
 import { liveDefaults } from './live/live-dependencies';
 import { createLiveHub } from './live/live-hub';
 import { createMemberChangeReader } from './live/member-change-reader';
-import { analyticsProjection, kafkaPartitionProgress, logCheckpointProgress, readModelProjection } from './read-model-progress';
+import { analyticsProjection, logCheckpointProgress, readModelProjection } from './read-model-progress';
 import { createTenantPositions } from './tenant-positions';
+import { followKafkaProgress } from './kafka-progress';
 import { createPreparedReads } from './prepared-reads';
 
 const config = loadConfig(process.env, {
@@ -48,6 +50,9 @@ await refusePrivilegedQueryRole(pool);
 const db = createReadModelDatabase(pool);
 const positions = createTenantPositions(pool);
 const waiters = { maxWaitersPerTenant: config.CONSISTENCY_MAX_WAITERS_PER_TENANT };
+// With Kafka, read-your-writes waiters are woken by the projectors' commits (LISTEN on a connection of its own).
+const kafkaProgress = config.KAFKA_BROKERS ? followKafkaProgress({ pool, positions, topic: config.KAFKA_TOPIC, connectionString, ...waiters,
+  onError: (error) => console.error('read-your-writes progress:', error) }) : undefined;
 if (config.CLICKHOUSE_URL && !config.CLICKHOUSE_READER_URL) {
   throw new Error('The query API reads ClickHouse as the reader, never as the owner: set CLICKHOUSE_READER_URL');
 }
@@ -76,13 +81,11 @@ const app = buildQueryApi({
   rateLimiter: rateLimits.limiter,
   tenantPlans: createTenantPlans(db, Date.now, tenantSettings.cache),
   consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
-  progress: config.KAFKA_BROKERS
-    ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, readModelProjection, waiters) : logCheckpointProgress(pool, positions, readModelProjection, waiters),
+  progress: kafkaProgress?.readModels ?? logCheckpointProgress(pool, positions, readModelProjection, waiters),
   analytics,
   // Every query-API process reads the same versions (PostgreSQL): none serves an answer older than the tenant's rows.
   ...(analytics ? { analyticsAnswers: createAnalyticsAnswerCache({ versions: createAnalyticsVersions(pool) }) } : {}),
-  analyticsProgress: config.KAFKA_BROKERS
-    ? kafkaPartitionProgress(pool, positions, config.KAFKA_TOPIC, analyticsProjection, waiters) : logCheckpointProgress(pool, positions, analyticsProjection, waiters),
+  analyticsProgress: kafkaProgress?.analytics ?? logCheckpointProgress(pool, positions, analyticsProjection, waiters),
   loadShedding: loadSheddingLimitsOf(config),
   now: () => new Date().toISOString(),
   live: { ...liveDefaults, hub: liveHub, tickets },
@@ -103,6 +106,7 @@ closeOnSignal('query-api', async () => {
   await app.close();
   await liveNotifier.close();
   ticketsClient?.disconnect();
+  await kafkaProgress?.close();
   await db.destroy();
   await rateLimits.close();
   await tenantSettings.close();

@@ -10,8 +10,11 @@ export type PositionFollowerOptions<Progress> = {
   read: () => Promise<Progress>;
   /** The more advanced of two readings (a push can overtake a read in flight). */
   newest: (a: Progress, b: Progress) => Progress;
-  /** How often `read` runs while a request waits; it does not run while none does. */
-  pollMs: number;
+  /**
+   * How often `read` runs while a request waits; it does not run while none does. A function when
+   * it depends on whether the projection's progress is pushed meanwhile (then reading is a fallback).
+   */
+  pollMs: number | (() => number);
   maxWaitersPerTenant: number;
   onError?: (error: unknown) => void;
 };
@@ -59,7 +62,7 @@ export function createPositionFollower<Progress>(options: PositionFollowerOption
         }
         if (waiting > 0) {
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, options.pollMs);
+            const timer = setTimeout(resolve, typeof options.pollMs === 'number' ? options.pollMs : options.pollMs());
             wake = () => {
               clearTimeout(timer);
               resolve();

@@ -14,8 +14,8 @@ export const analyticsProjection = 'clickhouse-analytics';
 export type ProgressOptions = {
   /** Requests of one tenant that may wait at once; beyond, 503 consistency-overloaded. */
   maxWaitersPerTenant?: number;
-  /** How often the projection's progress is read while requests wait. */
-  pollMs?: number;
+  /** How often the projection's progress is read while requests wait (a function: see PositionFollowerOptions). */
+  pollMs?: number | (() => number);
   onError?: (error: unknown) => void;
 };
 
@@ -67,18 +67,25 @@ type PartitionProgress = Map<number, number>;
  * Distributed mode: the projection consumes Kafka partition by partition, each with its own
  * checkpoint, and positions only grow within a partition. The event's stream is mapped to the
  * partition the publisher sent it to, and that partition's highest applied position compared.
+ * `moved` takes a partition's progress pushed by its projector's commit (progress-notifications.ts);
+ * it counts only once a reading has given the partition count, which the mapping needs.
  */
 export function kafkaPartitionProgress(
   pool: Pick<Pool, 'query'>, positions: TenantPositions, topic: string, projection = readModelProjection, options: ProgressOptions = {},
-): FollowedProgress {
+): FollowedProgress & { moved: (partition: number, position: number) => void } {
+  let known: PartitionProgress | undefined;
+  const newest = (a: PartitionProgress, b: PartitionProgress) => (b.size < a.size ? a
+    : new Map([...b].map(([partition, at]) => [partition, Math.max(at, a.get(partition) ?? 0)])));
   const follower = createPositionFollower<PartitionProgress>({
     ...defaultProgressOptions, ...options,
     read: async () => {
       const { rows } = await pool.query(
         'SELECT partition, position FROM projection_partition_offsets WHERE projection = $1 AND topic = $2', [projection, topic]);
-      return new Map(rows.map((row) => [Number(row.partition), Number(row.position)]));
+      const read: PartitionProgress = new Map(rows.map((row) => [Number(row.partition), Number(row.position)]));
+      known = known === undefined ? read : newest(known, read);
+      return read;
     },
-    newest: (a, b) => (b.size < a.size ? a : new Map([...b].map(([partition, at]) => [partition, Math.max(at, a.get(partition) ?? 0)]))),
+    newest,
   });
   return {
     async waitFor(tenantId, position, timeoutMs, idle = noIdle) {
@@ -94,6 +101,11 @@ export function kafkaPartitionProgress(
         return (applied.get(partition.of) ?? 0) >= position;
       };
       settle(await idle(follower.waitUntil(tenantId, reached, timeoutMs)), position, timeoutMs);
+    },
+    moved(partition, position) {
+      if (!known?.has(partition) || known.get(partition)! >= position) return;
+      known = new Map(known).set(partition, position);
+      follower.advance(known);
     },
     stats: follower.stats,
   };

@@ -78,6 +78,7 @@ export async function applyAnalyticsPartitionBatch(
   await insertAnalyticsRows(store, events, projection);
   const changed = changedTenants(events, projection);
   await pool.query(advancingTenantVersions(partitionCheckpointSql.advanceForward, 6), [...key, nextOffset, position, changed.tenants, changed.positions]);
+  if (position > stored.position) await pool.query(partitionCheckpointSql.notify, [...key, position]);
   return { nextOffset, position };
 }
 

@@ -19,6 +19,14 @@ export const partitionCheckpointSql = {
   /** Read without a lock, for appliers that hold no transaction (ClickHouse: see analytics-batch.ts). */
   read: `SELECT next_offset, position FROM projection_partition_offsets
          WHERE projection = $1 AND topic = $2 AND partition = $3`,
+  /**
+   * Says that the partition's row moved, once the transaction commits (nothing for a rolled back
+   * batch), to the query APIs that LISTEN on the table's name: they wake their read-your-writes
+   * waiters from the payload, the row's key and position as JSON, without reading the table.
+   * Parameters ($1, $2, $3, $4) = (projection, topic, partition, position).
+   */
+  notify: `SELECT pg_notify('projection_partition_offsets',
+           json_build_object('projection', $1::text, 'topic', $2::text, 'partition', $3::int, 'position', $4::bigint)::text)`,
   /** Advanced only forwards: two unlocked appliers of one partition (a hand-over) cannot move it back. */
   advanceForward: `UPDATE projection_partition_offsets
             SET next_offset = greatest(next_offset, $4), position = greatest(position, $5), updated_at = now()
@@ -69,6 +77,7 @@ export async function applyPartitionBatch(
     const changes: ProjectedChange[] = events.flatMap((event) => projection.project(event));
     await runStatementsThenFinish(client, statementsOfBatch(changes), [
       { text: partitionCheckpointSql.advance, values: [...key, nextOffset, position] },
+      ...(position > Number(stored.position) ? [{ text: partitionCheckpointSql.notify, values: [...key, position] }] : []),
       { text: 'COMMIT', values: [] },
     ]);
     return { nextOffset, position };
