@@ -56,6 +56,19 @@ test('several queries travel together and answer in order', async ({ db, reads, 
   assert.is(Number(counted?.n), 4);
 });
 
+test('the queries of one read answer from one snapshot, whatever commits meanwhile', async ({ db, reads, tenants, database }) => {
+  const [tenantId] = tenants as [string];
+  const count = () => db.selectFrom('rm_members').select((eb) => eb.fn.countAll<number>().as('n'));
+  const reading = reads.read(tenantId, [count(), db.selectNoFrom(sql<string>`pg_sleep(0.4)::text`.as('slept')), count()]);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const memberId = uuidv7();
+  await database.pool.query(`INSERT INTO rm_members (tenant_id, member_id, email, first_name, last_name, status, created_at, updated_at, revision)
+    VALUES ($1, $2, 'meanwhile@example.org', 'F', 'L', 'pending', now(), now(), 0)`, [tenantId, memberId]);
+  const [[before], , [after]] = await reading;
+  await database.pool.query('DELETE FROM rm_members WHERE member_id = $1', [memberId]);
+  assert.is(Number(after?.n), Number(before?.n), 'a member committed during the read is in neither count');
+});
+
 test('a value with quotes, backslashes and SQL in it is read as the value it is', async ({ db, reads, tenants }) => {
   for (const value of [`O'Brien`, 'back\\slash\\', `'); DELETE FROM rm_members; --`, 'ünï©ødé 😀', '']) {
     const [[row]] = await reads.read(tenants[0]!, [db.selectNoFrom(sql<string>`${value}::text`.as('v'))]);

@@ -40,8 +40,8 @@ const prepared = new WeakMap<PoolClient, Set<string>>();
 
 /**
  * Over the simple protocol one message carries `set_config(…, true)`, any DEALLOCATEs and
- * PREPAREs, and the EXECUTEs, as one implicit transaction: row-level security sees the tenant for
- * exactly these statements, as in withTenant. EXECUTE takes its arguments as literals
+ * PREPAREs, and the EXECUTEs, as one transaction: row-level security sees the tenant for exactly
+ * these statements, as in withTenant. EXECUTE takes its arguments as literals
  * (sqlLiteral): quoted and escaped, untyped, so PostgreSQL casts each to the type it inferred for
  * the parameter. Connections must be session-pooled (a transaction pooler would lose the
  * prepared statements).
@@ -67,8 +67,11 @@ export function createPreparedReads(pool: Pick<Pool, 'connect'>): PreparedReads 
       const client = await pool.connect();
       const known = prepared.get(client) ?? new Set<string>();
       const { statements, newlyPrepared, evicted } = plan(known, compiled);
+      // Several queries answer from one snapshot (a page and its total agree): a REPEATABLE READ
+      // transaction holds them; a single query's implicit transaction is one snapshot already.
+      const [begin, commit] = compiled.length > 1 ? [['BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY'], ['COMMIT']] : [[], []];
       try {
-        const results = await client.query([scope, ...statements].join('; ')) as unknown as { rows: unknown[] }[];
+        const results = await client.query([...begin, scope, ...statements, ...commit].join('; ')) as unknown as { rows: unknown[] }[];
         for (const name of evicted) known.delete(name);
         for (const { name } of compiled) {
           known.delete(name);
@@ -76,7 +79,8 @@ export function createPreparedReads(pool: Pick<Pool, 'connect'>): PreparedReads 
         }
         prepared.set(client, known);
         client.release();
-        return results.slice(-compiled.length).map((result) => result.rows) as RowsOf<typeof queries>;
+        return results.slice(results.length - commit.length - compiled.length, results.length - commit.length)
+          .map((result) => result.rows) as RowsOf<typeof queries>;
       } catch (error) {
         await forgetAfterFailure(client, error, newlyPrepared.length > 0 || evicted.length > 0);
         throw error;
@@ -108,9 +112,13 @@ function plan(known: Set<string>, compiled: CompiledRead[]) {
  */
 async function forgetAfterFailure(client: PoolClient, error: unknown, statementsChanged: boolean) {
   const serverRefused = error instanceof pg.DatabaseError;
-  if (serverRefused && !statementsChanged) return client.release();
+  if (serverRefused && !statementsChanged) {
+    const ended = await client.query('ROLLBACK').then(() => true, () => false);
+    return client.release(ended ? undefined : error as Error);
+  }
   if (serverRefused) {
-    const forgot = await client.query('DEALLOCATE ALL').then(() => true, () => false);
+    // ROLLBACK ends the failed transaction of a read of several queries (a warning when none is open).
+    const forgot = await client.query('ROLLBACK; DEALLOCATE ALL').then(() => true, () => false);
     if (forgot) {
       prepared.set(client, new Set());
       return client.release();

@@ -35,5 +35,10 @@ export function createPool(options: PoolOptions): pg.Pool {
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // Nor must a checked-out one (pg-pool listens only to idle clients): a connection ended by the
+  // server mid-transaction (idle_in_transaction_session_timeout, pg_terminate_backend, a restart)
+  // emits 'error' on its client, which would be thrown as uncaught. The query in flight rejects
+  // with the error all the same, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
