@@ -43,14 +43,18 @@ export async function rebuildAnalytics(options: RebuildOptions) {
     const head = await store.headPosition();
     await prepareAsideTables(analytics, options.tenantId);
     const written = await project(options, 0, head, aside);
-    for (const table of [...factTables, ...rollups.map((r) => r.table)]) await analytics.command(`EXCHANGE TABLES ${table} AND ${aside(table)}`);
-    await dropAsideTables(analytics);
-    // Everything the live projection may have written to the old tables since it stood at
-    // `liveCheckpoint`, for every tenant: written again into the new ones (counted once).
-    const caughtUp = await project({ ...options, tenantId: undefined, onProgress: undefined, signal: undefined }, Math.min(liveCheckpoint, head), await store.headPosition(), (t) => t);
-    // Answers cached from the old tables, or from the new ones before this catch-up, stop being served.
-    await advanceEveryTenantVersion(pool);
-    return { events: written, caughtUpEvents: caughtUp, head, seconds: (Date.now() - started) / 1000 };
+    try {
+      for (const table of [...factTables, ...rollups.map((r) => r.table)]) await analytics.command(`EXCHANGE TABLES ${table} AND ${aside(table)}`);
+      await dropAsideTables(analytics);
+      // Everything the live projection may have written to the old tables since it stood at
+      // `liveCheckpoint`, for every tenant: written again into the new ones (counted once).
+      const caughtUp = await project({ ...options, tenantId: undefined, onProgress: undefined, signal: undefined }, Math.min(liveCheckpoint, head), await store.headPosition(), (t) => t);
+      return { events: written, caughtUpEvents: caughtUp, head, seconds: (Date.now() - started) / 1000 };
+    } finally {
+      // Once a table may have been exchanged, answers cached from the old tables (or from the new
+      // ones before the catch-up) stop being served, also when what followed the exchange failed.
+      await advanceEveryTenantVersion(pool).catch(() => advanceEveryTenantVersion(pool));
+    }
   } finally {
     await lock.query("SELECT pg_advisory_unlock(hashtext('rebuild:analytics'))").catch(() => undefined);
     lock.release();
