@@ -93,7 +93,10 @@ export function changedTenants(events: readonly EventEnvelope[], projection: Ana
   for (const event of events) {
     if (projection.project(event).length > 0) highest.set(event.tenantId, Math.max(highest.get(event.tenantId) ?? 0, event.position));
   }
-  return { tenants: [...highest.keys()], positions: [...highest.values()] };
+  // In tenant order: the upsert locks each tenant's row in the order given, and two batches (or a
+  // batch and a rebuild) locking them in opposite orders would deadlock.
+  const tenants = [...highest.keys()].sort();
+  return { tenants, positions: tenants.map((tenant) => highest.get(tenant)!) };
 }
 
 const versionUpsert = (tenants: string, positions: string) => `INSERT INTO analytics_tenant_versions AS v (tenant_id, version, position)
@@ -121,5 +124,6 @@ export async function advanceTenantVersions(pool: Pick<Pool, 'query'>, changed: 
 export async function advanceEveryTenantVersion(pool: Pick<Pool, 'query'>) {
   await pool.query(`INSERT INTO analytics_tenant_versions AS v (tenant_id, version, position)
     SELECT tenant_id, 1, 0 FROM (SELECT tenant_id FROM rm_tenants UNION SELECT tenant_id FROM analytics_tenant_versions) AS known
+    ORDER BY tenant_id
     ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1, updated_at = now()`);
 }

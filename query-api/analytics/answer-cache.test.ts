@@ -139,6 +139,20 @@ test('concurrent identical misses run one query each question, and all get its a
   for (const answer of all) assert.equal(answer, all[0]);
 });
 
+test('a tenant asking many questions pushes out its own answers, not another tenant\'s', async (context) => {
+  const shared = createAnalyticsAnswerCache({ versions: createAnalyticsVersions(context.queryPool), maxEntries: 5, maxEntriesPerTenant: 3 });
+  const mrr = async (tenantId: string, day: string) => {
+    const before = context.seen.queries;
+    await readMrrAt(shared.forRequest(context.store), { tenantId, day, currency: 'EUR' });
+    return context.seen.queries - before;
+  };
+  assert.is(await mrr(b, '2026-03-01'), 1);
+  for (let day = 1; day <= 9; day += 1) await mrr(a, `2026-04-0${day}`);
+  assert.is(shared.stats().entries, 4, 'three of a, one of b');
+  assert.is(await mrr(b, '2026-03-01'), 0, 'b’s answer survived a’s nine questions');
+  assert.equal([await mrr(a, '2026-04-09'), await mrr(a, '2026-04-01')], [0, 1], 'a keeps its three most recent');
+});
+
 test('bounded: the least recently used answer goes first; a rebuild moves every tenant\'s version on', async (context) => {
   const small = createAnalyticsAnswerCache({ versions: createAnalyticsVersions(context.queryPool), maxEntries: 2 });
   const mrr = async (day: string) => {

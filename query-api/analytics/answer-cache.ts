@@ -6,6 +6,8 @@ export type AnswerCacheOptions = {
   versions: AnalyticsVersions;
   /** Answers kept at most (least recently used dropped first). */
   maxEntries?: number;
+  /** Answers of one tenant kept at most: a tenant asking many questions pushes out its own answers, not everyone's. */
+  maxEntriesPerTenant?: number;
   /** Rows kept at most over all answers: a five-year day series is 1,830 rows, and memory is bounded. */
   maxRows?: number;
 };
@@ -13,7 +15,7 @@ export type AnswerCacheOptions = {
 export type AnalyticsAnswerCache = ReturnType<typeof createAnalyticsAnswerCache>;
 
 type Answer = readonly unknown[];
-type Entry = { answer: Promise<Answer>; rows: number };
+type Entry = { answer: Promise<Answer>; rows: number; tenant: string };
 
 /**
  * A query naming the clock in its SQL would answer differently tomorrow under the same key: never
@@ -33,19 +35,30 @@ const readsTheClock = /\b(now|now64|today|yesterday|currentDate|nowInBlock|UTCTi
  */
 export function createAnalyticsAnswerCache(options: AnswerCacheOptions) {
   const maxEntries = options.maxEntries ?? 1000;
+  const maxEntriesPerTenant = options.maxEntriesPerTenant ?? 200;
   const maxRows = options.maxRows ?? 200_000;
   const entries = new Map<string, Entry>();
+  const perTenant = new Map<string, number>();
   const counts = { hits: 0, misses: 0, rows: 0 };
 
-  const evict = () => {
+  const remove = (key: string, entry: Entry) => {
+    entries.delete(key);
+    counts.rows -= entry.rows;
+    const left = (perTenant.get(entry.tenant) ?? 1) - 1;
+    if (left > 0) perTenant.set(entry.tenant, left);
+    else perTenant.delete(entry.tenant);
+  };
+  /** Least recently used first: anyone's while the cache is over its bounds, then the tenant's own while it is over its share. */
+  const evict = (tenant: string) => {
     for (const [key, entry] of entries) {
-      if (entries.size <= maxEntries && counts.rows <= maxRows) return;
-      entries.delete(key);
-      counts.rows -= entry.rows;
+      if (entries.size > maxEntries || counts.rows > maxRows) remove(key, entry);
+      else if ((perTenant.get(tenant) ?? 0) > maxEntriesPerTenant) {
+        if (entry.tenant === tenant) remove(key, entry);
+      } else return;
     }
   };
 
-  const answer = (key: string, run: () => Promise<Answer>): Promise<Answer> => {
+  const answer = (tenant: string, key: string, run: () => Promise<Answer>): Promise<Answer> => {
     const known = entries.get(key);
     if (known) {
       counts.hits += 1;
@@ -54,16 +67,17 @@ export function createAnalyticsAnswerCache(options: AnswerCacheOptions) {
       return known.answer;
     }
     counts.misses += 1;
-    const entry: Entry = { answer: run().then(freezeRows), rows: 0 };
+    const entry: Entry = { answer: run().then(freezeRows), rows: 0, tenant };
     entries.set(key, entry);
-    evict();
+    perTenant.set(tenant, (perTenant.get(tenant) ?? 0) + 1);
+    evict(tenant);
     entry.answer.then((rows) => {
       if (entries.get(key) !== entry) return;
       entry.rows = rows.length;
       counts.rows += rows.length;
-      evict();
+      evict(tenant);
     }, () => {
-      if (entries.get(key) === entry) entries.delete(key);
+      if (entries.get(key) === entry) remove(key, entry);
     });
     return entry.answer;
   };
@@ -88,7 +102,7 @@ export function createAnalyticsAnswerCache(options: AnswerCacheOptions) {
           // Without a tenant the store refuses the read; with the clock in it, tomorrow differs.
           if (typeof tenant !== 'string' || readsTheClock.test(sql)) return store.query<T>(sql, params, settings);
           const key = stringify([tenant, await versionOf(tenant), sql, params, settings ?? null]);
-          return await answer(key, () => store.query<T>(sql, params, settings)) as T[];
+          return await answer(tenant, key, () => store.query<T>(sql, params, settings)) as T[];
         },
       };
     },
