@@ -216,7 +216,11 @@ test('crafted cursors whose values PostgreSQL cannot compare are 400 invalid-cur
 });
 
 test('a cursor instant with an offset PostgreSQL refuses (past ±15:59) pages from the same instant in UTC', async ({ h, owner }) => {
-  const first = await h.query('/v1/members?sort=-createdAt&limit=1', owner);
+  const created = await h.command('POST', '/v1/members', owner, { email: 'offset@example.org', firstName: 'O', lastName: 'O' });
+  assert.is(created.status, 201, created.text);
+  // A page of one with a page after it: the tenant's first member and this one, once applied.
+  const first = await h.query('/v1/members?sort=-createdAt&limit=1', owner, { 'x-consistency-position': String(created.body.position) });
+  assert.type(first.body.nextCursor, 'string', first.text);
   const [createdAt, memberId] = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString()).after as [string, string];
   const shifted = new Date(Date.parse(createdAt) + 16 * 3_600_000).toISOString().replace('Z', '+16:00');
   const utc = await h.query(`/v1/members?sort=-createdAt&cursor=${cursorOf({ sort: '-createdAt', after: [createdAt, memberId] })}`, owner);
