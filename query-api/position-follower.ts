@@ -15,6 +15,8 @@ export type PositionFollowerOptions<Progress> = {
    * it depends on whether the projection's progress is pushed meanwhile (then reading is a fallback).
    */
   pollMs: number | (() => number);
+  /** The least time between two readings asked for by readSoon: however often it is called, reading stays bounded. */
+  minReadGapMs?: number;
   maxWaitersPerTenant: number;
   onError?: (error: unknown) => void;
 };
@@ -29,7 +31,10 @@ export function createPositionFollower<Progress>(options: PositionFollowerOption
   let waiting = 0;
   let polling = false;
   let reads = 0;
-  let wake: (() => void) | undefined;
+  let wake: ((soon?: 'soon') => void) | undefined;
+  let soon = false;
+  let lastReadAt = 0;
+  const minReadGapMs = options.minReadGapMs ?? 5;
 
   const remove = (tenantId: string, waiter: Waiter<Progress>) => {
     const ofTenant = waiters.get(tenantId);
@@ -52,20 +57,25 @@ export function createPositionFollower<Progress>(options: PositionFollowerOption
   // Runs while anyone waits; a new waiter never triggers a read of its own, it waits for the tick.
   const poll = async () => {
     polling = true;
+    soon = false;
     try {
       while (waiting > 0) {
         try {
           reads += 1;
+          lastReadAt = Date.now();
           advance(await options.read());
         } catch (error) {
           options.onError?.(error);
         }
         if (waiting > 0) {
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, typeof options.pollMs === 'number' ? options.pollMs : options.pollMs());
-            wake = () => {
+            const untilSoon = () => Math.max(0, lastReadAt + minReadGapMs - Date.now());
+            let timer = setTimeout(resolve, soon ? untilSoon() : typeof options.pollMs === 'number' ? options.pollMs : options.pollMs());
+            soon = false;
+            wake = (why) => {
               clearTimeout(timer);
-              resolve();
+              if (why === 'soon') timer = setTimeout(resolve, untilSoon());
+              else resolve();
             };
           });
           wake = undefined;
@@ -99,6 +109,15 @@ export function createPositionFollower<Progress>(options: PositionFollowerOption
     },
     /** Pushed by a projection running in this process, after it committed. */
     advance,
+    /**
+     * Something may have moved (a notification, which anyone connected may forge): read where the
+     * projection stands as soon as the gap since the last reading allows, instead of after the
+     * pause. Only a reading advances the waiters.
+     */
+    readSoon() {
+      if (wake) wake('soon');
+      else soon = true;
+    },
     /** For /metrics and tests: how many requests wait, and how many readings were made. */
     stats: () => ({ waiting, reads }),
   };

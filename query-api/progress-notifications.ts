@@ -14,8 +14,10 @@ export type ProgressNotificationsOptions = {
 /**
  * The Kafka projectors' commits, pushed: one connection of its own LISTENs on
  * projection_partition_offsets, whose rows the projectors NOTIFY in each batch's transaction, so
- * read-your-writes waiters wake as the batch commits, without a reading of the table per tick on
- * the pool the reads queue on. While it is not listening (`listening()` false: not yet, or the
+ * read-your-writes followers read the table as the batch commits instead of every few
+ * milliseconds on the pool the reads queue on. A notification is only news: any role that can
+ * connect can NOTIFY, so the followers believe the table, never the payload
+ * (read-model-progress.ts). While it is not listening (`listening()` false: not yet, or the
  * connection lost and being opened again), the followers poll as before.
  */
 export function listenToProgress(options: ProgressNotificationsOptions) {
@@ -27,14 +29,16 @@ export function listenToProgress(options: ProgressNotificationsOptions) {
   const lost = (error?: unknown) => {
     if (error !== undefined) options.onError?.(error);
     listening = false;
-    client?.removeAllListeners();
+    // A client still ending may yet report a socket error: heard, or it would be uncaught.
+    client?.removeAllListeners().on('error', () => undefined);
     client?.end().catch(() => undefined);
     client = undefined;
     if (!closed) retry = setTimeout(() => void listen(), options.retryMs ?? 1_000);
   };
 
   const listen = async () => {
-    const connection = new pg.Client({ connectionString: options.connectionString, application_name: 'membership-query-api-progress' });
+    // keepAlive: a connection dropped silently by the network is noticed and listened again.
+    const connection = new pg.Client({ connectionString: options.connectionString, application_name: 'membership-query-api-progress', keepAlive: true });
     client = connection;
     connection.on('error', lost);
     connection.on('end', () => (client === connection ? lost() : undefined));
@@ -61,7 +65,7 @@ export function listenToProgress(options: ProgressNotificationsOptions) {
       listening = false;
       const open = client;
       client = undefined;
-      open?.removeAllListeners();
+      open?.removeAllListeners().on('error', () => undefined);
       await open?.end().catch(() => undefined);
     },
   };

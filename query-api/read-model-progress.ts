@@ -67,8 +67,8 @@ type PartitionProgress = Map<number, number>;
  * Distributed mode: the projection consumes Kafka partition by partition, each with its own
  * checkpoint, and positions only grow within a partition. The event's stream is mapped to the
  * partition the publisher sent it to, and that partition's highest applied position compared.
- * `moved` takes a partition's progress pushed by its projector's commit (progress-notifications.ts);
- * it counts only once a reading has given the partition count, which the mapping needs.
+ * `moved` is a partition's progress as its projector's commit notified it (progress-notifications.ts):
+ * news of it makes the follower read the table at once, the payload itself is never believed.
  */
 export function kafkaPartitionProgress(
   pool: Pick<Pool, 'query'>, positions: TenantPositions, topic: string, projection = readModelProjection, options: ProgressOptions = {},
@@ -103,9 +103,10 @@ export function kafkaPartitionProgress(
       settle(await idle(follower.waitUntil(tenantId, reached, timeoutMs)), position, timeoutMs);
     },
     moved(partition, position) {
+      // A hint, not a fact: any role that can connect can NOTIFY, so the table is read again
+      // (only it is written by the projectors alone) when the hint is news.
       if (!known?.has(partition) || known.get(partition)! >= position) return;
-      known = new Map(known).set(partition, position);
-      follower.advance(known);
+      follower.readSoon();
     },
     stats: follower.stats,
   };

@@ -63,7 +63,9 @@ test('the Kafka projectors\' commits wake read-your-writes waiters at once, with
       await progress.readModels.waitFor(tenantId, await register(n), 10_000);
       assert.ok(Date.now() - started < 5_000, `woken ${Date.now() - started} ms after the append, not by the fallback a minute later`);
     }
-    assert.ok(progress.readModels.stats().reads - readsBefore <= 5, 'one reading at most per waiter (its first tick), no polling');
+    // A notified commit is a hint, read from the table (a forged one must not wake anyone): its
+    // first tick and one reading per commit notified, no polling.
+    assert.ok(progress.readModels.stats().reads - readsBefore <= 10, `${progress.readModels.stats().reads - readsBefore} readings for 5 waiters`);
 
     // The listening connection is cut: the waiters are served by polling until it listens again.
     await database.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'membership-query-api-progress'`);

@@ -163,6 +163,30 @@ test('Kafka: a position is applied once the partition its stream travels on has 
   await waiting;
 });
 
+test('Kafka: a notified progress is only a hint: a forged one reaches nobody, a true one is read at once', async ({ database, counted }) => {
+  const tenantId = uuidv7();
+  const topic = `topic-${uuidv7()}`;
+  await database.pool.query(`INSERT INTO projection_partition_offsets (projection, topic, partition, next_offset, position)
+    SELECT $1, $2, p, 0, 0 FROM generate_series(0, 1) AS p`, [readModelProjection, topic]);
+  const { position, streamId } = await append(database, tenantId);
+  const partition = partitionOfKey(streamId, 2);
+  // Readings a minute apart: only a notification makes the follower read again.
+  const progress = kafkaPartitionProgress(counted, createTenantPositions(counted), topic, readModelProjection, { pollMs: 60_000 });
+  let woken = false;
+  const waiting = progress.waitFor(tenantId, position, 5000).then(() => { woken = true; });
+  while (progress.stats().reads === 0) await pause(5);
+  // Anyone connected may NOTIFY: a payload claiming the partition is far ahead.
+  progress.moved(partition, Number.MAX_SAFE_INTEGER);
+  await pause(100);
+  assert.is(woken, false, 'the table, which only the projectors write, says otherwise');
+  await database.pool.query('UPDATE projection_partition_offsets SET position = $4 WHERE projection = $1 AND topic = $2 AND partition = $3',
+    [readModelProjection, topic, partition, position]);
+  const started = Date.now();
+  progress.moved(partition, position);
+  await waiting;
+  assert.ok(Date.now() - started < 1000, 'read at once, not after the minute');
+});
+
 test('the lookup of a position holds the request\'s in-flight place: random positions cannot queue unbounded on the pool', async ({ queryPool }) => {
   // The lookups of the positions are held at the pool, as a busy pool would hold them.
   let open = () => {};

@@ -153,6 +153,21 @@ test('a tenant asking many questions pushes out its own answers, not another ten
   assert.equal([await mrr(a, '2026-04-09'), await mrr(a, '2026-04-01')], [0, 1], 'a keeps its three most recent');
 });
 
+test('a tenant asking for long answers keeps a fifth of the rows, and another tenant\'s answers stay', async (context) => {
+  const shared = createAnalyticsAnswerCache({ versions: createAnalyticsVersions(context.queryPool), maxRows: 100 });
+  const rowsOf = async (tenant: string, rows: number) => {
+    const before = context.seen.queries;
+    const answer = await shared.forRequest(context.store).query<{ n: string }>('SELECT number AS n FROM system.numbers LIMIT {rows:UInt32}', { tenant, rows });
+    assert.is(answer.length, rows);
+    return context.seen.queries - before;
+  };
+  assert.is(await rowsOf(b, 15), 1);
+  for (let rows = 11; rows <= 19; rows += 1) await rowsOf(a, rows);
+  assert.ok(shared.stats().rows <= 15 + 20, `${shared.stats().rows} rows kept`);
+  assert.is(await rowsOf(b, 15), 0, 'b’s answer survived a’s nine long ones');
+  assert.equal([await rowsOf(a, 19), await rowsOf(a, 11)], [0, 1], 'a keeps its most recent within its share');
+});
+
 test('bounded: the least recently used answer goes first; a rebuild moves every tenant\'s version on', async (context) => {
   const small = createAnalyticsAnswerCache({ versions: createAnalyticsVersions(context.queryPool), maxEntries: 2 });
   const mrr = async (day: string) => {

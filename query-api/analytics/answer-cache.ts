@@ -6,7 +6,7 @@ export type AnswerCacheOptions = {
   versions: AnalyticsVersions;
   /** Answers kept at most (least recently used dropped first). */
   maxEntries?: number;
-  /** Answers of one tenant kept at most: a tenant asking many questions pushes out its own answers, not everyone's. */
+  /** Answers of one tenant kept at most (and a fifth of maxRows): a tenant asking many questions pushes out its own answers, not everyone's. */
   maxEntriesPerTenant?: number;
   /** Rows kept at most over all answers: a five-year day series is 1,830 rows, and memory is bounded. */
   maxRows?: number;
@@ -37,24 +37,38 @@ export function createAnalyticsAnswerCache(options: AnswerCacheOptions) {
   const maxEntries = options.maxEntries ?? 1000;
   const maxEntriesPerTenant = options.maxEntriesPerTenant ?? 200;
   const maxRows = options.maxRows ?? 200_000;
+  // A fifth of the rows per tenant: one tenant's long series cannot push out everyone's answers.
+  const maxRowsPerTenant = Math.ceil(maxRows / 5);
   const entries = new Map<string, Entry>();
-  const perTenant = new Map<string, number>();
+  const shares = new Map<string, { entries: number; rows: number }>();
   const counts = { hits: 0, misses: 0, rows: 0 };
 
+  const shareOf = (tenant: string) => {
+    let share = shares.get(tenant);
+    if (!share) shares.set(tenant, share = { entries: 0, rows: 0 });
+    return share;
+  };
   const remove = (key: string, entry: Entry) => {
     entries.delete(key);
     counts.rows -= entry.rows;
-    const left = (perTenant.get(entry.tenant) ?? 1) - 1;
-    if (left > 0) perTenant.set(entry.tenant, left);
-    else perTenant.delete(entry.tenant);
+    const share = shareOf(entry.tenant);
+    share.entries -= 1;
+    share.rows -= entry.rows;
+    if (share.entries === 0) shares.delete(entry.tenant);
   };
-  /** Least recently used first: anyone's while the cache is over its bounds, then the tenant's own while it is over its share. */
+  const overShare = (tenant: string) => {
+    const share = shares.get(tenant);
+    return share !== undefined && (share.entries > maxEntriesPerTenant || share.rows > maxRowsPerTenant);
+  };
+  /** Least recently used first: the tenant's own while it is over its share, then anyone's while the cache is over its bounds. */
   const evict = (tenant: string) => {
     for (const [key, entry] of entries) {
-      if (entries.size > maxEntries || counts.rows > maxRows) remove(key, entry);
-      else if ((perTenant.get(tenant) ?? 0) > maxEntriesPerTenant) {
-        if (entry.tenant === tenant) remove(key, entry);
-      } else return;
+      if (!overShare(tenant)) break;
+      if (entry.tenant === tenant) remove(key, entry);
+    }
+    for (const [key, entry] of entries) {
+      if (entries.size <= maxEntries && counts.rows <= maxRows) break;
+      remove(key, entry);
     }
   };
 
@@ -69,12 +83,13 @@ export function createAnalyticsAnswerCache(options: AnswerCacheOptions) {
     counts.misses += 1;
     const entry: Entry = { answer: run().then(freezeRows), rows: 0, tenant };
     entries.set(key, entry);
-    perTenant.set(tenant, (perTenant.get(tenant) ?? 0) + 1);
+    shareOf(tenant).entries += 1;
     evict(tenant);
     entry.answer.then((rows) => {
       if (entries.get(key) !== entry) return;
       entry.rows = rows.length;
       counts.rows += rows.length;
+      shareOf(tenant).rows += rows.length;
       evict(tenant);
     }, () => {
       if (entries.get(key) === entry) remove(key, entry);
