@@ -43,6 +43,7 @@ export async function rebuildAnalytics(options: RebuildOptions) {
     const head = await store.headPosition();
     await prepareAsideTables(analytics, options.tenantId);
     const written = await project(options, 0, head, aside);
+    let failure: unknown;
     try {
       for (const table of [...factTables, ...rollups.map((r) => r.table)]) await analytics.command(`EXCHANGE TABLES ${table} AND ${aside(table)}`);
       await dropAsideTables(analytics);
@@ -50,10 +51,16 @@ export async function rebuildAnalytics(options: RebuildOptions) {
       // `liveCheckpoint`, for every tenant: written again into the new ones (counted once).
       const caughtUp = await project({ ...options, tenantId: undefined, onProgress: undefined, signal: undefined }, Math.min(liveCheckpoint, head), await store.headPosition(), (t) => t);
       return { events: written, caughtUpEvents: caughtUp, head, seconds: (Date.now() - started) / 1000 };
+    } catch (error) {
+      failure = error;
+      throw error;
     } finally {
       // Once a table may have been exchanged, answers cached from the old tables (or from the new
       // ones before the catch-up) stop being served, also when what followed the exchange failed.
-      await advanceEveryTenantVersion(pool).catch(() => advanceEveryTenantVersion(pool));
+      await advanceEveryTenantVersion(pool).catch(() => advanceEveryTenantVersion(pool)).catch((bumpFailure: unknown) => {
+        throw new AggregateError(failure === undefined ? [bumpFailure] : [failure, bumpFailure],
+          'the analytics versions were not moved on after the tables were exchanged: answers cached before may still be served');
+      });
     }
   } finally {
     await lock.query("SELECT pg_advisory_unlock(hashtext('rebuild:analytics'))").catch(() => undefined);
