@@ -12,6 +12,10 @@ import { queryRoleCredentials } from './platform/query-role-credentials';
 import { stripeFromEnvironment } from '../infra/stripe/billing-config';
 import { developmentPrices } from '../infra/stripe/prices';
 import { developmentWebhookSecret, startDevelopmentStripe } from '../infra/stripe/development-stripe';
+import { limitHeapGrowth } from './platform/heap-growth';
+
+// Before the platform allocates: one process holds both APIs, the workers and chDB (issue 10, < 400 MB resident).
+limitHeapGrowth();
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: true });
 // Decided before anything starts, so that a refusal leaves nothing behind.
