@@ -6,7 +6,7 @@
  * rate limits are shared with the other command API processes (per process while Redis is down). Its events reach the read models through the
  * publisher and the projectors.
  */
-import { v7 as uuidv7 } from 'uuid';
+import { createUuidV7Generator } from '../infra/ids/uuid-v7';
 import { eventDefinitions } from '../domain/event-definitions';
 import { createTokenService } from '../infra/auth/jwt';
 import { loadConfig, loadSheddingLimitsOf, required } from '../infra/config/config';
@@ -52,7 +52,7 @@ const app = buildCommandApi({
     memberGracePeriodSeconds: config.MEMBER_GRACE_PERIOD_SECONDS, platformFeePercent: config.PLATFORM_FEE_PERCENT } } : {}),
   ...(mail ? { invitations: { mail, acceptUrl: config.INVITATION_ACCEPT_URL, ttlSeconds: config.INVITATION_TTL_SECONDS } } : {}),
   now: () => new Date().toISOString(),
-  newId: () => uuidv7(),
+  newId: createUuidV7Generator(),
   consoleOrigins: config.CONSOLE_ORIGINS,
 }, {
   logger: { level: config.LOG_LEVEL },

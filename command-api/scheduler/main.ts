@@ -4,7 +4,7 @@
  * /health, /ready and /metrics on SCHEDULER_PORT. Several may run: one is active, the others wait
  * for its PostgreSQL advisory lock (the publisher's pattern) and take over when it dies.
  */
-import { v7 as uuidv7 } from 'uuid';
+import { createUuidV7Generator } from '../../infra/ids/uuid-v7';
 import { eventDefinitions } from '../../domain/event-definitions';
 import { loadConfig, required } from '../../infra/config/config';
 import { guardEventStore } from '../../infra/event-store/guarded-event-store';
@@ -41,7 +41,7 @@ const operations = buildOperationsServer({
 });
 const stripe = stripeFromEnvironment(config);
 const scheduler = createScheduler({
-  streams, pool, stripe: stripe?.stripe, newId: () => uuidv7(),
+  streams, pool, stripe: stripe?.stripe, newId: createUuidV7Generator(),
   ...(stripe ? { billing: { prices: stripe.prices, gracePeriodSeconds: config.BILLING_GRACE_PERIOD_SECONDS, memberGracePeriodSeconds: config.MEMBER_GRACE_PERIOD_SECONDS } } : {}),
   onError: (error) => operations.log.error({ err: error }, 'a scheduled action failed; the next run tries it again'),
 });

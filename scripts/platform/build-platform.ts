@@ -1,5 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
-import { v7 as uuidv7 } from 'uuid';
+import { createUuidV7Generator } from '../../infra/ids/uuid-v7';
 import { buildCommandApi } from '../../command-api/app';
 import { eventDefinitions } from '../../domain/event-definitions';
 import { createTokenService, type TokenAudience } from '../../infra/auth/jwt';
@@ -150,7 +150,7 @@ export async function buildEmbeddedPlatform(options: PlatformOptions) {
     await queryPool.query('SELECT 1');
     await analytics?.ping();
   };
-  const newId = () => uuidv7();
+  const newId = createUuidV7Generator();
   const streams = createStreamStates(eventStore);
   const onSchedulerError = options.onSchedulerError ?? (() => undefined);
   const scheduler = createScheduler({
