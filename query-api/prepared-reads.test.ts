@@ -6,7 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import type { ReadModelDatabase } from '../infra/read-models/database';
-import { createPreparedReads, type PreparedReads } from './prepared-reads';
+import { compiledOnce, createPreparedReads, type PreparedReads } from './prepared-reads';
 
 type Context = { database: TestDatabase; queryPool: Pool; db: Kysely<ReadModelDatabase>; reads: PreparedReads; tenants: string[] };
 const test = suite<Context>('tenant reads as prepared statements, in one round trip');
@@ -122,6 +122,24 @@ test('past 64 statements a connection deallocates the least recently used and ke
   assert.is(await preparedCount(queryPool), 64, 'bounded');
   const { rows } = await queryPool.query(`SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%"email"%'`);
   assert.is(Number(rows[0].n), 1, 'the statement in use all along is still prepared');
+});
+
+test('compiledOnce builds a query once per distinct arguments, and reads it as built', async ({ db, reads, tenants }) => {
+  let builds = 0;
+  const byStatus = compiledOnce((status: string) => {
+    builds += 1;
+    return emailsOf(db, status);
+  }, 2);
+  for (let i = 0; i < 3; i += 1) {
+    const [rows] = await reads.read(tenants[1]!, [byStatus('active')]);
+    assert.is(rows.length, 4);
+  }
+  assert.is(builds, 1);
+  const [none] = await reads.read(tenants[1]!, [byStatus('pending')]);
+  assert.equal([none.length, builds], [0, 2]);
+  byStatus('suspended');
+  byStatus('active');
+  assert.is(builds, 4, 'past its bound it starts afresh');
 });
 
 test.run();

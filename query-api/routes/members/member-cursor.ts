@@ -30,6 +30,10 @@ const afterOf: Record<SortKey, z.ZodType<string[]>> = {
 
 export const sortKeyOf = (sort: SortOrder) => sort.replace('-', '') as SortKey;
 
+/** Built once per sort order: building a zod schema (and its fast path) per request cost ~1 % of a list request. */
+const cursorSchemas = new Map<SortOrder, z.ZodType<Cursor>>(sortOrders.map((sort) =>
+  [sort, z.strictObject({ sort: z.literal(sort), after: afterOf[sortKeyOf(sort)] })]));
+
 export const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
 export const invalidCursor = () =>
@@ -42,7 +46,7 @@ export function decodeCursor(encoded: string, sort: SortOrder): Cursor {
   } catch {
     throw invalidCursor();
   }
-  const cursor = z.strictObject({ sort: z.literal(sort), after: afterOf[sortKeyOf(sort)] }).safeParse(decoded);
+  const cursor = cursorSchemas.get(sort)!.safeParse(decoded);
   if (!cursor.success) throw invalidCursor();
   return cursor.data;
 }
