@@ -7,7 +7,7 @@ import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import type { ReadModelDatabase } from '../infra/read-models/database';
 import { decodeCursor, encodeCursor } from '../query-api/routes/members/member-cursor';
-import { memberCountQuery, memberPageQuery, toMemberPage, type MemberFilter } from '../query-api/routes/members/member-page';
+import { memberCountQuery, memberListQuery, memberPageQuery, toMemberPage, type MemberFilter } from '../query-api/routes/members/member-page';
 import { createPreparedReads } from '../query-api/prepared-reads';
 
 type Context = { database: TestDatabase; queryPool: Pool; tenantId: string };
@@ -42,7 +42,7 @@ test('every list shape a console sends settles on a generic plan', async ({ quer
   for (let run = 0; run < 8; run += 1) {
     for (const { filter, cursor: sent } of shapes) {
       const after = sent ? decodeCursor(sent, filter.sort) : null;
-      await reads.read(tenantId, [memberPageQuery(db, filter, after, 50), memberCountQuery(db, filter)]);
+      await reads.read(tenantId, [memberListQuery(db, filter, after, 50), memberCountQuery(db, filter)]);
     }
   }
   const { rows } = await queryPool.query(`SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements`);

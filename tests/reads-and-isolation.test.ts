@@ -74,6 +74,15 @@ test('filters, search, sort and totals', async ({ h }) => {
   const names = byName.body.items.map((m: { lastName: string; firstName: string }) => `${m.lastName.toLowerCase()} ${m.firstName.toLowerCase()}`);
   assert.equal(names, [...names].sort());
   assert.is(byName.body.total, 7);
+  // The last page, and an empty one past it, still tell the total: with the counters' filters
+  // (the total rides along with the page) and the others (counted beside it).
+  const pastTheEnd = Buffer.from(JSON.stringify({ sort: 'name', after: ['zzzz', 'zzzz', 'ffffffff-ffff-7fff-bfff-ffffffffffff'] })).toString('base64url');
+  for (const filter of ['', '&q=example']) {
+    const second = await h.query(`/v1/members?sort=name&limit=6${filter}&cursor=${(await h.query(`/v1/members?sort=name&limit=6${filter}`, owner)).body.nextCursor}`, owner);
+    assert.equal([second.body.items.length, second.body.nextCursor, second.body.total], [1, null, 7], filter);
+    const empty = await h.query(`/v1/members?sort=name${filter}&cursor=${pastTheEnd}`, owner);
+    assert.equal([empty.body.items.length, empty.body.nextCursor, empty.body.total], [0, null, 7], filter);
+  }
 });
 
 test('cursor pagination visits every member exactly once while members are being added', async ({ h }) => {

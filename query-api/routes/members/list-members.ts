@@ -3,7 +3,7 @@ import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
 import { decodeCursor, invalidCursor, type Cursor } from './member-cursor';
 import { memberViewSchema } from './member-view';
-import { memberCountQuery, memberFilterSchema, memberPageQuery, toMemberPage, type MemberFilter } from './member-page';
+import { memberCountQuery, memberFilterSchema, memberListQuery, toMemberPage, totalRidesAlong, type MemberFilter } from './member-page';
 import { compiledOnce } from '../../prepared-reads';
 
 export const listMembersQuery = memberFilterSchema.extend({
@@ -12,7 +12,7 @@ export const listMembersQuery = memberFilterSchema.extend({
 });
 
 export function listMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z.infer<typeof listMembersQuery>, object> {
-  const page = compiledOnce((filter: MemberFilter, after: Cursor | null, limit: number) => memberPageQuery(deps.db, filter, after, limit));
+  const list = compiledOnce((filter: MemberFilter, after: Cursor | null, limit: number) => memberListQuery(deps.db, filter, after, limit));
   const count = compiledOnce((filter: MemberFilter) => memberCountQuery(deps.db, filter));
   return {
     url: '/v1/members', summary: 'List members: filters, search, cursor pagination', roles: readerRoles,
@@ -21,7 +21,14 @@ export function listMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z.i
     handle: async ({ query, principal }) => {
       const { cursor, limit, ...filter } = query;
       const after = cursor ? decodeCursor(cursor, filter.sort) : null;
-      const [found, [counted]] = await deps.reads.read(principal.tenantId, [page(filter, after, limit), count(filter)]);
+      const listed = list(filter, after, limit);
+      if (totalRidesAlong(filter)) {
+        const [found] = await deps.reads.read(principal.tenantId, [listed]);
+        // An empty page (past the last member) carries no total: counted beside it below.
+        if (found[0]) return { ...toMemberPage(found, filter, limit), total: Number(found[0].total) };
+      }
+      // Two statements, one snapshot (PreparedReads): the total agrees with the page.
+      const [found, [counted]] = await deps.reads.read(principal.tenantId, [listed, count(filter)]);
       return { ...toMemberPage(found, filter, limit), total: Number(counted?.total ?? 0) };
     },
   };

@@ -28,8 +28,7 @@ const sortKeys: Record<SortKey, { columns: string[]; valuesOf: (m: MemberView) =
  * One page of members by keyset: rows strictly after the cursor's sort key (decodeCursor has
  * checked that its values fit the key's columns), at least one more than `limit` to tell whether
  * a page follows. Inserts made while a client pages never shift the rows it has not seen yet, unlike
- * OFFSET. Built on `db` and run by the caller (PreparedReads), the list beside memberCountQuery
- * in the same round trip.
+ * OFFSET. Built on `db` and run by the caller (PreparedReads).
  */
 export function memberPageQuery(db: ReadModelDb, filter: MemberFilter, after: Cursor | null, limit: number) {
   const descending = filter.sort.startsWith('-');
@@ -44,6 +43,18 @@ export function memberPageQuery(db: ReadModelDb, filter: MemberFilter, after: Cu
   return query.limit(preparedLimit(limit + 1));
 }
 
+/**
+ * The list's page, with its total where the counters answer it (totalRidesAlong): in the page's
+ * own statement, so from its snapshot, and no second statement. Elsewhere `total` is null and
+ * memberCountQuery counts beside it.
+ */
+export function memberListQuery(db: ReadModelDb, filter: MemberFilter, after: Cursor | null, limit: number) {
+  const total = totalRidesAlong(filter)
+    ? sql<number | null>`(SELECT coalesce(sum(c.members), 0) FROM rm_member_counts c WHERE ${filter.status ? sql`c.status = ${filter.status}` : sql`TRUE`})`
+    : sql<number | null>`NULL`;
+  return memberPageQuery(db, filter, after, limit).select(total.as('total'));
+}
+
 /** The page's members and the cursor of the next page, if one follows. */
 export function toMemberPage(found: Parameters<typeof toMemberView>[0][], filter: MemberFilter, limit: number) {
   const key = sortKeys[sortKeyOf(filter.sort)];
@@ -54,11 +65,12 @@ export function toMemberPage(found: Parameters<typeof toMemberView>[0][], filter
   return { items, nextCursor };
 }
 
-const countersAnswer = (filter: MemberFilter) => !filter.q && !filter.membershipTypeId && !filter.subscriptionStatus;
+/** Totals by status are kept as counters with the rows (rm_member_counts); other filters must count. */
+export const totalRidesAlong = (filter: MemberFilter) => !filter.q && !filter.membershipTypeId && !filter.subscriptionStatus;
 
 /** How many members match: totals by status come from the counters kept with the rows, other filters count the matches. */
 export function memberCountQuery(db: ReadModelDb, filter: MemberFilter) {
-  if (countersAnswer(filter)) {
+  if (totalRidesAlong(filter)) {
     return db.selectFrom('rm_member_counts').select(sql<number>`coalesce(sum(members), 0)`.as('total'))
       .where(filter.status ? sql<SqlBool>`status = ${filter.status}` : sql<SqlBool>`TRUE`);
   }
