@@ -41,6 +41,7 @@ import { runDistributedBench } from './bench/distributed/distributed-bench';
 import { runBillingBench } from './bench/billing/billing-bench';
 import { createBenchTenants, ensureLargeTenant } from './bench/setup';
 import { startMemorySampler } from './bench/memory';
+import { untilProjectionsSettle } from './bench/projections-settled';
 import { measureUserFacingPhases, userFacingTargets } from './bench/user-facing-phases';
 import { round } from './bench/stats';
 import { liveTargets, measureLiveUpdates } from './bench/live/live-bench';
@@ -130,6 +131,8 @@ try {
   memory.reset();
   const commands = await measureCommandMix(commandClient, tenants, concurrency, durationMs, run);
   const commandPhaseRssMb = memory.maxMb();
+  const settledAfterCommandsS = await untilProjectionsSettle(pool);
+  log(`projections caught up ${settledAfterCommandsS} s after the command mix`);
   log('member-list queries');
   const listQueries = await measureListQueries(queryClient, large.token, Number(values['list-concurrency']), durationMs);
   log(`projection lag at ${values['lag-rate']} commands/s`);
@@ -144,7 +147,8 @@ try {
   memory.stop();
   console.log(JSON.stringify({
     machine: { cpus: (await import('node:os')).cpus().length, note: 'load generator on the same machine' },
-    commands: { ...commands, rawInsertCeiling: rawInsert, ratioToRawInsert: round(commands.commandsPerSecond / rawInsert.commitsPerSecond, 3) },
+    commands: { ...commands, rawInsertCeiling: rawInsert, ratioToRawInsert: round(commands.commandsPerSecond / rawInsert.commitsPerSecond, 3),
+      projectionsCaughtUpAfterS: settledAfterCommandsS },
     listQueries,
     projectionLag: lag,
     ...userFacing,
