@@ -11,8 +11,9 @@ export type KafkaProgressOptions = {
   /** The query role's connection string: the listening connection is one of its own, off the pool. */
   connectionString: string;
   maxWaitersPerTenant?: number;
-  /** Readings while the commits are pushed (fallbackPollMs by default); and the listener's reconnection pause. */
+  /** How often the table is read while the commits are notified (defaultFallbackPollMs). */
   fallbackPollMs?: number;
+  /** How long the listener waits before connecting again after losing its connection. */
   retryMs?: number;
   onError?: (error: unknown) => void;
 };
@@ -21,7 +22,7 @@ export type KafkaProgressOptions = {
  * While the commits are pushed, a reading of the table is only a fallback (a projector that does
  * not notify yet, in a rolling upgrade): this often, not every few milliseconds.
  */
-export const fallbackPollMs = 100;
+export const defaultFallbackPollMs = 100;
 
 /**
  * Where the Kafka projections stand, for X-Consistency-Position in a distributed query API: the
@@ -32,7 +33,7 @@ export const fallbackPollMs = 100;
 export function followKafkaProgress(options: KafkaProgressOptions) {
   const { pool, positions, topic } = options;
   let listening = () => false;
-  const pollMs = () => (listening() ? options.fallbackPollMs ?? fallbackPollMs : defaultProgressOptions.pollMs);
+  const pollMs = () => (listening() ? options.fallbackPollMs ?? defaultFallbackPollMs : defaultProgressOptions.pollMs);
   const waiters = options.maxWaitersPerTenant === undefined ? {} : { maxWaitersPerTenant: options.maxWaitersPerTenant };
   const progressOf = (projection: string) => kafkaPartitionProgress(pool, positions, topic, projection, { ...waiters, pollMs, onError: options.onError });
   const followed = new Map([readModelProjection, analyticsProjection].map((projection) => [projection, progressOf(projection)]));

@@ -1,8 +1,8 @@
 /**
  * One follower per projection and process: however many requests wait for X-Consistency-Position,
- * where the projection stands is read once per tick (`read`, one query) or pushed by the
- * projection itself when it runs in this process (`advance`), and every waiter whose position is
- * reached is woken. The waiters of one tenant are bounded, so that one tenant cannot hold the
+ * where the projection stands is read once per tick (`read`, one query), sooner when a
+ * notification says it moved (`readSoon`), or pushed by the projection itself when it runs in
+ * this process (`advance`), and every waiter whose position is reached is woken. The waiters of one tenant are bounded, so that one tenant cannot hold the
  * process's memory and timers.
  */
 export type PositionFollowerOptions<Progress> = {
@@ -15,13 +15,15 @@ export type PositionFollowerOptions<Progress> = {
    * it depends on whether the projection's progress is pushed meanwhile (then reading is a fallback).
    */
   pollMs: number | (() => number);
-  /** The least time between two readings asked for by readSoon: however often it is called, reading stays bounded. */
-  minReadGapMs?: number;
   maxWaitersPerTenant: number;
   onError?: (error: unknown) => void;
 };
 
 export type WaitOutcome = 'reached' | 'timeout' | 'overloaded';
+
+/** The least time between two readings asked for by readSoon: however often notices come, readings stay bounded. */
+const minReadGapMs = 5;
+const pauseMs = (pollMs: PositionFollowerOptions<unknown>['pollMs']) => (typeof pollMs === 'number' ? pollMs : pollMs());
 
 type Waiter<Progress> = { reached: (progress: Progress) => boolean; done: (outcome: WaitOutcome) => void };
 
@@ -32,9 +34,9 @@ export function createPositionFollower<Progress>(options: PositionFollowerOption
   let polling = false;
   let reads = 0;
   let wake: ((soon?: 'soon') => void) | undefined;
+  // A readSoon that came while a reading was in flight: the pause after it is the short one.
   let soon = false;
   let lastReadAt = 0;
-  const minReadGapMs = options.minReadGapMs ?? 5;
 
   const remove = (tenantId: string, waiter: Waiter<Progress>) => {
     const ofTenant = waiters.get(tenantId);
@@ -70,7 +72,7 @@ export function createPositionFollower<Progress>(options: PositionFollowerOption
         if (waiting > 0) {
           await new Promise<void>((resolve) => {
             const untilSoon = () => Math.max(0, lastReadAt + minReadGapMs - Date.now());
-            let timer = setTimeout(resolve, soon ? untilSoon() : typeof options.pollMs === 'number' ? options.pollMs : options.pollMs());
+            let timer = setTimeout(resolve, soon ? untilSoon() : pauseMs(options.pollMs));
             soon = false;
             wake = (why) => {
               clearTimeout(timer);

@@ -6,7 +6,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import type { ReadModelDatabase } from '../infra/read-models/database';
-import { compiledOnce, createPreparedReads, type PreparedReads } from './prepared-reads';
+import { createPreparedReads, type PreparedReads } from './prepared-reads';
+import { compiledOnce } from './compiled-once';
 
 type Context = { database: TestDatabase; queryPool: Pool; db: Kysely<ReadModelDatabase>; reads: PreparedReads; tenants: string[] };
 const test = suite<Context>('tenant reads as prepared statements, in one round trip');
@@ -101,6 +102,16 @@ test('a read the server refuses keeps its connection, which forgets its statemen
   assert.is(again.length, 3, 'prepared again after the second failure');
 });
 
+test('a refused read that prepared nothing keeps the connection and its statements', async ({ db, reads, tenants, queryPool }) => {
+  const asUuid = (value: string) => db.selectNoFrom(sql<string>`${value}::uuid`.as('v'));
+  await reads.read(tenants[0]!, [emailsOf(db, 'active'), asUuid(uuidv7())]);
+  const [backend, prepared] = [await backendOf(queryPool), await preparedCount(queryPool)];
+  assert.match(String(await failureOf(reads.read(tenants[0]!, [emailsOf(db, 'active'), asUuid('not a uuid')]))), /uuid/);
+  assert.equal([await backendOf(queryPool), await preparedCount(queryPool)], [backend, prepared]);
+  const [rows] = await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
+  assert.is(rows.length, 3);
+});
+
 test('a read whose connection dies is answered by a fresh one', async ({ db, reads, tenants, queryPool, database }) => {
   await reads.read(tenants[0]!, [emailsOf(db, 'active')]);
   const backend = await backendOf(queryPool);
@@ -124,7 +135,7 @@ test('past 64 statements a connection deallocates the least recently used and ke
   assert.is(Number(rows[0].n), 1, 'the statement in use all along is still prepared');
 });
 
-test('compiledOnce builds a query once per distinct arguments, and reads it as built', async ({ db, reads, tenants }) => {
+test('compiledOnce builds a query once per distinct arguments, the most recently used kept, and reads it as built', async ({ db, reads, tenants }) => {
   let builds = 0;
   const byStatus = compiledOnce((status: string) => {
     builds += 1;
@@ -137,9 +148,12 @@ test('compiledOnce builds a query once per distinct arguments, and reads it as b
   assert.is(builds, 1);
   const [none] = await reads.read(tenants[1]!, [byStatus('pending')]);
   assert.equal([none.length, builds], [0, 2]);
-  byStatus('suspended');
   byStatus('active');
-  assert.is(builds, 4, 'past its bound it starts afresh');
+  byStatus('suspended');
+  assert.is(builds, 3);
+  byStatus('active');
+  byStatus('pending');
+  assert.is(builds, 4, 'past its bound the least recently used went: pending, not active');
 });
 
 test.run();

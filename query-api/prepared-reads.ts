@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Compilable, type CompiledQuery } from 'kysely';
+import { sql, type Compilable } from 'kysely';
 import pg, { type Pool, type PoolClient } from 'pg';
 import { sqlInteger, tenantScopeStatement } from './tenant-scope';
 
@@ -106,9 +106,10 @@ function plan(known: Set<string>, compiled: CompiledRead[]) {
 }
 
 /**
- * After a failed read, which of its PREPAREs and DEALLOCATEs took effect is not worth guessing
- * (they are not undone with the failed transaction): the connection forgets all its statements
- * and is given back, or, when the server is not answering, closed.
+ * After a failed read. The server refused it (a timeout, a bad cast): its transaction is rolled
+ * back, and if the read prepared or deallocated anything, which of those took effect is not worth
+ * guessing (they are not undone with the transaction), so the connection forgets all its
+ * statements; it then goes back to the pool. The server not answering: the connection is closed.
  */
 async function forgetAfterFailure(client: PoolClient, error: unknown, statementsChanged: boolean) {
   const serverRefused = error instanceof pg.DatabaseError;
@@ -160,24 +161,4 @@ export function sqlLiteral(value: unknown): string {
   if (typeof value === 'bigint' || typeof value === 'boolean') return `'${value}'`;
   if (value instanceof Date) return `'${value.toISOString()}'`;
   throw new Error(`no literal for a parameter of type ${typeof value}`);
-}
-
-/**
- * `build` compiled once per distinct arguments (as JSON), at most `max` kept: building and
- * compiling the member list's queries with kysely cost ~8 % of a list request, and a console asks
- * for the same first pages and counts again and again. `build` must depend on its arguments only.
- */
-export function compiledOnce<Args extends unknown[], Row>(build: (...args: Args) => Compilable<Row>, max = 500) {
-  const compiled = new Map<string, CompiledQuery<Row>>();
-  return (...args: Args): Compilable<Row> => {
-    const key = JSON.stringify(args);
-    let query = compiled.get(key);
-    if (!query) {
-      if (compiled.size >= max) compiled.clear();
-      query = build(...args).compile();
-      compiled.set(key, query);
-    }
-    const once = query;
-    return { compile: () => once };
-  };
 }

@@ -41,7 +41,7 @@ import { runDistributedBench } from './bench/distributed/distributed-bench';
 import { runBillingBench } from './bench/billing/billing-bench';
 import { createBenchTenants, ensureLargeTenant } from './bench/setup';
 import { startMemorySampler } from './bench/memory';
-import { untilProjectionsSettle } from './bench/projections-settled';
+import { untilProjectionsCatchUp } from './bench/projections-caught-up';
 import { measureUserFacingPhases, userFacingTargets } from './bench/user-facing-phases';
 import { round } from './bench/stats';
 import { liveTargets, measureLiveUpdates } from './bench/live/live-bench';
@@ -131,8 +131,8 @@ try {
   memory.reset();
   const commands = await measureCommandMix(commandClient, tenants, concurrency, durationMs, run);
   const commandPhaseRssMb = memory.maxMb();
-  const settledAfterCommandsS = await untilProjectionsSettle(pool);
-  log(`projections caught up ${settledAfterCommandsS} s after the command mix`);
+  const projectionsCaughtUpAfterS = await untilProjectionsCatchUp(pool);
+  log(`projections caught up ${projectionsCaughtUpAfterS} s after the command mix`);
   log('member-list queries');
   const listQueries = await measureListQueries(queryClient, large.token, Number(values['list-concurrency']), durationMs);
   log(`projection lag at ${values['lag-rate']} commands/s`);
@@ -148,7 +148,7 @@ try {
   console.log(JSON.stringify({
     machine: { cpus: (await import('node:os')).cpus().length, note: 'load generator on the same machine' },
     commands: { ...commands, rawInsertCeiling: rawInsert, ratioToRawInsert: round(commands.commandsPerSecond / rawInsert.commitsPerSecond, 3),
-      projectionsCaughtUpAfterS: settledAfterCommandsS },
+      projectionsCaughtUpAfterS },
     listQueries,
     projectionLag: lag,
     ...userFacing,

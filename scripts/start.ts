@@ -14,7 +14,8 @@ import { developmentPrices } from '../infra/stripe/prices';
 import { developmentWebhookSecret, startDevelopmentStripe } from '../infra/stripe/development-stripe';
 import { limitHeapGrowth } from './platform/heap-growth';
 
-// Before the platform allocates: one process holds both APIs, the workers and chDB (issue 10, < 400 MB resident).
+// One process holds both APIs, the workers and chDB (issue 10, < 400 MB resident). After the imports,
+// which is early enough: V8 reads the flag at every full collection.
 limitHeapGrowth();
 
 const config = loadConfig(process.env, { allowDevelopmentSecrets: true });

@@ -20,9 +20,10 @@ export const partitionCheckpointSql = {
   read: `SELECT next_offset, position FROM projection_partition_offsets
          WHERE projection = $1 AND topic = $2 AND partition = $3`,
   /**
-   * Says that the partition's row moved, once the transaction commits (nothing for a rolled back
-   * batch), to the query APIs that LISTEN on the table's name: they wake their read-your-writes
-   * waiters from the payload, the row's key and position as JSON, without reading the table.
+   * Says that the partition's row moved, to the query APIs that LISTEN on the table's name:
+   * delivered when its transaction commits (the read models' batch transaction; the analytics
+   * batch's own statement after its checkpoint advanced). The payload (the row's key and position
+   * as JSON) is only news: the query APIs read the row again (anyone connected may NOTIFY).
    * Parameters ($1, $2, $3, $4) = (projection, topic, partition, position).
    */
   notify: `SELECT pg_notify('projection_partition_offsets',

@@ -4,9 +4,9 @@ import type { AnalyticsVersions } from '../analytics-versions';
 
 export type AnswerCacheOptions = {
   versions: AnalyticsVersions;
-  /** Answers kept at most (least recently used dropped first). */
+  /** Answers kept at most (least recently used dropped first, after the asking tenant's own over its share). */
   maxEntries?: number;
-  /** Answers of one tenant kept at most (and a fifth of maxRows): a tenant asking many questions pushes out its own answers, not everyone's. */
+  /** One tenant's share: at most this many answers (200 by default) and a fifth of maxRows, so that a tenant asking many or long questions pushes out its own answers, not everyone's. */
   maxEntriesPerTenant?: number;
   /** Rows kept at most over all answers: a five-year day series is 1,830 rows, and memory is bounded. */
   maxRows?: number;
@@ -29,7 +29,9 @@ const readsTheClock = /\b(now|now64|today|yesterday|currentDate|nowInBlock|UTCTi
  * version it was computed under is current, so a new event applied to the tenant's ClickHouse rows
  * stops it, and no other tenant's does. The query text names the route's question, and the
  * parameters are the route's after its defaults are resolved, dates included ("today", the
- * window's ends): after midnight UTC the key is another one. Concurrent identical misses share one
+ * window's ends): after midnight UTC the key is another one. Bounded: a tenant over its share
+ * loses its own least recently used answers first, then anyone's go while the cache is over its
+ * bounds. Concurrent identical misses share one
  * query; a failed query is forgotten at once (its waiters get the error, the next caller retries).
  * Embedded, chDB runs one query at a time: a dashboard's repeated questions no longer queue there.
  */

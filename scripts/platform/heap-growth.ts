@@ -3,9 +3,9 @@ import v8 from 'node:v8';
 /**
  * The embedded platform's old-generation growth: a full collection once the heap is 1.5 times what
  * the last one left alive. V8 otherwise picks the factor from its GC and mutator speeds, up to 4 on
- * a machine with this much RAM; with a live heap of 50-80 MB under the command mix, up to 250 MB of
- * garbage then waited for the next full collection, a third of the resident memory (issue 10:
- * < 400 MB). A full collection of this heap takes about 10 ms and comes every few seconds under load.
+ * a machine with this much RAM; with a live heap of 40-80 MB under the command mix (~52 MB in a
+ * heap snapshot), 150-300 MB of garbage then waited for the next full collection, a third of the
+ * resident memory (issue 10: < 400 MB). A full collection of this heap takes about 10 ms and comes every few seconds under load.
  */
 export const embeddedHeapGrowingPercent = 50;
 

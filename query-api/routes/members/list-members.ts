@@ -3,8 +3,8 @@ import type { QueryApiDependencies } from '../../dependencies';
 import { readerRoles, type QueryRouteSpec } from '../../query-route';
 import { decodeCursor, invalidCursor, type Cursor } from './member-cursor';
 import { memberViewSchema } from './member-view';
-import { memberCountQuery, memberFilterSchema, memberListQuery, toMemberPage, totalRidesAlong, type MemberFilter } from './member-page';
-import { compiledOnce } from '../../prepared-reads';
+import { memberCountQuery, memberFilterSchema, memberListQuery, toMemberPage, countersAnswer, type MemberFilter } from './member-page';
+import { compiledOnce } from '../../compiled-once';
 
 export const listMembersQuery = memberFilterSchema.extend({
   cursor: z.string().max(1000).optional(),
@@ -22,7 +22,7 @@ export function listMembersRoute(deps: QueryApiDependencies): QueryRouteSpec<z.i
       const { cursor, limit, ...filter } = query;
       const after = cursor ? decodeCursor(cursor, filter.sort) : null;
       const listed = list(filter, after, limit);
-      if (totalRidesAlong(filter)) {
+      if (countersAnswer(filter)) {
         const [found] = await deps.reads.read(principal.tenantId, [listed]);
         // An empty page (past the last member) carries no total: counted beside it below.
         if (found[0]) return { ...toMemberPage(found, filter, limit), total: Number(found[0].total) };

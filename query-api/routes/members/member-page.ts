@@ -44,14 +44,13 @@ export function memberPageQuery(db: ReadModelDb, filter: MemberFilter, after: Cu
 }
 
 /**
- * The list's page, with its total where the counters answer it (totalRidesAlong): in the page's
- * own statement, so from its snapshot, and no second statement. Elsewhere `total` is null and
- * memberCountQuery counts beside it.
+ * The list route's page: memberPageQuery with its total where the counters answer it
+ * (countersAnswer), in the page's own statement, so from its snapshot; elsewhere `total` is null,
+ * and so it is on an empty page: memberCountQuery then counts. (The CSV export reads
+ * memberPageQuery itself: it tells no total.)
  */
 export function memberListQuery(db: ReadModelDb, filter: MemberFilter, after: Cursor | null, limit: number) {
-  const total = totalRidesAlong(filter)
-    ? sql<number | null>`(SELECT coalesce(sum(c.members), 0) FROM rm_member_counts c WHERE ${filter.status ? sql`c.status = ${filter.status}` : sql`TRUE`})`
-    : sql<number | null>`NULL`;
+  const total = countersAnswer(filter) ? countersTotal(filter) : sql<number | null>`NULL`;
   return memberPageQuery(db, filter, after, limit).select(total.as('total'));
 }
 
@@ -66,14 +65,14 @@ export function toMemberPage(found: Parameters<typeof toMemberView>[0][], filter
 }
 
 /** Totals by status are kept as counters with the rows (rm_member_counts); other filters must count. */
-export const totalRidesAlong = (filter: MemberFilter) => !filter.q && !filter.membershipTypeId && !filter.subscriptionStatus;
+export const countersAnswer = (filter: MemberFilter) => !filter.q && !filter.membershipTypeId && !filter.subscriptionStatus;
 
-/** How many members match: totals by status come from the counters kept with the rows, other filters count the matches. */
+const countersTotal = (filter: MemberFilter) => sql<number>`(SELECT coalesce(sum(c.members), 0) FROM rm_member_counts c
+  WHERE ${filter.status ? sql`c.status = ${filter.status}` : sql`TRUE`})`;
+
+/** How many members match, where memberListQuery's page has no total: from the counters where they answer, else counted. */
 export function memberCountQuery(db: ReadModelDb, filter: MemberFilter) {
-  if (totalRidesAlong(filter)) {
-    return db.selectFrom('rm_member_counts').select(sql<number>`coalesce(sum(members), 0)`.as('total'))
-      .where(filter.status ? sql<SqlBool>`status = ${filter.status}` : sql<SqlBool>`TRUE`);
-  }
+  if (countersAnswer(filter)) return db.selectNoFrom(countersTotal(filter).as('total'));
   return applyFilter(db.selectFrom('rm_members as m').select((eb) => eb.fn.countAll<number>().as('total')), filter);
 }
 
