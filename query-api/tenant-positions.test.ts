@@ -3,22 +3,19 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { v7 as uuidv7 } from 'uuid';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
+import { countingQueries } from '../infra/postgres/counting-queries';
 import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import { createTenantPositions } from './tenant-positions';
 
-type Context = { database: TestDatabase; queryPool: Pool; lookups: number; counted: Pick<Pool, 'query'> };
+type Context = { database: TestDatabase; queryPool: Pool; counted: ReturnType<typeof countingQueries> };
 const test = suite<Context>('tenant positions: the lookups of concurrent requests share round trips');
 
 test.before(async (context) => {
   context.database = await createTestDatabase();
   context.queryPool = createPool({ connectionString: context.database.queryUrl, max: 10, applicationName: 'positions-test' });
-  context.lookups = 0;
   // The query role's port, counting the round trips that read the log.
-  context.counted = { query: ((text: string, values?: unknown[]) => {
-    if (/FROM events/.test(text)) context.lookups += 1;
-    return context.queryPool.query(text, values);
-  }) as Pool['query'] };
+  context.counted = countingQueries(context.queryPool, /FROM events/);
 });
 test.after(async ({ database, queryPool }) => {
   await queryPool.end();
@@ -45,11 +42,11 @@ test('many requests at once, of several tenants, cost one round trip, and each g
   const tenants = [uuidv7(), uuidv7(), uuidv7()];
   const events = await eventsOf(context.database, tenants, 20);
   const positions = createTenantPositions(context.counted);
-  context.lookups = 0;
+  context.counted.count = 0;
   const own = await Promise.all(events.map((event) => positions.streamOf(event.tenantId, event.position)));
   assert.equal(own, events.map((event) => event.streamId));
   // One round trip per request would be 60: the requests of one turn travel together.
-  assert.is(context.lookups, 1, `${context.lookups} round trips for 60 lookups`);
+  assert.is(context.counted.count, 1, `${context.counted.count} round trips for 60 lookups`);
   // Asked as another tenant, or past the log's head, in the same round trip as valid ones: none.
   const [mine, theirs] = [events[0]!, events[1]!];
   const mixed = await Promise.all([
@@ -63,16 +60,16 @@ test('requests made while a round trip is out go together in the next one; a bat
   const tenantId = uuidv7();
   const events = await eventsOf(context.database, [tenantId], 25);
   const positions = createTenantPositions(context.counted, { batchAtMost: 10 });
-  context.lookups = 0;
+  context.counted.count = 0;
   const first = positions.streamOf(tenantId, events[0]!.position);
   await new Promise((resolve) => setImmediate(resolve)); // the first round trip is out
   const rest = await Promise.all(events.slice(1).map((event) => positions.streamOf(tenantId, event.position)));
   assert.equal([await first, ...rest], events.map((event) => event.streamId));
   // The first alone, then the 24 others in batches of at most 10.
-  assert.is(context.lookups, 4);
+  assert.is(context.counted.count, 4);
   // Remembered: asked again, no round trip.
   await Promise.all(events.map((event) => positions.streamOf(tenantId, event.position)));
-  assert.is(context.lookups, 4);
+  assert.is(context.counted.count, 4);
 });
 
 test('a failed round trip fails the requests it carried, and the next requests are looked up again', async (context) => {

@@ -8,23 +8,20 @@ import { installLoadShedding } from '../infra/http/load-shedding';
 import { HttpProblem, installProblemHandling } from '../infra/http/problem';
 import { awaitConsistency } from '../query-api/consistency';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
+import { countingQueries } from '../infra/postgres/counting-queries';
 import { createPool } from '../infra/postgres/pool';
 import { createTestDatabase, type TestDatabase } from '../infra/postgres/test-database';
 import { kafkaPartitionProgress, logCheckpointProgress, readModelProjection } from '../query-api/read-model-progress';
 import { createTenantPositions } from '../query-api/tenant-positions';
 
-type Context = { database: TestDatabase; queryPool: Pool; progressReads: number; counted: Pick<Pool, 'query'> };
+type Context = { database: TestDatabase; queryPool: Pool; counted: ReturnType<typeof countingQueries> };
 const test = suite<Context>('read-your-writes: one follower per process, positions checked, waiters bounded');
 
 test.before(async (context) => {
   context.database = await createTestDatabase();
   context.queryPool = createPool({ connectionString: context.database.queryUrl, max: 10, applicationName: 'rw-test' });
-  context.progressReads = 0;
   // The query role's port, counting the readings of the projections' progress.
-  context.counted = { query: ((text: string, values?: unknown[]) => {
-    if (/projection_(checkpoints|partition_offsets)/.test(text)) context.progressReads += 1;
-    return context.queryPool.query(text, values);
-  }) as Pool['query'] };
+  context.counted = countingQueries(context.queryPool, /projection_(checkpoints|partition_offsets)/);
 });
 test.after(async ({ database, queryPool }) => {
   await queryPool.end();
@@ -64,21 +61,21 @@ test('many waiting requests share one reading per tick, and all wake when the pr
   const positions = [];
   for (let n = 0; n < 60; n++) positions.push((await append(database, tenantId)).position);
   const progress = logCheckpointProgress(counted, createTenantPositions(counted), readModelProjection, { pollMs: 20 });
-  context.progressReads = 0;
+  context.counted.count = 0;
   let woken = 0;
   const waits = positions.map((position) => progress.waitFor(tenantId, position, 5000).then(() => { woken += 1; }));
   await pause(300);
   assert.is(woken, 0, 'nothing is applied yet');
   assert.is(progress.stats().waiting, 60);
   // Polling on its own, each of the 60 requests would have read ~15 times in 300 ms (900 reads).
-  assert.ok(context.progressReads <= 300 / 20 + 2, `${context.progressReads} readings for 60 waiters in 300 ms`);
+  assert.ok(context.counted.count <= 300 / 20 + 2, `${context.counted.count} readings for 60 waiters in 300 ms`);
   await setCheckpoint(database, Math.max(...positions));
   await Promise.all(waits);
   assert.is(woken, 60);
   assert.is(progress.stats().waiting, 0);
-  const afterwards = context.progressReads;
+  const afterwards = context.counted.count;
   await pause(100);
-  assert.is(context.progressReads, afterwards, 'no reading while nobody waits');
+  assert.is(context.counted.count, afterwards, 'no reading while nobody waits');
 });
 
 test('a projection in the same process wakes waiters as it commits, without waiting for the next reading', async ({ database, counted }) => {
