@@ -41,7 +41,7 @@ export function buildQueryApi(deps: QueryApiDependencies, options: QueryApiOptio
   installProblemHandling(app);
   installUnstorableTextGuard(app);
   const shedding = installLoadShedding(app, deps.loadShedding);
-  installHttpMetrics(app, async () => shedding.metrics());
+  installHttpMetrics(app, async () => shedding.metrics() + (deps.analyticsAnswers?.metrics() ?? ''));
   const documents: DocumentedRoute[] = [];
   const routes = [
     listMembersRoute(deps), exportMembersRoute(deps), getMemberRoute(deps), listMembershipTypesRoute(deps),

@@ -59,6 +59,12 @@ test('the overview is served from the cache until the tenant\'s next applied eve
   // An event of the tenant through the API: once it is applied (read-your-writes), a new answer.
   const next = await activity(context, context.members[1]!, '2026-03-21T00:00:00.000Z');
   assert.is(await activeThisMonth(context, next), 4);
+  // What an operator sees of it on /metrics.
+  const metrics = (await context.h.platform.queryApi.inject({ method: 'GET', url: '/metrics' })).body;
+  const counted = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+  assert.ok(counted('analytics_answer_cache_hits_total') >= 2, metrics);
+  assert.ok(counted('analytics_answer_cache_misses_total') >= 3, metrics);
+  assert.ok(counted('analytics_answer_cache_entries') >= 1, metrics);
 });
 
 test('another tenant\'s events leave this tenant\'s answers cached', async (context) => {

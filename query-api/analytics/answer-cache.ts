@@ -124,6 +124,11 @@ export function createAnalyticsAnswerCache(options: AnswerCacheOptions) {
       };
     },
     stats: () => ({ entries: entries.size, ...counts }),
+    /** Prometheus text for the query API's /metrics: the hit ratio is what tells an operator the cache earns its memory. */
+    metrics: () => ['# TYPE analytics_answer_cache_hits_total counter', `analytics_answer_cache_hits_total ${counts.hits}`,
+      '# TYPE analytics_answer_cache_misses_total counter', `analytics_answer_cache_misses_total ${counts.misses}`,
+      '# TYPE analytics_answer_cache_entries gauge', `analytics_answer_cache_entries ${entries.size}`,
+      '# TYPE analytics_answer_cache_rows gauge', `analytics_answer_cache_rows ${counts.rows}`].join('\n') + '\n',
   };
 }
 
