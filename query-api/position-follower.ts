@@ -120,6 +120,8 @@ export function createPositionFollower<Progress>(options: PositionFollowerOption
       if (wake) wake('soon');
       else soon = true;
     },
+    /** Where the projection stood at the last reading or push (undefined before the first). */
+    latest: () => latest,
     /** For /metrics and tests: how many requests wait, and how many readings were made. */
     stats: () => ({ waiting, reads }),
   };

@@ -73,19 +73,14 @@ type PartitionProgress = Map<number, number>;
 export function kafkaPartitionProgress(
   pool: Pick<Pool, 'query'>, positions: TenantPositions, topic: string, projection = readModelProjection, options: ProgressOptions = {},
 ): FollowedProgress & { moved: (partition: number, position: number) => void } {
-  let known: PartitionProgress | undefined;
-  const newest = (a: PartitionProgress, b: PartitionProgress) => (b.size < a.size ? a
-    : new Map([...b].map(([partition, at]) => [partition, Math.max(at, a.get(partition) ?? 0)])));
   const follower = createPositionFollower<PartitionProgress>({
     ...defaultProgressOptions, ...options,
     read: async () => {
       const { rows } = await pool.query(
         'SELECT partition, position FROM projection_partition_offsets WHERE projection = $1 AND topic = $2', [projection, topic]);
-      const read: PartitionProgress = new Map(rows.map((row) => [Number(row.partition), Number(row.position)]));
-      known = known === undefined ? read : newest(known, read);
-      return read;
+      return new Map(rows.map((row) => [Number(row.partition), Number(row.position)]));
     },
-    newest,
+    newest: (a, b) => (b.size < a.size ? a : new Map([...b].map(([partition, at]) => [partition, Math.max(at, a.get(partition) ?? 0)]))),
   });
   return {
     async waitFor(tenantId, position, timeoutMs, idle = noIdle) {
@@ -105,6 +100,7 @@ export function kafkaPartitionProgress(
     moved(partition, position) {
       // A hint, not a fact: any role that can connect can NOTIFY, so the table is read again
       // (only it is written by the projectors alone) when the hint is news.
+      const known = follower.latest();
       if (!known?.has(partition) || known.get(partition)! >= position) return;
       follower.readSoon();
     },
