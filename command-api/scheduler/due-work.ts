@@ -19,6 +19,8 @@ export type DueWork = {
   unreportedUsage(day: string): Promise<{ tenantId: string; day: string }[]>;
 };
 
+const hasStripeCustomer = (alias: string) => `EXISTS (SELECT 1 FROM stripe_customers c WHERE c.tenant_id = ${alias}.tenant_id)`;
+
 /** How far back a figure that did not reach Stripe is sent again (Stripe takes 35 days). */
 const catchUpDays = 7;
 
@@ -46,15 +48,19 @@ export function createDueWork(pool: Pick<Pool, 'query'>): DueWork {
       return rows.map((row) => ({ tenantId: row.tenant_id, memberId: row.member_id }));
     },
     async unreportedUsage(day) {
+      // A stored figure is still due only where there is a Stripe customer to send it to (the
+      // customer's link is written before the tenant's stream names it): a tenant the operator
+      // provisioned on a paid plan keeps its figures locally, and was otherwise found again by
+      // every run, its plan-usage ledger (one event per registration) read whole each minute.
       const { rows } = await pool.query(
         `SELECT t.tenant_id, $1::date::text AS day
            FROM rm_tenants t
            LEFT JOIN tenant_usage_days u ON u.tenant_id = t.tenant_id AND u.day = $1::date
           WHERE t.plan <> 'free' AND t.billing_status IN ('active', 'trialing', 'past_due')
-            AND (u.tenant_id IS NULL OR u.reported_at IS NULL)
+            AND (u.tenant_id IS NULL OR (u.reported_at IS NULL AND ${hasStripeCustomer('t')}))
          UNION
-         SELECT tenant_id, day::text FROM tenant_usage_days
-          WHERE reported_at IS NULL AND day >= $1::date - ${catchUpDays} AND day < $1::date
+         SELECT tenant_id, day::text FROM tenant_usage_days u
+          WHERE reported_at IS NULL AND day >= $1::date - ${catchUpDays} AND day < $1::date AND ${hasStripeCustomer('u')}
          ORDER BY day, tenant_id`, [day]);
       return rows.map((row) => ({ tenantId: row.tenant_id, day: row.day }));
     },
