@@ -9,7 +9,12 @@ import type { AnalyticsStore, AnalyticsTarget, QuerySettings } from './port';
  * `default` database, which the directory keeps to itself.
  */
 export async function createClickHouseStore(target: AnalyticsTarget): Promise<AnalyticsStore> {
-  return 'url' in target ? wrap(serverClient(target.url), 'server') : wrap(await embeddedClient(target.embeddedPath), 'embedded');
+  if ('url' in target) {
+    const client = serverClient(target.url);
+    return wrap(client, 'server', () => client.close());
+  }
+  const { client, close } = await embeddedClient(target.embeddedPath);
+  return wrap(client, 'embedded', close);
 }
 
 /** http(s)://[user:password@]host:port/database: credentials and database are taken out of the URL. */
@@ -34,13 +39,29 @@ function serverClient(url: string): ClickHouseClient {
   });
 }
 
-async function embeddedClient(path: string): Promise<ClickHouseClient> {
+/**
+ * Server configuration of the in-process engine, which shares the platform's memory (issue 10:
+ * < 400 MB resident). ClickHouse keeps up to 1,000 idle threads in its global pool; the part
+ * loading and cleaning pools it starts with left ~130 of them parked in the platform for good,
+ * each with its stack and allocator caches (~50 MB). Idle threads beyond a few now exit.
+ */
+export const embeddedEngineArguments = ['--', '--max_thread_pool_free_size=8'];
+
+async function embeddedClient(path: string) {
   // Loaded only when used: the engine is a large native library the server mode never needs.
-  const { createChdbConnection } = await import('chdb/connection');
-  return createClient({ connection: createChdbConnection({ path }) as never });
+  const [{ Session }, { createChdbConnection }] = await Promise.all([import('chdb'), import('chdb/connection')]);
+  // The engine starts with the first connection to its directory and takes its configuration from
+  // that connection's arguments; the client's connection, opened after, shares that engine.
+  const engine = new Session(path, { connectionArgs: embeddedEngineArguments });
+  const client = createClient({ connection: createChdbConnection({ path }) as never });
+  const close = async () => {
+    await client.close();
+    engine.close();
+  };
+  return { client, close };
 }
 
-function wrap(client: ClickHouseClient, engine: AnalyticsStore['engine']): AnalyticsStore {
+function wrap(client: ClickHouseClient, engine: AnalyticsStore['engine'], close: () => Promise<void>): AnalyticsStore {
   return {
     engine,
     async command(sql, params) {
@@ -63,7 +84,7 @@ function wrap(client: ClickHouseClient, engine: AnalyticsStore['engine']): Analy
       const result = await client.ping();
       if (!result.success) throw result.error;
     },
-    close: () => client.close(),
+    close,
   };
 }
 
