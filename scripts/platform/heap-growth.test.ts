@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { limitHeapGrowth } from './heap-growth';
+import { readFileSync } from 'node:fs';
+import { embeddedSemiSpaceFlag, limitHeapGrowth } from './heap-growth';
 
 // A live set plus objects that are promoted and then die, as request state does under load: the
 // highest heapUsed is how much garbage V8 let accumulate before a full collection.
@@ -33,6 +34,16 @@ test('the limited heap holds far less garbage between full collections than V8 d
 test('an operator flag given on the command line or in NODE_OPTIONS wins', () => {
   assert.is(limitHeapGrowth(50, '--max-old-space-size=512 --heap-growing-percent=80'), false);
   assert.is(limitHeapGrowth(50, '--heap_growing_percent=20'), false);
+});
+
+test('npm start bounds the young generation: tsx passes the flag on to V8', () => {
+  const start: string = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start;
+  assert.ok(start.startsWith(`tsx ${embeddedSemiSpaceFlag} `), start);
+  const probe = `const v8 = require('node:v8'); process.stdout.write(String(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));`;
+  const child = spawnSync('node_modules/.bin/tsx', [embeddedSemiSpaceFlag, '-e', probe], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  assert.is(child.status, 0, child.stderr);
+  // Two semi-spaces of at most 4 MB (V8's default here is 16 MB each).
+  assert.ok(Number(child.stdout.trim()) <= 8 * 1048576, JSON.stringify(child.stdout));
 });
 
 test.run();
