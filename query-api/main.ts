@@ -16,6 +16,7 @@ import { createAnalyticsAnswerCache } from './analytics/answer-cache';
 import { createAnalyticsVersions } from './analytics-versions';
 import { createTokenService } from '../infra/auth/jwt';
 import { loadConfig, loadSheddingLimitsOf, required } from '../infra/config/config';
+import { listenOptionsOf } from '../infra/http/listen-options';
 import { withCredentials } from '../infra/postgres/connection-url';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
@@ -99,7 +100,7 @@ const app = buildQueryApi({
     await analytics?.ping();
   },
 });
-await app.listen({ host: config.HOST, port: config.QUERY_API_PORT });
+await app.listen(listenOptionsOf(config, config.QUERY_API_PORT));
 
 closeOnSignal('query-api', async () => {
   liveHub.close();

@@ -3,6 +3,7 @@ import { defaultTokenAudience, type TokenAudience } from '../auth/token-claims';
 import { readerCeilings } from '../analytics/access/reader-access';
 import { defaultReadLimits } from '../analytics/tenant-reads';
 import { defaultLoadSheddingLimits, type LoadSheddingLimits } from '../http/load-shedding';
+import { defaultListenBacklog } from '../http/listen-options';
 import { isLoopbackHost } from './loopback-host';
 
 /**
@@ -57,6 +58,8 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   COMMAND_API_PORT: port.default(3000),
   QUERY_API_PORT: port.default(3001),
+  /** The APIs' accept queue (listen-options.ts); the kernel caps it at net.core.somaxconn. */
+  HTTP_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(defaultListenBacklog),
   CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
   /** Read-your-writes requests of one tenant that may wait at once per process; beyond, 503 consistency-overloaded. */
   CONSISTENCY_MAX_WAITERS_PER_TENANT: z.coerce.number().int().min(1).default(defaultMaxWaitersPerTenant),

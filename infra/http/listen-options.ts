@@ -1,0 +1,15 @@
+import type { Config } from '../config/config';
+
+/**
+ * The accept queue an API asks the kernel for (the kernel caps it at net.core.somaxconn, 4096 on
+ * current Linux). Node asks for 511, and accepts one connection per turn of its event loop
+ * (libuv >= 1.45): under load a client opening hundreds of sockets at once fills 511, and the
+ * kernel then drops their SYNs, which the clients send again only after 1, 3, 7, 15 s. A
+ * connection waiting in a longer queue is accepted a few turns later, and load shedding answers
+ * it like any other when the process cannot serve it.
+ */
+export const defaultListenBacklog = 4096;
+
+/** Where and how an API process listens (Fastify's listen options). */
+export const listenOptionsOf = (config: Pick<Config, 'HOST' | 'HTTP_LISTEN_BACKLOG'>, port: number) =>
+  ({ host: config.HOST, port, backlog: config.HTTP_LISTEN_BACKLOG });
