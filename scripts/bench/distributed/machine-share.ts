@@ -35,8 +35,9 @@ function snapshot(): Snapshot {
 
 /**
  * Where the machine's CPU went during a phase: the roles measured, their PostgreSQL backends, the
- * benchmark itself, and everything else. On a shared machine "everything else" is other people's
- * work, which the figures then include: a phase is only comparable with one of a similar share.
+ * benchmark itself, and everything else; the backends also by their pool's application_name (whose
+ * statements they ran). On a shared machine "everything else" is other people's work, which the
+ * figures then include: a phase is only comparable with one of a similar share.
  * ListenOverflows counts connections the kernel dropped at a full accept queue (the client
  * retries after 1, 3, 7 s…): Node accepts one connection per event-loop turn, so a busy API that
  * a client opens hundreds of sockets to at once shows multi-second latencies that no handler has.
@@ -47,19 +48,27 @@ export async function startMachineShare(roles: Record<string, number>, pool: Pic
   const before = snapshot();
   return {
     async stop() {
-      const { rows } = await pool.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+      const { rows } = await pool.query('SELECT pid, application_name FROM pg_stat_activity WHERE datname = current_database()');
       const after = snapshot();
       const spent = (pids: number[]) => pids.reduce((sum, pid) => sum + (after.byPid.get(pid) ?? 0) - (before.byPid.get(pid) ?? 0), 0);
       const wall = after.all - before.all; // ticks of all cores together
       const percentOfOneCore = (ticks: number) => round((ticks / wall) * coreCount() * 100, 0);
       const ofRoles = Object.fromEntries(Object.entries(roles).map(([role, pid]) => [role, percentOfOneCore(spent([pid]))]));
       const postgres = spent(rows.map((row) => Number(row.pid)));
+      // Whose statements the backends ran: each role's pool names its connections (application_name).
+      const pidsOf = new Map<string, number[]>();
+      for (const row of rows) {
+        const name = row.application_name || '(unnamed)';
+        pidsOf.set(name, [...(pidsOf.get(name) ?? []), Number(row.pid)]);
+      }
+      const postgresBackendsOf = Object.fromEntries([...pidsOf].map(([name, pids]) => [name, percentOfOneCore(spent(pids))]));
       const own = spent([...Object.values(roles), process.pid]) + postgres;
       return {
         machineBusyPercent: round(((after.busy - before.busy) / wall) * 100, 0),
         percentOfOneCore: { ...ofRoles, bench: percentOfOneCore(spent([process.pid])), postgresBackends: percentOfOneCore(postgres),
           // The Kafka broker, the kernel, and whatever else runs on the machine.
           everythingElse: percentOfOneCore(Math.max(0, after.busy - before.busy - own)) },
+        postgresBackendsOf,
         listenOverflows: after.listenOverflows - before.listenOverflows,
       };
     },
