@@ -18,7 +18,8 @@
  * `npm run bench -- --distributed` measures the distributed path instead, on its own (no running
  * platform needed): end-to-end lag through Kafka at a fixed command rate, read-your-writes through
  * the query-API process at --ryw-rate, and projector catch-up
- * throughput on a backlog. Options: --kafka-rate 1000 --seconds 15 --backlog 200000 [--profile <dir>]
+ * throughput on a backlog. Options: --kafka-rate 1000 --seconds 15 --backlog 200000 --ryw-warm-up 5 (seconds
+ * of the same load before the measured run, reported apart; 0 measures a cold query API) [--profile <dir>]
  * (CPU profiles of the role processes, for Chrome DevTools).
  * Environment: DATABASE_URL and KAFKA_BROKERS (default: throw-away embedded PostgreSQL and broker).
  *
@@ -57,7 +58,7 @@ const { values } = parseArgs({ options: {
   members: { type: 'string', default: '20000' }, queries: { type: 'string', default: '200' },
   billing: { type: 'boolean', default: false }, 'billing-tenants': { type: 'string', default: '300' },
   'event-store': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' },
-  'ryw-rate': { type: 'string', default: '500' }, 'ryw-members': { type: 'string', default: '50' },
+  'ryw-rate': { type: 'string', default: '500' }, 'ryw-warm-up': { type: 'string' }, 'ryw-members': { type: 'string', default: '50' },
   'seed-activities': { type: 'string', default: '100000' }, 'analytics-clients': { type: 'string', default: '16' },
   live: { type: 'boolean', default: false }, subscribers: { type: 'string', default: '1000' }, 'live-rate': { type: 'string', default: '500' },
 } });
@@ -85,6 +86,7 @@ if (values.distributed) {
   const result = await runDistributedBench({
     rate: Number(values['kafka-rate']), durationMs: Number(values.seconds) * 1000, backlog: Number(values.backlog), tenants: 10, log, profileDir: values.profile,
     rywRate: Number(values['ryw-rate']), rywMembersPerTenant: Number(values['ryw-members']),
+    ...(values['ryw-warm-up'] === undefined ? {} : { rywWarmUpSeconds: Number(values['ryw-warm-up']) }),
   });
   console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'every process on the same machine' }, ...result }, null, 2));
   process.exit(0);

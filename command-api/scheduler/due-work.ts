@@ -13,13 +13,19 @@ export type DueWork = {
   lapsingSubscriptions(nowIso: string, limit: number): Promise<{ tenantId: string; memberId: string }[]>;
   /**
    * Usage figures to store or report: every tenant on a paid plan with none for `day` yet, and
-   * every figure of the week before it that has not reached Stripe (a run that failed, or a
-   * scheduler that was down at midnight).
+   * every figure of `day` or the week before it not yet in Stripe whose tenant has a Stripe
+   * customer (a run that failed, a scheduler that was down at midnight, a customer linked later).
    */
   unreportedUsage(day: string): Promise<{ tenantId: string; day: string }[]>;
 };
 
-const hasStripeCustomer = (alias: string) => `EXISTS (SELECT 1 FROM stripe_customers c WHERE c.tenant_id = ${alias}.tenant_id)`;
+/**
+ * SQL: the tenant has a Stripe customer link (the Stripe edge's table, webhook-records.ts). It is
+ * written before the tenant's stream names the customer, so it holds for every tenant the
+ * scheduler could report for (and perhaps a moment early: reportUsage then finds no customer in
+ * the stream and only stores, as before).
+ */
+const hasStripeCustomerSql = (alias: string) => `EXISTS (SELECT 1 FROM stripe_customers c WHERE c.tenant_id = ${alias}.tenant_id)`;
 
 /** How far back a figure that did not reach Stripe is sent again (Stripe takes 35 days). */
 const catchUpDays = 7;
@@ -48,19 +54,18 @@ export function createDueWork(pool: Pick<Pool, 'query'>): DueWork {
       return rows.map((row) => ({ tenantId: row.tenant_id, memberId: row.member_id }));
     },
     async unreportedUsage(day) {
-      // A stored figure is still due only where there is a Stripe customer to send it to (the
-      // customer's link is written before the tenant's stream names it): a tenant the operator
-      // provisioned on a paid plan keeps its figures locally, and was otherwise found again by
-      // every run, its plan-usage ledger (one event per registration) read whole each minute.
+      // A stored figure is still due only where there is a Stripe customer to send it to: a tenant
+      // the operator provisioned on a paid plan keeps its figures locally, and each figure costs a
+      // read of its plan-usage ledger (one event per registration), so it is not looked at again.
       const { rows } = await pool.query(
         `SELECT t.tenant_id, $1::date::text AS day
            FROM rm_tenants t
            LEFT JOIN tenant_usage_days u ON u.tenant_id = t.tenant_id AND u.day = $1::date
           WHERE t.plan <> 'free' AND t.billing_status IN ('active', 'trialing', 'past_due')
-            AND (u.tenant_id IS NULL OR (u.reported_at IS NULL AND ${hasStripeCustomer('t')}))
+            AND (u.tenant_id IS NULL OR (u.reported_at IS NULL AND ${hasStripeCustomerSql('t')}))
          UNION
          SELECT tenant_id, day::text FROM tenant_usage_days u
-          WHERE reported_at IS NULL AND day >= $1::date - ${catchUpDays} AND day < $1::date AND ${hasStripeCustomer('u')}
+          WHERE reported_at IS NULL AND day >= $1::date - ${catchUpDays} AND day < $1::date AND ${hasStripeCustomerSql('u')}
          ORDER BY day, tenant_id`, [day]);
       return rows.map((row) => ({ tenantId: row.tenant_id, day: row.day }));
     },

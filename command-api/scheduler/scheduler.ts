@@ -90,7 +90,7 @@ export function createScheduler(deps: SchedulerDependencies) {
       count('invitation-expired', await expireInvitations(deps.streams, deps.pool, now.toISOString(), context, onError));
       if (deps.billing) await applyStrandedNotifications(edgeAt(now.toISOString(), deps.billing));
     }),
-    /** Today's member seats of every paying tenant not yet reported; one tenant's failure stops none. */
+    /** Today's member seats of every paying tenant, stored once and sent to Stripe where it has a customer (due-work.ts); one tenant's failure stops none. */
     reportUsage: (now: Date) => counted(async () => {
       for (const { tenantId, day } of await due.unreportedUsage(now.toISOString().slice(0, 10))) {
         try {

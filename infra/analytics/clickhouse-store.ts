@@ -4,7 +4,8 @@ import type { AnalyticsStore, AnalyticsTarget, QuerySettings } from './port';
 /**
  * The analytics store on `@clickhouse/client`: against a server at `url` (its path names the
  * database, its user part the credentials: http://user:password@127.0.0.1:8123/analytics), or in-process on chDB through the client's
- * connection hook (`chdb/connection`). chDB binds one data directory per process, and its
+ * connection hook (`chdb/connection`), after a first session that starts the engine with its
+ * configuration (embeddedEngineArguments). chDB binds one data directory per process, and its
  * connection ignores the client's `database`: embedded, the tables live in the directory's
  * `default` database, which the directory keeps to itself.
  */
@@ -41,11 +42,12 @@ function serverClient(url: string): ClickHouseClient {
 
 /**
  * Server configuration of the in-process engine, which shares the platform's memory (issue 10:
- * < 400 MB resident). ClickHouse keeps up to 1,000 idle threads in its global pool; the part
+ * < 400 MB resident); after ClickHouse's `--` separator, what follows is server configuration, not
+ * query settings (the server's own is in server-config/). ClickHouse keeps up to 1,000 idle threads in its global pool; the part
  * loading and cleaning pools it starts with left ~130 of them parked in the platform for good,
  * each with its stack and allocator caches (~50 MB). Idle threads beyond a few now exit.
  */
-export const embeddedEngineArguments = ['--', '--max_thread_pool_free_size=8'];
+const embeddedEngineArguments = ['--', '--max_thread_pool_free_size=8'];
 
 async function embeddedClient(path: string) {
   // Loaded only when used: the engine is a large native library the server mode never needs.

@@ -10,9 +10,9 @@ import v8 from 'node:v8';
 export const embeddedHeapGrowingPercent = 50;
 
 /**
- * Applies the growth from inside the process: V8 reads the flag at every full collection, so
- * `node --import tsx scripts/start.ts` needs no command-line flag. An operator's own
- * --heap-growing-percent (node's command line or NODE_OPTIONS) is left as given.
+ * Applies the growth from inside the process: V8 reads the flag at every full collection, so this
+ * one needs no command-line flag. An operator's own --heap-growing-percent (node's command line or
+ * NODE_OPTIONS) is left as given.
  */
 export function limitHeapGrowth(percent = embeddedHeapGrowingPercent, given = givenNodeFlags()): boolean {
   if (/--heap[-_]growing[-_]percent/.test(given)) return false;
@@ -21,8 +21,10 @@ export function limitHeapGrowth(percent = embeddedHeapGrowingPercent, given = gi
 }
 
 /**
- * The young generation's bound, which V8 reads only from the command line (so `npm start` passes
- * it, package.json): 4 MB semi-spaces, an 8 MB young generation instead of 32 MB. Request state
+ * The young generation's bound, which V8 reads only at start-up, so it is on `npm start`'s command
+ * line in package.json (the one other place it is written; the test holds them together; started
+ * as `node --import tsx scripts/start.ts` the process keeps V8's default, and on the command line
+ * it wins over NODE_OPTIONS): 4 MB semi-spaces, an 8 MB young generation instead of 32 MB. Request state
  * dies young either way; A/B over the bench's command mix and list phases, twice each, showed no
  * throughput difference within the machine's noise (±25 %) and 20-40 MB less resident memory.
  */

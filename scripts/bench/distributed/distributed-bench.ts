@@ -20,6 +20,9 @@ import { measureCatchUp } from './catch-up';
 import { measureKafkaLag } from './kafka-lag';
 import { measureReadYourWritesThroughKafka } from './read-your-writes-through-kafka';
 
+/** Seconds of the read-your-writes load before the measured run (reported apart as warmUp). */
+export const defaultRywWarmUpSeconds = 5;
+
 export type DistributedBenchOptions = {
   rate: number; durationMs: number; backlog: number; tenants: number; log: (m: string) => void;
   /** Where the roles write CPU profiles (node --cpu-prof), if anywhere. */
@@ -92,7 +95,7 @@ export async function runDistributedBench(options: DistributedBenchOptions) {
       const lag = await measureKafkaLag(client, pool, topic, tenants, options.rate, options.durationMs, run);
       const readYourWrites = await measureReadYourWritesThroughKafka({
         client, tenants, ports, rate: options.rywRate ?? 500, membersPerTenant: options.rywMembersPerTenant ?? 50,
-        durationMs: options.durationMs, warmUpMs: (options.rywWarmUpSeconds ?? 5) * 1000, run, log, pool,
+        durationMs: options.durationMs, warmUpMs: (options.rywWarmUpSeconds ?? defaultRywWarmUpSeconds) * 1000, run, log, pool,
         roles: { ...Object.fromEntries(roles.map((role) => [role.role, role.pid])), ...(brokerPid ? { 'kafka-broker': brokerPid } : {}) },
       });
 
