@@ -83,10 +83,12 @@ if (values.billing) {
   process.exit(0);
 }
 if (values.distributed) {
+  const warmUp = values['ryw-warm-up'];
+  if (warmUp !== undefined && !(Number(warmUp) >= 0)) throw new Error(`--ryw-warm-up: seconds, 0 or more (got ${warmUp})`);
   const result = await runDistributedBench({
     rate: Number(values['kafka-rate']), durationMs: Number(values.seconds) * 1000, backlog: Number(values.backlog), tenants: 10, log, profileDir: values.profile,
     rywRate: Number(values['ryw-rate']), rywMembersPerTenant: Number(values['ryw-members']),
-    ...(values['ryw-warm-up'] === undefined ? {} : { rywWarmUpSeconds: Number(values['ryw-warm-up']) }),
+    ...(warmUp === undefined ? {} : { rywWarmUpSeconds: Number(warmUp) }),
   });
   console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, note: 'every process on the same machine' }, ...result }, null, 2));
   process.exit(0);

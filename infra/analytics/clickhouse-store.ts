@@ -55,10 +55,19 @@ async function embeddedClient(path: string) {
   // The engine starts with the first connection to its directory and takes its configuration from
   // that connection's arguments; the client's connection, opened after, shares that engine.
   const engine = new Session(path, { connectionArgs: embeddedEngineArguments });
-  const client = createClient({ connection: createChdbConnection({ path }) as never });
-  const close = async () => {
-    await client.close();
+  let client: ClickHouseClient;
+  try {
+    client = createClient({ connection: createChdbConnection({ path }) as never });
+  } catch (error) {
     engine.close();
+    throw error;
+  }
+  const close = async () => {
+    try {
+      await client.close();
+    } finally {
+      engine.close();
+    }
   };
   return { client, close };
 }

@@ -34,6 +34,9 @@ export async function measureReadYourWritesThroughKafka(options: DistributedRead
   try {
     options.log(`read-your-writes through the query API at ${options.rate} updates/s (${options.warmUpMs / 1000} s of warm-up first)`);
     const warmUp = options.warmUpMs > 0 ? await warmUpReadYourWrites(load, options.warmUpMs) : undefined;
+    // Memory, like CPU, of the measured run only.
+    queryMemory.reset();
+    commandMemory.reset();
     const share = await startMachineShare(options.roles, options.pool);
     const result = await measureReadYourWrites({ ...load, durationMs: options.durationMs });
     return { ...result, residentMemoryMb: { queryApi: queryMemory.maxMb(), commandApi: commandMemory.maxMb() }, cpu: await share.stop(), warmUp };
