@@ -38,9 +38,8 @@ function snapshot(): Snapshot {
  * benchmark itself, and everything else; the backends also by their pool's application_name (whose
  * statements they ran). On a shared machine "everything else" is other people's work, which the
  * figures then include: a phase is only comparable with one of a similar share.
- * ListenOverflows counts connections the kernel dropped at a full accept queue (the client
- * retries after 1, 3, 7 s…): Node accepts one connection per event-loop turn, so a busy API that
- * a client opens hundreds of sockets to at once shows multi-second latencies that no handler has.
+ * ListenOverflows counts connections the kernel dropped at a full accept queue (why that costs
+ * seconds: infra/http/listen-options.ts).
  * Linux only; elsewhere, undefined.
  */
 export async function startMachineShare(roles: Record<string, number>, pool: Pick<Pool, 'query'>) {
@@ -59,14 +58,15 @@ export async function startMachineShare(roles: Record<string, number>, pool: Pic
       const pidsOf = new Map<string, number[]>();
       for (const row of rows) {
         const name = row.application_name || '(unnamed)';
-        pidsOf.set(name, [...(pidsOf.get(name) ?? []), Number(row.pid)]);
+        if (!pidsOf.has(name)) pidsOf.set(name, []);
+        pidsOf.get(name)!.push(Number(row.pid));
       }
       const postgresBackendsOf = Object.fromEntries([...pidsOf].map(([name, pids]) => [name, percentOfOneCore(spent(pids))]));
       const own = spent([...Object.values(roles), process.pid]) + postgres;
       return {
         machineBusyPercent: round(((after.busy - before.busy) / wall) * 100, 0),
         percentOfOneCore: { ...ofRoles, bench: percentOfOneCore(spent([process.pid])), postgresBackends: percentOfOneCore(postgres),
-          // The Kafka broker, the kernel, and whatever else runs on the machine.
+          // An external broker (KAFKA_BROKERS), the kernel, and whatever else runs on the machine.
           everythingElse: percentOfOneCore(Math.max(0, after.busy - before.busy - own)) },
         postgresBackendsOf,
         listenOverflows: after.listenOverflows - before.listenOverflows,
