@@ -2,10 +2,10 @@ import type { Pool } from 'pg';
 import { deleteInBatches } from '../postgres/delete-in-batches';
 import type { IdempotencyStore, Reservation } from './port';
 import { holderIsAlive, type ProcessLiveness } from './process-liveness';
+import { isoInstantOfUtcText, utcInstantSql } from '../postgres/utc-instant';
 
 const retention = `interval '24 hours'`;
 const expired = `idempotency_records.created_at < now() - ${retention}`;
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 // Insert, or take the record over: afresh when past its retention; as a resumption when its
 // last attempt was interrupted, or is pending in a process that no longer lives (its liveness
@@ -25,7 +25,7 @@ ON CONFLICT (tenant_id, key) DO UPDATE
      OR (idempotency_records.request_hash = excluded.request_hash AND (idempotency_records.state = 'interrupted'
          OR (idempotency_records.state = 'pending' AND (NOT ${holderIsAlive('idempotency_records.holder')}
              OR (idempotency_records.holder = excluded.holder AND $6)))))
-RETURNING ${iso('started_at')} AS started_at, attempt`;
+RETURNING ${utcInstantSql('started_at')} AS started_at, attempt`;
 
 export function createPostgresIdempotencyStore(pool: Pick<Pool, 'query'>, liveness: Pick<ProcessLiveness, 'holder'>): IdempotencyStore {
   /** The keys whose attempt runs in this process now, as `tenant key`. */
@@ -37,7 +37,7 @@ export function createPostgresIdempotencyStore(pool: Pick<Pool, 'query'>, livene
       const { rows: taken } = await pool.query(reserveSql, [tenantId, key, requestHash, liveness.holder, now, notRunningHere]);
       if (taken.length === 1) {
         running.add(nameOf(tenantId, key));
-        return { outcome: 'reserved', startedAt: taken[0].started_at, resumed: taken[0].attempt > 1 };
+        return { outcome: 'reserved', startedAt: isoInstantOfUtcText(taken[0].started_at), resumed: taken[0].attempt > 1 };
       }
       const { rows } = await pool.query(
         'SELECT request_hash, state, status_code, response, etag FROM idempotency_records WHERE tenant_id = $1 AND key = $2',

@@ -1,7 +1,8 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { ReadModelDb } from '../../../infra/read-models/database';
 import { z } from 'zod';
 import { subscriptionViewSchema, toSubscriptionView } from './subscription-view';
+import { isoInstantOfUtcText, utcInstantSql } from '../../../infra/postgres/utc-instant';
 
 /** The member as the API shows it, in the list, the detail and the export alike. */
 export function selectMembers(db: ReadModelDb) {
@@ -11,16 +12,12 @@ export function selectMembers(db: ReadModelDb) {
     .leftJoin('rm_member_activity as a', (join) => join.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.member_id', '=', 'm.member_id'))
     .select(['m.member_id', 'm.email', 'm.first_name', 'm.last_name', 'm.status', 'm.membership_type_id',
       't.name as membership_type_name', 'm.subscription', 'm.cancelled_subscription', 'm.subscription_status', 'm.revision'])
-    .select([isoInstant(sql.ref('m.created_at')).as('created_at'), isoInstant(sql.ref('m.updated_at')).as('updated_at'),
-      isoInstant(sql.ref('a.last_activity_at')).as('last_activity_at')]);
+    .select([utcText('m.created_at').as('created_at'), utcText('m.updated_at').as('updated_at'),
+      utcText('a.last_activity_at').as('last_activity_at')]);
 }
 
-/**
- * An instant as the API writes it (Date#toISOString: UTC, milliseconds truncated), made by
- * PostgreSQL: a page of members would otherwise cost the query API three Date parses and three
- * toISOString calls per row.
- */
-const isoInstant = (column: RawBuilder<unknown>) => sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** Instants as UTC text, made the API's form by toMemberView (utc-instant.ts says why). */
+const utcText = (column: string) => sql<string>`${sql.raw(utcInstantSql(column))}`;
 
 type MemberRow = {
   member_id: string; email: string; first_name: string; last_name: string; status: string; membership_type_id: string | null;
@@ -39,9 +36,9 @@ export function toMemberView(row: MemberRow) {
     membershipTypeId: row.membership_type_id,
     membershipTypeName: row.membership_type_name,
     subscription: toSubscriptionView(row),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    lastActivityAt: row.last_activity_at,
+    createdAt: isoInstantOfUtcText(row.created_at),
+    updatedAt: isoInstantOfUtcText(row.updated_at),
+    lastActivityAt: row.last_activity_at === null ? null : isoInstantOfUtcText(row.last_activity_at),
     revision: row.revision,
   };
 }

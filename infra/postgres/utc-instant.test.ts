@@ -1,0 +1,38 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { isoInstantOfUtcText, utcInstantSql } from './utc-instant';
+
+const test = suite<{ database: TestDatabase }>('instants from PostgreSQL in the form Date#toISOString writes');
+
+test.before(async (context) => {
+  context.database = await createTestDatabase();
+});
+test.after(async ({ database }) => {
+  await database.drop();
+});
+
+test('every fraction PostgreSQL prints, in any session time zone, reads as toISOString writes the same instant', async ({ database }) => {
+  const instants = ['2026-12-04T18:24:18.000Z', '2026-12-04T18:24:18.100Z', '2026-12-04T18:24:18.120Z', '2026-12-04T18:24:18.123Z',
+    '2026-03-29T01:30:00.999Z', '1999-12-31T23:59:59.001Z'];
+  const client = await database.pool.connect();
+  try {
+    // A session elsewhere than UTC: the column is converted, not printed in the session's zone.
+    await client.query(`SET TIME ZONE 'Pacific/Chatham'`);
+    const { rows } = await client.query(`SELECT ${utcInstantSql('t')} AS text, ${utcInstantSql("t + interval '456 microseconds'")} AS finer
+      FROM unnest($1::timestamptz[]) AS t`, [instants]);
+    assert.equal(rows.map((row) => isoInstantOfUtcText(row.text)), instants);
+    // Microseconds are cut, not rounded, as to_char's MS cut them.
+    assert.equal(rows.map((row) => isoInstantOfUtcText(row.finer)), instants);
+  } finally {
+    client.release();
+  }
+});
+
+test('text of another DateStyle is refused, never misread', () => {
+  for (const text of ['12/04/2026 18:24:18.123 UTC', 'Fri 04 Dec 18:24:18.123 2026', '04.12.2026 18:24:18', '2026-12-04T18:24:18Z', '2026-12-04 18:24:18.']) {
+    assert.throws(() => isoInstantOfUtcText(text), /ISO DateStyle/, text);
+  }
+});
+
+test.run();
