@@ -10,7 +10,7 @@ import { selectMembers, toMemberView } from '../query-api/routes/members/member-
 import { createPreparedReads } from '../query-api/prepared-reads';
 
 type Context = { database: TestDatabase; queryPool: Pool };
-const test = suite<Context>('the member view writes instants as Date#toISOString does, though PostgreSQL formats them');
+const test = suite<Context>('the member view writes instants as Date#toISOString does, though they arrive as UTC text');
 
 test.before(async (context) => {
   context.database = await createTestDatabase();

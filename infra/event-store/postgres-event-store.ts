@@ -4,8 +4,8 @@ import { maxEventsPerTransaction, watermarkSql as watermark } from './log-positi
 import type { EventEnvelope, EventStore } from './port';
 import { isoInstantOfUtcText, utcInstantSql } from '../postgres/utc-instant';
 
-// Instants leave PostgreSQL as UTC text: parsing each into a Date and formatting it again cost a
-// rebuild a tenth of its time, and to_char costs the server more than the slicing costs us.
+// Instants leave PostgreSQL as UTC text (utc-instant.ts): parsing each into a Date and formatting
+// it again cost a rebuild a tenth of its time.
 const columns = `position, event_id, stream_id, stream_revision, tenant_id, type, schema_version, data,
   metadata, ${utcInstantSql('occurred_at')} AS occurred_at, ${utcInstantSql('recorded_at')} AS recorded_at`;
 

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { createPool } from './pool';
 import { isoInstantOfUtcText, utcInstantSql } from './utc-instant';
 
 const test = suite<{ database: TestDatabase }>('instants from PostgreSQL in the form Date#toISOString writes');
@@ -29,8 +30,23 @@ test('every fraction PostgreSQL prints, in any session time zone, reads as toISO
   }
 });
 
+test('our pools read instants in the ISO style even where the database is set to another', async ({ database }) => {
+  const { rows: [{ name }] } = await database.pool.query('SELECT current_database() AS name');
+  await database.pool.query(`ALTER DATABASE "${name}" SET DateStyle = 'SQL, DMY'`);
+  const pool = createPool({ connectionString: database.url, max: 1, applicationName: 'utc-instant-test' });
+  try {
+    const { rows: [row] } = await pool.query(`SELECT current_setting('DateStyle') AS style,
+      ${utcInstantSql("timestamptz '2026-12-04 18:24:18.123456+00'")} AS text`);
+    assert.match(row.style, /^ISO,/);
+    assert.is(isoInstantOfUtcText(row.text), '2026-12-04T18:24:18.123Z');
+  } finally {
+    await pool.end();
+    await database.pool.query(`ALTER DATABASE "${name}" RESET DateStyle`);
+  }
+});
+
 test('text of another DateStyle is refused, never misread', () => {
-  for (const text of ['12/04/2026 18:24:18.123 UTC', 'Fri 04 Dec 18:24:18.123 2026', '04.12.2026 18:24:18', '2026-12-04T18:24:18Z', '2026-12-04 18:24:18.']) {
+  for (const text of ['12/04/2026 18:24:18.123 UTC', 'Fri 04 Dec 18:24:18.123 2026', '04.12.2026 18:24:18', '2026-12-04T18:24:18Z', '2026-12-04 18:24:18.', '0044-03-15 12:00:00.5 BC', '0044-03-15 12:00:00 BC']) {
     assert.throws(() => isoInstantOfUtcText(text), /ISO DateStyle/, text);
   }
 });
