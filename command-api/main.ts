@@ -10,7 +10,7 @@ import { createUuidV7Generator } from '../infra/ids/uuid-v7';
 import { eventDefinitions } from '../domain/event-definitions';
 import { createTokenService } from '../infra/auth/jwt';
 import { loadConfig, loadSheddingLimitsOf, required } from '../infra/config/config';
-import { listenOptionsOf } from '../infra/http/listen-options';
+import { listenWithBacklog } from '../infra/http/listen-options';
 import { guardEventStore } from '../infra/event-store/guarded-event-store';
 import { createPostgresEventStore } from '../infra/event-store/postgres-event-store';
 import { createPostgresIdempotencyStore } from '../infra/idempotency/postgres-idempotency-store';
@@ -62,7 +62,7 @@ const app = buildCommandApi({
     await pool.query('SELECT 1');
   },
 });
-await app.listen(listenOptionsOf(config, config.COMMAND_API_PORT));
+await listenWithBacklog(app, config, config.COMMAND_API_PORT);
 
 closeOnSignal('command-api', async () => {
   await app.close();

@@ -16,7 +16,7 @@ import { createAnalyticsAnswerCache } from './analytics/answer-cache';
 import { createAnalyticsVersions } from './analytics-versions';
 import { createTokenService } from '../infra/auth/jwt';
 import { loadConfig, loadSheddingLimitsOf, required } from '../infra/config/config';
-import { listenOptionsOf } from '../infra/http/listen-options';
+import { listenWithBacklog } from '../infra/http/listen-options';
 import { withCredentials } from '../infra/postgres/connection-url';
 import { createPool } from '../infra/postgres/pool';
 import { closeOnSignal } from '../infra/process/shutdown';
@@ -100,7 +100,7 @@ const app = buildQueryApi({
     await analytics?.ping();
   },
 });
-await app.listen(listenOptionsOf(config, config.QUERY_API_PORT));
+await listenWithBacklog(app, config, config.QUERY_API_PORT);
 
 closeOnSignal('query-api', async () => {
   liveHub.close();

@@ -13,7 +13,7 @@ import { stripeFromEnvironment } from '../infra/stripe/billing-config';
 import { developmentPrices } from '../infra/stripe/prices';
 import { developmentWebhookSecret, startDevelopmentStripe } from '../infra/stripe/development-stripe';
 import { limitHeapGrowth } from './platform/heap-growth';
-import { listenOptionsOf } from '../infra/http/listen-options';
+import { listenWithBacklog } from '../infra/http/listen-options';
 
 // One process holds both APIs, the workers and chDB (issue 10, < 400 MB resident). After the imports,
 // which is early enough: V8 reads the flag at every full collection.
@@ -62,8 +62,8 @@ const platform = await buildEmbeddedPlatform({
   invitations: { acceptUrl: config.INVITATION_ACCEPT_URL, ttlSeconds: config.INVITATION_TTL_SECONDS, mailFrom: config.MAIL_FROM,
     ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}) },
 });
-await platform.commandApi.listen(listenOptionsOf(config, config.COMMAND_API_PORT));
-await platform.queryApi.listen(listenOptionsOf(config, config.QUERY_API_PORT));
+await listenWithBacklog(platform.commandApi, config, config.COMMAND_API_PORT);
+await listenWithBacklog(platform.queryApi, config, config.QUERY_API_PORT);
 
 const demo = await ensureDemoTenant(platform);
 const token = await platform.tokens.sign({ userId: 'demo-owner', tenantId: demo.tenantId, roles: ['owner'] }, '1d');

@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../config/config';
-import { listenOptionsOf } from './listen-options';
+import { listenOptionsOf, listenWithBacklog } from './listen-options';
 
 const test = suite('an API listens with an accept queue longer than Node\'s 511');
 
@@ -48,6 +48,19 @@ test('1,500 connections made while the event loop is blocked all wait in the que
 test('the queue is configuration', () => {
   const config = loadConfig({ HTTP_LISTEN_BACKLOG: '1024' }, { allowDevelopmentSecrets: true });
   assert.equal(listenOptionsOf(config, 3001), { host: '127.0.0.1', port: 3001, backlog: 1024 });
+});
+
+test('a queue the kernel caps below HTTP_LISTEN_BACKLOG is told in the log, a granted one is not', async () => {
+  const config = loadConfig({ HTTP_LISTEN_BACKLOG: '4096' }, { allowDevelopmentSecrets: true });
+  for (const [somaxconn, warned] of [[128, true], [4096, false], [undefined, false]] as const) {
+    const warnings: string[] = [];
+    const app = Fastify();
+    app.log.warn = ((message: string) => warnings.push(message)) as typeof app.log.warn;
+    await listenWithBacklog(app, config, 0, somaxconn);
+    await app.close();
+    assert.is(warnings.length, warned ? 1 : 0, `somaxconn ${somaxconn}`);
+    if (warned) assert.match(warnings[0]!, /HTTP_LISTEN_BACKLOG is 4096.*net\.core\.somaxconn = 128/);
+  }
 });
 
 test.run();
