@@ -2,14 +2,16 @@
  * `npm run bench` measures, in one run against the running platform (start it with `npm start`),
  * and prints JSON: command throughput and latency for a create/update/suspend/reactivate mix over
  * many tenants; beside it, the raw single-row INSERT ceiling of the same PostgreSQL at the same
- * concurrency; member-list query throughput over a tenant of 100k members; projection lag at a
+ * concurrency; member-list query throughput over a tenant of 100k members, and beside it the same
+ * reads straight from PostgreSQL by this process (no HTTP); projection lag at a
  * fixed command rate; and the platform's resident memory. Then, as users see them: read-your-writes
  * (updates at a fixed rate, each followed by a read with X-Consistency-Position) and, after seeding
  * subscriptions and activities through the API, analytics routes under concurrent clients.
  *
  * Options: --concurrency 24 --seconds 15 --tenants 20 --list-members 100000 --lag-rate 500
  * --ryw-rate 500 --ryw-members 50 (per tenant) --seed-activities 100000 --analytics-clients 16
- * Environment: COMMAND_API_URL, QUERY_API_URL, DATABASE_URL (default: the embedded server), JWT_SECRET.
+ * Environment: COMMAND_API_URL, QUERY_API_URL, DATABASE_URL (default: the embedded server), JWT_SECRET,
+ * QUERY_DATABASE_URL or QUERY_DB_PASSWORD (the list ceiling reads as the query role; with DATABASE_URL, one is needed).
  *
  * `npm run bench -- --live` measures live updates instead, on the running platform: --subscribers
  * 1000 SSE clients over --tenants 20, member updates at --live-rate 500/s for --seconds, and the
@@ -35,6 +37,8 @@ import { loadConfig } from '../infra/config/config';
 import { createPool } from '../infra/postgres/pool';
 import { measureCommandMix } from './bench/command-mix';
 import { measureListQueries } from './bench/list-queries';
+import { measureListReadCeiling } from './bench/list-read-ceiling';
+import { queryRoleCredentials } from './platform/query-role-credentials';
 import { measureProjectionLag } from './bench/projection-lag';
 import { measureRawInsertCeiling } from './bench/raw-insert-ceiling';
 import { runAnalyticsBench } from './bench/analytics/analytics-bench';
@@ -124,6 +128,8 @@ if (values.live) {
 }
 
 try {
+  // Known before any phase runs: with DATABASE_URL and no query-role password, refuse at once.
+  const { queryDatabaseUrl } = queryRoleCredentials(config, { url: databaseUrl, createdHere: !config.DATABASE_URL });
   const memory = startMemorySampler(commandClient);
   log(`setting up ${values.tenants} tenants`);
   const tenants = await createBenchTenants(commandClient, tokens, Number(values.tenants), run);
@@ -139,6 +145,8 @@ try {
   log(`projections caught up ${projectionsCaughtUpAfterS} s after the command mix`);
   log('member-list queries');
   const listQueries = await measureListQueries(queryClient, large.token, Number(values['list-concurrency']), durationMs);
+  log('the same reads straight from PostgreSQL (the list ceiling)');
+  const listReadCeiling = await measureListReadCeiling(queryDatabaseUrl, large.tenantId, Number(values['list-concurrency']), durationMs);
   log(`projection lag at ${values['lag-rate']} commands/s`);
   memory.reset();
   const lag = await measureProjectionLag(commandClient, queryClient, pool, tenants, Number(values['lag-rate']), durationMs, run);
@@ -153,7 +161,7 @@ try {
     machine: { cpus: (await import('node:os')).cpus().length, note: 'load generator on the same machine' },
     commands: { ...commands, rawInsertCeiling: rawInsert, ratioToRawInsert: round(commands.commandsPerSecond / rawInsert.commitsPerSecond, 3),
       projectionsCaughtUpAfterS },
-    listQueries,
+    listQueries: { ...listQueries, readCeiling: listReadCeiling, ratioToReadCeiling: round(listQueries.queriesPerSecond / listReadCeiling.readsPerSecond, 3) },
     projectionLag: lag,
     ...userFacing,
     platformResidentMemoryMb: { commandMix: commandPhaseRssMb, atLagRate: lagPhaseRssMb },
