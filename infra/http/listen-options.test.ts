@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../config/config';
-import { listenOptionsOf, listenWithBacklog } from './listen-options';
+import { listenOptionsOf, listenWithBacklog, readSomaxconn } from './listen-options';
 
 const test = suite('an API listens with an accept queue longer than Node\'s 511');
 
@@ -29,7 +28,7 @@ test('1,500 connections made while the event loop is blocked all wait in the que
   try {
     const { port } = app.server.address() as AddressInfo;
     // The kernel caps the queue at net.core.somaxconn (4096 on current Linux): past 511 it must hold.
-    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    const somaxconn = readSomaxconn() ?? 0;
     assert.ok(somaxconn > 1500, `net.core.somaxconn is ${somaxconn}: this kernel caps any accept queue below what the test needs`);
     const child = spawn(process.execPath, ['-e', client, String(port), '1500'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const messages: unknown[] = [];
@@ -52,11 +51,12 @@ test('the queue is configuration', () => {
 
 test('a queue the kernel caps below HTTP_LISTEN_BACKLOG is told in the log, a granted one is not', async () => {
   const config = loadConfig({ HTTP_LISTEN_BACKLOG: '4096' }, { allowDevelopmentSecrets: true });
+  // undefined: a kernel that does not tell (not Linux).
   for (const [somaxconn, warned] of [[128, true], [4096, false], [undefined, false]] as const) {
     const warnings: string[] = [];
     const app = Fastify();
     app.log.warn = ((message: string) => warnings.push(message)) as typeof app.log.warn;
-    await listenWithBacklog(app, config, 0, somaxconn);
+    await listenWithBacklog(app, config, 0, () => somaxconn);
     await app.close();
     assert.is(warnings.length, warned ? 1 : 0, `somaxconn ${somaxconn}`);
     if (warned) assert.match(warnings[0]!, /HTTP_LISTEN_BACKLOG is 4096.*net\.core\.somaxconn = 128/);

@@ -31,8 +31,9 @@ export function readSomaxconn(): number | undefined {
  * it holds.
  */
 export async function listenWithBacklog(app: Pick<FastifyInstance, 'listen' | 'log'>, config: Pick<Config, 'HOST' | 'HTTP_LISTEN_BACKLOG'>,
-  port: number, somaxconn = readSomaxconn()) {
+  port: number, readCap: () => number | undefined = readSomaxconn) {
   const address = await app.listen(listenOptionsOf(config, port));
+  const somaxconn = readCap();
   if (somaxconn !== undefined && somaxconn < config.HTTP_LISTEN_BACKLOG) {
     app.log.warn(`HTTP_LISTEN_BACKLOG is ${config.HTTP_LISTEN_BACKLOG}, but the kernel caps accept queues at net.core.somaxconn = ${somaxconn}: `
       + `${address} keeps at most ${somaxconn} connections waiting (raise net.core.somaxconn to get the rest)`);

@@ -32,4 +32,19 @@ test('a transaction whose backend is terminated rejects, and the pool answers fr
   }
 });
 
+test('PGOPTIONS still reaches the server beside the ISO DateStyle the pool asks for', async ({ database }) => {
+  const before = process.env.PGOPTIONS;
+  process.env.PGOPTIONS = '-c work_mem=7MB';
+  const pool = createPool({ connectionString: database.url, max: 1, applicationName: 'pool-test' });
+  try {
+    const { rows: [row] } = await pool.query(`SELECT current_setting('work_mem') AS work_mem, current_setting('DateStyle') AS style`);
+    assert.is(row.work_mem, '7MB');
+    assert.match(row.style, /^ISO,/);
+  } finally {
+    await pool.end();
+    if (before === undefined) delete process.env.PGOPTIONS;
+    else process.env.PGOPTIONS = before;
+  }
+});
+
 test.run();

@@ -33,9 +33,10 @@ export function createPool(options: PoolOptions): pg.Pool {
     statement_timeout: options.statementTimeoutMs ?? apiStatementTimeoutMs,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 10_000,
     // Instants are read as text in this style (utc-instant.ts), as pg's own Date parser expects:
-    // a server or role configured otherwise must not change what the reads see. (A connection
-    // string with options of its own replaces this; utc-instant.ts then refuses other styles.)
-    options: '-c DateStyle=ISO',
+    // a server or role configured otherwise must not change what the reads see. Added to PGOPTIONS,
+    // which pg reads only while this is unset. (A connection string with options of its own
+    // replaces both; utc-instant.ts then refuses other styles.)
+    options: [process.env.PGOPTIONS, '-c DateStyle=ISO'].filter(Boolean).join(' '),
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);

@@ -3,7 +3,7 @@
  * leave PostgreSQL as UTC text in the ISO DateStyle ('2026-12-04 18:24:18.123456') and take the
  * API's form (Date#toISOString: 'T', milliseconds, 'Z') here, by slicing. Formatting them in
  * PostgreSQL with to_char cost a member page of 50 about a third of the server's time (pgbench, as
- * the query role: 5,700–6,000 pages/s against 7,900–9,100 with this); parsing each into a Date and
+ * the query role: 5,700–6,650 pages/s against 7,900–9,100 with this); parsing each into a Date and
  * formatting it again (what pg does for a timestamptz column) costs Node more than the slicing.
  * Reads of a few rows (a tenant, its membership types) may keep pg's Date and toISOString.
  */

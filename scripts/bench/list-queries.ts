@@ -1,19 +1,28 @@
 import type { JsonClient } from '../load/http-client';
+import type { MemberFilter } from '../../query-api/routes/members/member-page';
 import { elapsedMs, round, runFor, summarise } from './stats';
 
+export const listPageSize = 50;
+
 /**
- * Member-list queries on one large tenant: first pages under each sort and a status filter, and
- * follow-up pages by cursor, as an admin UI issues them.
+ * The reads of the list phase, in rotation, as an admin UI issues them: first pages under each
+ * sort and a status filter, and a follow-up page by cursor. Each as its query string and as the
+ * filter the route parses it into: list-read-ceiling.ts reads the same pages straight from
+ * PostgreSQL.
  */
+export const listReads: { query: string; filter: MemberFilter; secondPage?: true }[] = [
+  { query: '', filter: { sort: '-createdAt' } },
+  { query: '&status=active', filter: { sort: '-createdAt', status: 'active' } },
+  { query: '&sort=name', filter: { sort: 'name' } },
+  { query: '', filter: { sort: '-createdAt' }, secondPage: true },
+];
+
+/** Member-list queries on one large tenant, listReads in rotation. */
 export async function measureListQueries(client: JsonClient, token: string, concurrency: number, durationMs: number) {
-  const first = await client.request('GET', '/v1/members?limit=50', token);
+  const first = await client.request('GET', `/v1/members?limit=${listPageSize}`, token);
   if (first.status !== 200) throw new Error(`list failed: ${first.status} ${JSON.stringify(first.body)}`);
-  const urls = [
-    '/v1/members?limit=50',
-    '/v1/members?limit=50&status=active',
-    '/v1/members?limit=50&sort=name',
-    `/v1/members?limit=50&cursor=${first.body.nextCursor}`,
-  ];
+  const urls = listReads.map(({ query, secondPage }) =>
+    `/v1/members?limit=${listPageSize}${query}${secondPage ? `&cursor=${first.body.nextCursor}` : ''}`);
   const latencies: number[] = [];
   let failures = 0;
   const wallMs = await runFor(durationMs, concurrency, async (worker) => {
