@@ -5,6 +5,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { addMonthsUtc } from '../domain/shared/time';
 import { shuffled } from '../domain/tenant/billing-fixtures';
 import { startBillingHarness, subscriptionOf, type BillingHarness } from './billing-harness';
+import { createScheduler } from '../command-api/scheduler/scheduler';
+import { createStreamStates } from '../command-api/stream-states';
+import type { StripeBilling } from '../infra/stripe/port';
 
 const test = suite<{ h: BillingHarness }>('Stripe webhooks: verification, dedup, arrival order, the scheduler');
 test.before(async (context) => {
@@ -230,6 +233,39 @@ test('the scheduler: a paid tenant without a Stripe customer has each day\'s fig
   const day = (offset: number) => new Date(now.getTime() + offset * 86400 * 1000).toISOString().slice(0, 10);
   assert.equal(rows, [{ day: day(0), member_seats: 1, reported_at: null }, { day: day(1), member_seats: 1, reported_at: null }]);
   assert.is(h.standIn.meterEvents.filter((e) => e.identifier.startsWith(tenantId)).length, 0, 'no customer, nothing sent to Stripe');
+});
+
+test('the scheduler: while Stripe refuses the report, the stored figure is sent again each run without reading the plan-usage ledger again', async ({ h }) => {
+  const { tenantId, owner } = await h.createTenant('Outage Club', 'free');
+  for (const event of await h.standIn.completeCheckout(await h.checkout(owner))) await h.deliver(event);
+  const member = await h.command('POST', '/v1/members', owner, { email: 'o@example.org', firstName: 'O', lastName: 'C' });
+  await h.query('/v1/tenant', owner, { 'x-consistency-position': String(member.body.position) });
+  // Days no other test of this file reports for.
+  const now = new Date(Date.now() + 60 * 86400 * 1000);
+  let ledgerReads = 0;
+  const events = h.platform.eventStore;
+  const counting = { ...events, readStream: (streamId: string) => {
+    if (streamId === `planusage-${tenantId}`) ledgerReads += 1;
+    return events.readStream(streamId);
+  } };
+  const day = now.toISOString().slice(0, 10);
+  const attempts: string[] = [];
+  const stripeDown = { reportMeterEvent: async ({ identifier }: { identifier: string }) => {
+    attempts.push(identifier);
+    throw new Error('Stripe is unreachable');
+  } } as unknown as StripeBilling;
+  const scheduler = createScheduler({ streams: createStreamStates(counting), pool: h.platform.writePool, stripe: stripeDown,
+    newId: uuidv7, onError: () => undefined });
+  await scheduler.reportUsage(now);
+  await scheduler.reportUsage(now);
+  await scheduler.reportUsage(now);
+  assert.is(attempts.filter((identifier) => identifier === `${tenantId}:${day}`).length, 3, 'each run tried Stripe again');
+  // The ledger holds one event per registration: a large tenant's is read once a day, not once a run.
+  assert.is(ledgerReads, 1, 'the figure was counted once, then taken from where it is stored');
+  h.clock.now = Math.floor(now.getTime() / 1000);
+  await h.platform.scheduler.reportUsage(now);
+  assert.equal(h.standIn.meterEvents.filter((e) => e.identifier === `${tenantId}:${day}`).map((e) => e.payload.value), ['1'],
+    'Stripe back: the stored figure, once');
 });
 
 test.run();

@@ -14,9 +14,10 @@ export type DueWork = {
   /**
    * Usage figures to store or report: every tenant on a paid plan with none for `day` yet, and
    * every figure of `day` or the week before it not yet in Stripe whose tenant has a Stripe
-   * customer (a run that failed, a scheduler that was down at midnight, a customer linked later).
+   * customer (a run that failed, a scheduler that was down at midnight, a customer linked later),
+   * with the figure stored for it (null: none yet).
    */
-  unreportedUsage(day: string): Promise<{ tenantId: string; day: string }[]>;
+  unreportedUsage(day: string): Promise<{ tenantId: string; day: string; storedSeats: number | null }[]>;
 };
 
 /**
@@ -55,19 +56,18 @@ export function createDueWork(pool: Pick<Pool, 'query'>): DueWork {
     },
     async unreportedUsage(day) {
       // A stored figure is still due only where there is a Stripe customer to send it to: a tenant
-      // the operator provisioned on a paid plan keeps its figures locally, and each figure costs a
-      // read of its plan-usage ledger (one event per registration), so it is not looked at again.
+      // the operator provisioned on a paid plan keeps its figures locally, and is not looked at again.
       const { rows } = await pool.query(
-        `SELECT t.tenant_id, $1::date::text AS day
+        `SELECT t.tenant_id, $1::date::text AS day, u.member_seats AS stored_seats
            FROM rm_tenants t
            LEFT JOIN tenant_usage_days u ON u.tenant_id = t.tenant_id AND u.day = $1::date
           WHERE t.plan <> 'free' AND t.billing_status IN ('active', 'trialing', 'past_due')
             AND (u.tenant_id IS NULL OR (u.reported_at IS NULL AND ${hasStripeCustomerSql('t')}))
          UNION
-         SELECT tenant_id, day::text FROM tenant_usage_days u
+         SELECT tenant_id, day::text, member_seats FROM tenant_usage_days u
           WHERE reported_at IS NULL AND day >= $1::date - ${catchUpDays} AND day < $1::date AND ${hasStripeCustomerSql('u')}
          ORDER BY day, tenant_id`, [day]);
-      return rows.map((row) => ({ tenantId: row.tenant_id, day: row.day }));
+      return rows.map((row) => ({ tenantId: row.tenant_id, day: row.day, storedSeats: row.stored_seats }));
     },
   };
 }

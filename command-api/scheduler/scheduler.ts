@@ -92,10 +92,12 @@ export function createScheduler(deps: SchedulerDependencies) {
     }),
     /** Today's member seats of every paying tenant, stored once and sent to Stripe where it has a customer (due-work.ts); one tenant's failure stops none. */
     reportUsage: (now: Date) => counted(async () => {
-      for (const { tenantId, day } of await due.unreportedUsage(now.toISOString().slice(0, 10))) {
+      for (const { tenantId, day, storedSeats } of await due.unreportedUsage(now.toISOString().slice(0, 10))) {
         try {
           const customerId = await customerOf(tenantId);
-          const memberSeats = await planUsage.memberSeats(tenantId);
+          // The day's figure is its first one: once stored, a retry sends it again (report-usage.ts)
+          // and must not pay for a read of the whole plan-usage ledger each run Stripe is down.
+          const memberSeats = storedSeats ?? await planUsage.memberSeats(tenantId);
           count(await reportMemberSeats(deps.pool, deps.stripe, { tenantId, customerId, day, memberSeats, now }) === 'reported'
             ? 'usage-reported' : 'usage-stored');
         } catch (error) {
