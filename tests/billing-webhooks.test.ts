@@ -8,6 +8,7 @@ import { startBillingHarness, subscriptionOf, type BillingHarness } from './bill
 import { createScheduler } from '../command-api/scheduler/scheduler';
 import { createStreamStates } from '../command-api/stream-states';
 import type { StripeBilling } from '../infra/stripe/port';
+import { tenantStreamId } from '../infra/event-store/stream-name';
 
 const test = suite<{ h: BillingHarness }>('Stripe webhooks: verification, dedup, arrival order, the scheduler');
 test.before(async (context) => {
@@ -245,7 +246,7 @@ test('the scheduler: while Stripe refuses the report, the stored figure is sent 
   let ledgerReads = 0;
   const events = h.platform.eventStore;
   const counting = { ...events, readStream: (streamId: string) => {
-    if (streamId === `planusage-${tenantId}`) ledgerReads += 1;
+    if (streamId === tenantStreamId('planusage', tenantId)) ledgerReads += 1;
     return events.readStream(streamId);
   } };
   const day = now.toISOString().slice(0, 10);

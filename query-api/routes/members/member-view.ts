@@ -17,7 +17,7 @@ export function selectMembers(db: ReadModelDb) {
 }
 
 /** Instants as UTC text, made the API's form by toMemberView (utc-instant.ts says why). */
-const utcText = (column: string) => sql<string>`${sql.raw(utcInstantSql(column))}`;
+const utcText = (column: string) => sql.raw<string>(utcInstantSql(column));
 
 type MemberRow = {
   member_id: string; email: string; first_name: string; last_name: string; status: string; membership_type_id: string | null;
